@@ -1,0 +1,19 @@
+"""Shared fixtures: no test ever touches the real home directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "stories" / "000_8fca52f5ebd7e4f3.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point every XDG directory and the data-dir override at the test's tmp_path."""
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / "xdg" / name.lower()))
+    monkeypatch.delenv("TUI_READER_DATA_DIR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
