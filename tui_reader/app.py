@@ -1,0 +1,120 @@
+"""ReaderApp: the application shell. Screens do the work; this wires settings and signals."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tui_reader.config import Config
+from tui_reader.library import LibraryIndex
+from tui_reader.screens.help import HelpScreen, help_sections
+from tui_reader.screens.reader import ReaderScreen
+from tui_reader.store import Store
+
+
+class ReaderApp(App[None]):
+    """The terminal news reader.
+
+    | Key | Action |
+    | --- | --- |
+    | `?` | all keys |
+    | `ctrl+p` | command palette |
+    | `q` | quit |
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-reader"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+    ]
+
+    def __init__(
+        self, stories_dir: Path, store: Store, index: LibraryIndex, config: Config
+    ) -> None:
+        super().__init__()
+        self.stories_dir = stories_dir
+        self.store = store
+        self.index = index
+        self.config = config
+        # Animation frames cost bytes on every SSH link: scrolling jumps, it never glides.
+        self.animation_level = "none"
+        if config.keymap:
+            self.set_keymap(config.keymap)
+
+    def on_mount(self) -> None:
+        """Show the reader and take over hang-up signals so nothing typed is lost."""
+        self.push_screen(ReaderScreen(self.stories_dir, self.store, self.index))
+        for problem in self.config.problems:
+            self.notify(problem, severity="warning", timeout=15)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, self.hang_up, signum)
+            except (NotImplementedError, RuntimeError):
+                continue  # not the main thread (e.g. some test runners): nothing to install
+
+    def hang_up(self, signum: int = signal.SIGHUP) -> None:
+        """The terminal went away (or we were asked to stop): save everything, then exit."""
+        self.flush()
+        self.exit(return_code=128 + signum)
+
+    def flush(self) -> None:
+        """Write the draft being typed and the reading position to disk."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.flush_draft(force=True)
+                screen.save_position()
+
+    async def action_quit(self) -> None:
+        """Save the reading position, then quit."""
+        self.flush()
+        self.exit()
+
+    def action_help(self) -> None:
+        """Show every key."""
+        screen = self.screen
+        screen_bindings = list(ReaderScreen.BINDINGS) if isinstance(screen, ReaderScreen) else []
+        self.push_screen(HelpScreen(help_sections(list(self.BINDINGS), screen_bindings)))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Offer every reader action in the command palette (ctrl+p)."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, ReaderScreen):
+            return
+        for binding in ReaderScreen.BINDINGS:
+            if isinstance(binding, Binding) and binding.description:
+                yield SystemCommand(
+                    binding.description,
+                    f"Key: {binding.key}",
+                    lambda action=binding.action: self.call_later(
+                        screen.run_action, action
+                    ),
+                )
+        yield SystemCommand("Keys", "Show every key (?)", self.action_help)
+
+
+def create_app(
+    stories_dir: Path, data_dir: Path, config: Config | None = None, cache_dir: Path | None = None
+) -> ReaderApp:
+    """Build the reader for ``stories_dir`` with bookmarks and notes kept in ``data_dir``.
+
+    Args:
+        stories_dir: the folder of story files.
+        data_dir: where the store keeps bookmarks, notes and reading state.
+        config: settings (defaults when None).
+        cache_dir: where the library index is cached (the platform cache dir when None).
+
+    Returns:
+        The app, ready to ``run()`` (or ``run_test()``).
+    """
+    store = Store.open(data_dir)
+    index = LibraryIndex(cache_dir) if cache_dir is not None else LibraryIndex()
+    return ReaderApp(stories_dir, store, index, config or Config())

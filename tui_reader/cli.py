@@ -1,0 +1,124 @@
+"""Command line: ``tui-reader [STORIES_DIR]``, ``tui-reader export``, ``tui-reader serve``.
+
+Textual is imported only when the reader is launched, so ``export`` and ``--help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui_reader import __version__
+
+SUBCOMMANDS = ("export", "serve")
+
+
+def default_stories_dir() -> Path:
+    """The bundled stories: inside the installed package, or the repo's ``stories/``."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "bundled_stories", package.parent / "stories"):
+        if candidate.is_dir():
+            return candidate
+    return package / "bundled_stories"
+
+
+def _reader_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-reader",
+        description=(
+            "A keyboard-first terminal news reader. Read the stories in a folder, bookmark "
+            "them, select passages with the keyboard and attach notes that are never lost. "
+            "Press ? inside for every key. Other commands: 'tui-reader export --help', "
+            "'tui-reader serve --help'."
+        ),
+    )
+    parser.add_argument(
+        "stories_dir",
+        nargs="?",
+        metavar="STORIES_DIR",
+        help="folder of .md/.markdown/.txt stories (default: the bundled stories)",
+    )
+    parser.add_argument("--stories", metavar="DIR", help="same as STORIES_DIR")
+    _add_data_dir(parser)
+    parser.add_argument("--config", metavar="FILE", help="settings file (default: config.toml "
+                        "in the user config dir, or $TUI_READER_CONFIG)")
+    parser.add_argument("--no-mouse", action="store_true",
+                        help="ignore the mouse (saves output over slow SSH links)")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "truecolor", "256", "standard", "none"),
+        help="colour depth (default: config, then $TEXTUAL_COLOR_SYSTEM, then detected)",
+    )
+    parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
+    return parser
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where bookmarks and notes live (default: $TUI_READER_DATA_DIR, "
+        "else the platform's user data dir)",
+    )
+
+
+def _export(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="tui-reader export",
+        description="Print all bookmarks and annotations for scripts.",
+    )
+    parser.add_argument("--format", choices=("json",), default="json")
+    _add_data_dir(parser)
+    args = parser.parse_args(argv)
+    from tui_reader.export import export_json
+    from tui_reader.paths import resolve_data_dir
+    from tui_reader.store import Store
+
+    store = Store.open(resolve_data_dir(args.data_dir))
+    for notice in store.notices:
+        print(f"tui-reader: {notice}", file=sys.stderr)
+    sys.stdout.write(export_json(store) + "\n")
+    store.close()
+    return 0
+
+
+def _run_reader(argv: Sequence[str]) -> int:
+    args = _reader_parser().parse_args(argv)
+    if args.stories_dir and args.stories and args.stories_dir != args.stories:
+        print("tui-reader: give the stories folder once (STORIES_DIR or --stories)",
+              file=sys.stderr)
+        return 2
+    stories = Path(args.stories or args.stories_dir or default_stories_dir()).expanduser()
+    if not stories.is_dir():
+        print(f"tui-reader: {stories} is not a folder of stories", file=sys.stderr)
+        return 2
+    from tui_reader.config import load_config
+    from tui_reader.paths import resolve_data_dir
+
+    config = load_config(Path(args.config) if args.config else None)
+    color = args.color or (config.color_system if config.color_system != "auto" else None)
+    if color:
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = "standard" if color == "none" else color
+        if color == "none":
+            os.environ["NO_COLOR"] = "1"
+    from tui_reader.app import create_app  # imports Textual: only now
+
+    app = create_app(stories, resolve_data_dir(args.data_dir), config)
+    app.run(mouse=config.mouse and not args.no_mouse)
+    app.store.close()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "export":
+        return _export(argv[1:])
+    if argv and argv[0] == "serve":
+        from tui_reader.serve import main as serve_main
+
+        return serve_main(argv[1:])
+    return _run_reader(argv)

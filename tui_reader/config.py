@@ -1,0 +1,71 @@
+"""User settings: a small TOML file, loaded once; bad settings are reported, never fatal."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+COLOR_SYSTEMS = ("auto", "truecolor", "256", "standard", "none")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of the reader.
+
+    The file (``$XDG_CONFIG_HOME/tui-reader/config.toml``) looks like::
+
+        mouse = false
+        color_system = "256"      # auto, truecolor, 256, standard, none
+
+        [keymap]
+        "article.annotate" = "A"
+        "app.quit" = "q,ctrl+q"
+    """
+
+    mouse: bool = True
+    color_system: str = "auto"
+    keymap: dict[str, str] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+    """What was wrong with the file, for a message on start-up."""
+
+
+def default_config_path() -> Path:
+    """Where the config file lives unless ``--config`` says otherwise."""
+    from platformdirs import user_config_dir
+
+    return Path(os.environ.get("TUI_READER_CONFIG") or user_config_dir("tui-reader")) / (
+        "config.toml"
+    )
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file gives defaults, a bad one defaults plus problems."""
+    path = path or default_config_path()
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return Config(problems=(f"{path}: could not read settings ({exc}); using defaults",))
+    problems: list[str] = []
+    mouse = raw.get("mouse", True)
+    if not isinstance(mouse, bool):
+        problems.append(f"{path}: 'mouse' must be true or false")
+        mouse = True
+    color = str(raw.get("color_system", "auto"))
+    if color not in COLOR_SYSTEMS:
+        problems.append(f"{path}: 'color_system' must be one of {', '.join(COLOR_SYSTEMS)}")
+        color = "auto"
+    keymap_raw = raw.get("keymap", {})
+    keymap: dict[str, str] = {}
+    if isinstance(keymap_raw, dict):
+        for key, value in keymap_raw.items():
+            if isinstance(value, str) and value.strip():
+                keymap[str(key)] = value
+            else:
+                problems.append(f"{path}: keymap entry {key!r} must be a key string")
+    else:
+        problems.append(f"{path}: [keymap] must be a table")
+    return Config(mouse=mouse, color_system=color, keymap=keymap, problems=tuple(problems))

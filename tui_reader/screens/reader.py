@@ -1,0 +1,351 @@
+"""The main screen: story list, article and notes sidebar, and the wiring between them.
+
+State lives here and flows down into the widgets; the widgets report up with messages.
+Blocking work (scanning the library, reading and anchoring a story) runs in thread workers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from tui_reader.anchoring import Anchor, anchor_many
+from tui_reader.document import Document, build_document
+from tui_reader.library import LibraryIndex, sort_newest_first
+from tui_reader.screens.annotating import AnnotatingScreen
+from tui_reader.stories import Story, StoryError, StoryMeta, load_story
+from tui_reader.widgets.article import Article
+from tui_reader.widgets.notes import NotesSidebar
+from tui_reader.widgets.story_list import StoryList, StoryRow
+
+if TYPE_CHECKING:
+    from tui_reader.store import Annotation, Store
+
+NARROW_WIDTH = 110
+"""Below this many columns the panes stack and the notes sidebar becomes a toggle."""
+
+
+def to_row(item: StoryMeta | StoryError) -> StoryRow:
+    """Turn a library entry into a list row."""
+    if isinstance(item, StoryError):
+        return StoryRow(key=str(item.path), story_id="", title=item.path.name, error=item.reason)
+    return StoryRow(
+        key=str(item.path),
+        story_id=item.story_id,
+        title=item.title,
+        date=item.date,
+        source=item.source,
+    )
+
+
+class ReaderScreen(AnnotatingScreen):
+    """Three panes: stories, the open article, its notes.
+
+    | Key | Action |
+    | --- | --- |
+    | `tab` / `shift+tab` | next / previous pane |
+    | `[` / `]` | previous / next story |
+    | `b` / `B` | bookmark / show only bookmarks |
+    | `s` | show or hide the notes sidebar |
+    | `u` | undo the last delete |
+    | `y` / `o` | copy (OSC 52) / show the URL |
+    | `r` | rescan the stories folder |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "cycle(1)", "Next pane", show=False, id="reader.next_pane"),
+        Binding("shift+tab", "cycle(-1)", "Prev pane", show=False, id="reader.previous_pane"),
+        Binding("right_square_bracket", "step(1)", "Next story", id="reader.next_story"),
+        Binding("left_square_bracket", "step(-1)", "Prev story", show=False, id="reader.prev_story"),
+        Binding("b", "toggle_bookmark", "Bookmark", id="reader.bookmark"),
+        Binding("B", "toggle_filter", "Bookmarks", id="reader.bookmarks_only"),
+        Binding("s", "toggle_sidebar", "Notes", id="reader.sidebar"),
+        Binding("u", "undo", "Undo", show=False, id="reader.undo"),
+        Binding("y", "copy", "Copy", id="reader.copy"),
+        Binding("o", "show_url", "URL", show=False, id="reader.url"),
+        Binding("r", "rescan", "Rescan", show=False, id="reader.rescan"),
+        Binding("escape", "back", "Back", show=False, id="reader.back"),
+    ]
+
+    class LibraryLoaded(Message):
+        """A batch of library entries is ready (``final`` once the scan is complete)."""
+
+        def __init__(self, items: list[StoryMeta | StoryError], final: bool) -> None:
+            super().__init__()
+            self.items = items
+            self.final = final
+
+    class StoryReady(Message):
+        """A story finished loading in the background."""
+
+        def __init__(
+            self,
+            request: int,
+            story: Story | StoryError,
+            document: Document | None,
+            annotations: list[Annotation],
+            anchors: list[Anchor | None],
+        ) -> None:
+            super().__init__()
+            self.request = request
+            self.story = story
+            self.document = document
+            self.annotations = annotations
+            self.anchors = anchors
+
+    def __init__(self, stories_dir: Path, store: Store, index: LibraryIndex) -> None:
+        super().__init__(store)
+        self.stories_dir = stories_dir
+        self.index = index
+        self.items: list[StoryMeta | StoryError] = []
+        self.bookmarks_only = False
+        self.sidebar_visible = True
+        self._request = 0
+        self._opening: StoryRow | None = None
+
+    def compose(self) -> ComposeResult:
+        """The three panes and the footer."""
+        with Horizontal(id="panes"):
+            yield StoryList(id="stories")
+            yield Article(id="article")
+            yield NotesSidebar(id="notes")
+        yield Static("", id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start scanning the library and listen for other sessions' changes."""
+        self.query_one(StoryList).focus()
+        self.query_one(StoryList).border_title = "Stories"
+        self.query_one(Article).border_title = "Article"
+        self._apply_layout(self.size.width, self.size.height)
+        self.load_library()
+        self.set_interval(5.0, self.refresh_from_disk)
+        self.call_after_refresh(self.offer_draft)
+        for notice in self.store.notices:
+            self.notify(notice, severity="warning", timeout=30)
+
+    # ----- layout ------------------------------------------------------------------------
+
+    def _apply_layout(self, width: int, height: int) -> None:
+        self.set_class(width < NARROW_WIDTH, "narrow")
+        self.set_class(width < 40 or height < 12, "too-small")
+        self.query_one("#too-small", Static).update(
+            f"Terminal too small ({width}x{height}).\nNeed at least 40x12."
+        )
+        self.query_one(NotesSidebar).display = self.sidebar_visible and (
+            width >= NARROW_WIDTH or self.has_class("show-notes")
+        )
+
+    def on_resize(self, event: Resize) -> None:
+        """Switch between the wide and the stacked layout."""
+        self._apply_layout(event.size.width, event.size.height)
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the notes sidebar."""
+        notes = self.query_one(NotesSidebar)
+        if self.size.width < NARROW_WIDTH:
+            self.toggle_class("show-notes")
+            self.sidebar_visible = True
+        else:
+            self.sidebar_visible = not self.sidebar_visible
+        self._apply_layout(self.size.width, self.size.height)
+        if notes.display and notes.entries:
+            notes.focus()
+        elif not notes.display and notes.has_focus:
+            self.query_one(Article).focus()
+
+    def _panes(self) -> list[StoryList | Article | NotesSidebar]:
+        panes: list[StoryList | Article | NotesSidebar] = [
+            self.query_one(StoryList),
+            self.query_one(Article),
+        ]
+        if self.query_one(NotesSidebar).display:
+            panes.append(self.query_one(NotesSidebar))
+        return panes
+
+    def action_cycle(self, step: int) -> None:
+        """Move focus to the next (or previous) pane."""
+        panes = self._panes()
+        current = next((i for i, pane in enumerate(panes) if pane.has_focus), 0)
+        panes[(current + step) % len(panes)].focus()
+
+    def action_back(self) -> None:
+        """``esc`` outside a selection goes back to the story list."""
+        self.query_one(StoryList).focus()
+
+    # ----- library -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
+    def load_library(self) -> None:
+        """Show the cached index at once, then rescan and show the result."""
+        cached = self.index.load(self.stories_dir)
+        if cached:
+            self.post_message(self.LibraryLoaded(cached, final=False))
+        seen: list[StoryMeta | StoryError] = []
+
+        def batch(items: list[StoryMeta | StoryError]) -> None:
+            # A cold start fills the list as files are parsed, so it is usable at once.
+            seen.extend(items)
+            if not cached:
+                self.post_message(self.LibraryLoaded(list(seen), final=False))
+
+        fresh = self.index.refresh(self.stories_dir, batch, batch_size=1000)
+        self.post_message(self.LibraryLoaded(fresh, final=True))
+
+    def action_rescan(self) -> None:
+        """Rescan the stories folder."""
+        self.notify("Rescanning stories…", timeout=2)
+        self.load_library()
+
+    @on(LibraryLoaded)
+    def _library_loaded(self, message: LibraryLoaded) -> None:
+        self.items = sort_newest_first(message.items)
+        story_list = self.query_one(StoryList)
+        if message.final and not self.items:
+            story_list.empty_message = f"No stories in {self.stories_dir}"
+        self._show_rows()
+        if message.final:
+            errors = sum(isinstance(item, StoryError) for item in self.items)
+            if errors:
+                self.notify(f"{errors} file(s) could not be read: see the ✗ rows", timeout=6)
+            last = self.store.last_open()
+            if self.story is None and last:
+                for row in story_list.rows:
+                    if row.story_id == last:
+                        story_list.select_key(row.key)
+                        break
+
+    def _show_rows(self) -> None:
+        rows = [to_row(item) for item in self.items]
+        if self.bookmarks_only:
+            marked = set(self.store.bookmarks())
+            rows = [row for row in rows if row.story_id in marked]
+        story_list = self.query_one(StoryList)
+        story_list.border_title = "Bookmarks" if self.bookmarks_only else "Stories"
+        if self.bookmarks_only and not rows:
+            story_list.empty_message = "No bookmarks yet: press b on a story. B shows all."
+        self._refresh_marks()
+        story_list.set_rows(rows)
+
+    def _refresh_marks(self) -> None:
+        self.query_one(StoryList).set_marks(
+            bookmarked=set(self.store.bookmarks()),
+            read=self.store.read_ids(),
+            note_counts=self.store.annotation_counts(),
+        )
+
+    def refresh_from_disk(self) -> None:
+        """Pick up bookmarks and notes another session saved."""
+        if self.store.refresh():
+            self._refresh_marks()
+            if self.story is not None and self.document is not None:
+                self._reload_annotations()
+
+    # ----- opening stories ---------------------------------------------------------------
+
+    @on(StoryList.Selected)
+    def _open_selected(self, message: StoryList.Selected) -> None:
+        self.open_row(message.row)
+
+    def open_row(self, row: StoryRow) -> None:
+        """Load ``row``'s story in the background and focus the article."""
+        if row.error is not None:
+            self.notify(f"{row.title}: {row.error}", severity="error", timeout=8)
+            return
+        self.save_position()
+        self._request += 1
+        self._opening = row
+        self.query_one(Article).focus()
+        self._load_story(self._request, Path(row.key), row.story_id)
+
+    @work(thread=True, group="story", exit_on_error=False)
+    def _load_story(self, request: int, path: Path, story_id: str) -> None:
+        story = load_story(path)
+        if isinstance(story, StoryError):
+            self.post_message(self.StoryReady(request, story, None, [], []))
+            return
+        document = build_document(story.body)
+        annotations = self.store.annotations_for(story.story_id)
+        anchors = anchor_many(document.text, [a.selectors for a in annotations])
+        self.post_message(self.StoryReady(request, story, document, annotations, anchors))
+
+    @on(StoryReady)
+    def _story_ready(self, message: StoryReady) -> None:
+        if message.request != self._request:
+            return  # the reader moved on: a stale story is dropped, not shown
+        if isinstance(message.story, StoryError) or message.document is None:
+            reason = message.story.reason if isinstance(message.story, StoryError) else "?"
+            self.notify(f"Could not open the story: {reason}", severity="error", timeout=8)
+            return
+        story, document = message.story, message.document
+        self.story, self.document = story, document
+        article = self.query_one(Article)
+        article.border_title = story.title
+        article.show_story(
+            story,
+            document,
+            offset=self.store.position(story.story_id) or 0,
+            bookmarked=self.store.is_bookmarked(story.story_id),
+        )
+        self._set_annotations(message.annotations, message.anchors)
+        self.store.mark_read(story.story_id)
+        self.store.set_last_open(story.story_id)
+        self._refresh_marks()
+
+    def save_position(self) -> None:
+        """Remember how far the open story was read."""
+        if self.story is not None and self.is_mounted:
+            self.store.set_position(self.story.story_id, self.query_one(Article).top_offset)
+
+    def action_step(self, step: int) -> None:
+        """Open the previous/next story in the list."""
+        story_list = self.query_one(StoryList)
+        if self.story is not None and story_list.current is not None:
+            if story_list.current.story_id == self.story.story_id:
+                story_list.move_to(story_list.cursor + step)
+        elif self.story is None and step < 0:
+            return
+        row = story_list.current
+        if row is not None:
+            self.open_row(row)
+
+    # ----- bookmarks ---------------------------------------------------------------------
+
+    def _target_row(self) -> tuple[str, str, str] | None:
+        """The story a bookmark key applies to: the open one in the article, else the list's."""
+        if self.query_one(Article).has_focus and self.story is not None:
+            return self.story.story_id, self.story.title, str(self.story.path)
+        row = self.query_one(StoryList).current
+        if row is None or row.error is not None:
+            return None
+        return row.story_id, row.title, row.key
+
+    def action_toggle_bookmark(self) -> None:
+        """Bookmark the story, or remove its bookmark."""
+        target = self._target_row()
+        if target is None:
+            return
+        story_id, title, path = target
+        on_now = not self.store.is_bookmarked(story_id)
+        self.store.set_bookmark(story_id, on_now, title=title, path=path)
+        self.notify(("Bookmarked: " if on_now else "Bookmark removed: ") + title, timeout=3)
+        if self.story is not None and self.story.story_id == story_id:
+            self.query_one(Article).set_bookmarked(on_now)
+        if self.bookmarks_only:
+            self._show_rows()
+        else:
+            self._refresh_marks()
+
+    def action_toggle_filter(self) -> None:
+        """Show only bookmarked stories, or all again."""
+        self.bookmarks_only = not self.bookmarks_only
+        self._show_rows()
+        self.query_one(StoryList).focus()

@@ -1,0 +1,1 @@
+"""Widgets of the reader; each module owns one widget and its messages."""

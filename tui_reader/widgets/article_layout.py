@@ -1,0 +1,215 @@
+"""Lay out a story as wrapped, styled lines that remember their plain-text offsets.
+
+Each content line knows the ``[start, end)`` range of ``Document.text`` it shows, so the
+article can draw highlights, a cursor and a selection on exact characters, and turn a
+screen row back into an offset. Uses Rich only (no Textual), so it is cheap to test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich._wrap import divide_line
+from rich.cells import cell_len
+from rich.console import Console
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from tui_reader.document import Block, Document
+from tui_reader.stories import Story
+
+_SPAN_STYLES = {
+    "strong": Style(bold=True),
+    "em": Style(italic=True),
+    "code": Style(bold=True, color="cyan"),
+    "strike": Style(strike=True),
+}
+_HEADING_STYLES = {
+    1: Style(bold=True, underline=True, color="bright_magenta"),
+    2: Style(bold=True, color="bright_magenta"),
+}
+_HEADING_DEFAULT = Style(bold=True, color="magenta")
+_QUOTE_STYLE = Style(italic=True, color="bright_black")
+_CODE_STYLE = Style(color="green")
+_DIM = Style(dim=True)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One screen row of the article."""
+
+    text: Text
+    """The visible content of the row, styled (no highlight or selection yet)."""
+    prefix: Text
+    """Decoration drawn before the content (indent, list marker, quote bar)."""
+    start: int = -1
+    """Offset in the document text of ``text``'s first character; -1 for decoration rows."""
+
+    @property
+    def end(self) -> int:
+        """Offset just past the row's last character (``start`` for decoration rows)."""
+        return self.start + len(self.text.plain) if self.start >= 0 else -1
+
+    @property
+    def selectable(self) -> bool:
+        """True when the row shows document text a reader can select."""
+        return self.start >= 0
+
+
+def _block_text(block: Block) -> Text:
+    text = Text(block.text, end="")
+    for span in block.spans:
+        style = _SPAN_STYLES.get(span.style)
+        if span.style == "link":
+            # OSC 8 hyperlink: clickable in terminals that support it, plain elsewhere.
+            style = Style(underline=True, color="blue", link=span.url or None)
+        if style is not None:
+            text.stylize(style, span.start, span.end)
+    if block.kind == "heading":
+        text.stylize(_HEADING_STYLES.get(block.level, _HEADING_DEFAULT))
+    elif block.kind == "quote":
+        text.stylize(_QUOTE_STYLE)
+    elif block.kind == "code":
+        text.stylize(_CODE_STYLE)
+    return text
+
+
+def _prefixes(block: Block) -> tuple[Text, Text]:
+    """Return the prefix for the first row of a block and for the rows after it."""
+    quote = Text("▌ " * block.quote_depth, style=_QUOTE_STYLE)
+    if block.kind == "item":
+        indent = "  " * max(block.level - 1, 0)
+        marker = f"{block.marker} " if block.marker else ""
+        pad = " " * max(len(marker), 2)
+        first = quote + Text(indent + (marker or pad), style=Style(bold=True))
+        return first, quote + Text(indent + pad)
+    if block.kind == "code":
+        bar = quote + Text("│ ", style=_DIM)
+        return bar, bar
+    return quote, quote
+
+
+def _wrap_block(block: Block, width: int) -> Iterable[Line]:
+    first_prefix, next_prefix = _prefixes(block)
+    text = _block_text(block)
+    plain = block.text
+    first = True
+    position = 0
+    for piece in plain.split("\n"):
+        prefix = first_prefix if first else next_prefix
+        available = max(width - prefix.cell_len, 8)
+        piece_text = text[position : position + len(piece)]
+        if not piece:
+            yield Line(Text(""), prefix, block.start + position)
+            first = False
+        else:
+            offsets = [0, *divide_line(piece, available, fold=True), len(piece)]
+            for a, b in zip(offsets, offsets[1:], strict=False):
+                if a == b:
+                    continue
+                prefix = first_prefix if first else next_prefix
+                first = False
+                yield Line(piece_text[a:b], prefix, block.start + position + a)
+        position += len(piece) + 1
+
+
+def _table_lines(block: Block, width: int, console: Console) -> Iterable[Line]:
+    if not block.rows:
+        return
+    table = Table(show_edge=True, expand=False, header_style="bold")
+    header, *rows = block.rows
+    for cell in header:
+        table.add_column(Text(cell), overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    options = console.options.update_width(max(width, 10))
+    for segments in console.render_lines(table, options, pad=False):
+        line = Text(end="")
+        for segment in segments:
+            line.append(segment.text, segment.style)
+        yield Line(line, Text(""))
+
+
+def header_lines(story: Story, width: int, *, bookmarked: bool = False) -> list[Line]:
+    """The article header: title, byline, date and source, and the source URL."""
+    lines: list[Line] = []
+    title = Text(("★ " if bookmarked else "") + story.title, style=Style(bold=True))
+    for a, b in _pairs(divide_line(title.plain, width, fold=True), len(title.plain)):
+        lines.append(Line(title[a:b], Text("")))
+    meta = " · ".join(
+        part
+        for part in (
+            f"By {story.byline}" if story.byline else "",
+            story.date.strftime("%B %-d, %Y") if story.date else "",
+        )
+        if part
+    )
+    if meta:
+        meta_text = Text(meta, style=Style(italic=True))
+        for a, b in _pairs(divide_line(meta, width, fold=True), len(meta)):
+            lines.append(Line(meta_text[a:b], Text("")))
+    if story.url:
+        url = Text(story.url, style=Style(color="blue", underline=True, link=story.url))
+        for a, b in _pairs(divide_line(story.url, width, fold=True), len(story.url)):
+            lines.append(Line(url[a:b], Text("")))
+    for warning in story.warnings:
+        lines.append(Line(Text(f"⚠ {warning}", style=Style(color="yellow")), Text("")))
+    lines.append(Line(Text("─" * width, style=_DIM), Text("")))
+    return lines
+
+
+def _pairs(offsets: list[int], length: int) -> list[tuple[int, int]]:
+    points = [0, *offsets, length]
+    return [(a, b) for a, b in zip(points, points[1:], strict=False) if b > a]
+
+
+def layout(
+    story: Story, document: Document, width: int, console: Console, *, bookmarked: bool = False
+) -> list[Line]:
+    """Lay out the whole article for ``width`` cells.
+
+    Args:
+        story: the story (for the header).
+        document: its parsed body.
+        width: the content width in cells.
+        console: the console whose options render tables.
+        bookmarked: whether to mark the title as bookmarked.
+
+    Returns:
+        Every row of the article, header first.
+    """
+    width = max(width, 10)
+    lines = header_lines(story, width, bookmarked=bookmarked)
+    blank = Line(Text(""), Text(""))
+    for block in document.blocks:
+        lines.append(blank)
+        if block.kind == "rule":
+            lines.append(Line(Text("─" * min(width, 40), style=_DIM), Text("")))
+        elif block.kind == "table":
+            lines.extend(_table_lines(block, width, console))
+        else:
+            lines.extend(_wrap_block(block, width))
+    if not document.blocks:
+        lines.append(blank)
+        lines.append(Line(Text("(This story has no text.)", style=_DIM), Text("")))
+    return lines
+
+
+def column_of(line: Line, offset: int) -> int:
+    """Return the cell column (after the prefix) where ``offset`` is drawn on ``line``."""
+    inside = max(0, min(offset - line.start, len(line.text.plain)))
+    return line.prefix.cell_len + cell_len(line.text.plain[:inside])
+
+
+def offset_at(line: Line, column: int) -> int:
+    """Return the document offset under cell ``column`` of a selectable ``line``."""
+    column -= line.prefix.cell_len
+    plain = line.text.plain
+    used = 0
+    for index, char in enumerate(plain):
+        used += cell_len(char)
+        if used > column:
+            return line.start + index
+    return line.start + max(len(plain) - 1, 0)
