@@ -53,7 +53,7 @@ class ReaderApp(App[None]):
         """Show the reader and take over hang-up signals so nothing typed is lost."""
         self.push_screen(ReaderScreen(self.stories_dir, self.store, self.index))
         for problem in self.config.problems:
-            self.notify(problem, severity="warning", timeout=15)
+            self.notify(problem, severity="warning", timeout=15, markup=False)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
             try:
@@ -94,9 +94,7 @@ class ReaderApp(App[None]):
                 yield SystemCommand(
                     binding.description,
                     f"Key: {binding.key}",
-                    lambda action=binding.action: self.call_later(
-                        screen.run_action, action
-                    ),
+                    lambda action=binding.action: self.call_later(screen.run_action, action),
                 )
         yield SystemCommand("Keys", "Show every key (?)", self.action_help)
 

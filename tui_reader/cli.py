@@ -43,10 +43,16 @@ def _reader_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--stories", metavar="DIR", help="same as STORIES_DIR")
     _add_data_dir(parser)
-    parser.add_argument("--config", metavar="FILE", help="settings file (default: config.toml "
-                        "in the user config dir, or $TUI_READER_CONFIG)")
-    parser.add_argument("--no-mouse", action="store_true",
-                        help="ignore the mouse (saves output over slow SSH links)")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="settings file (default: config.toml in the user config dir, or $TUI_READER_CONFIG)",
+    )
+    parser.add_argument(
+        "--no-mouse",
+        action="store_true",
+        help="ignore the mouse (saves output over slow SSH links)",
+    )
     parser.add_argument(
         "--color",
         choices=("auto", "truecolor", "256", "standard", "none"),
@@ -88,8 +94,9 @@ def _export(argv: Sequence[str]) -> int:
 def _run_reader(argv: Sequence[str]) -> int:
     args = _reader_parser().parse_args(argv)
     if args.stories_dir and args.stories and args.stories_dir != args.stories:
-        print("tui-reader: give the stories folder once (STORIES_DIR or --stories)",
-              file=sys.stderr)
+        print(
+            "tui-reader: give the stories folder once (STORIES_DIR or --stories)", file=sys.stderr
+        )
         return 2
     stories = Path(args.stories or args.stories_dir or default_stories_dir()).expanduser()
     if not stories.is_dir():

@@ -17,11 +17,10 @@ from tui_reader.document import Document
 from tui_reader.screens.confirm import ConfirmScreen
 from tui_reader.screens.message import MessageScreen
 from tui_reader.screens.note_editor import NoteEditor
+from tui_reader.store_records import Draft
 from tui_reader.stories import Story
 from tui_reader.widgets.article import Article, Highlight
 from tui_reader.widgets.notes import NoteEntry, NotesSidebar
-
-from tui_reader.store_records import Draft
 
 if TYPE_CHECKING:
     from tui_reader.store import Annotation, Store
@@ -150,10 +149,10 @@ class AnnotatingScreen(Screen[None]):
             self._draft_dirty = False
             self.store.clear_draft()
             if text is None:
-                self.notify("Note not saved", timeout=2)
+                self.notify("Note not saved", timeout=2, markup=False)
             elif annotation_id is not None:
                 self.store.update_annotation(annotation_id, note=text)
-                self.notify("Note saved", timeout=2)
+                self.notify("Note saved", timeout=2, markup=False)
                 self._reload_annotations()
             else:
                 self._add(selectors, text, story_id=story_id)
@@ -174,7 +173,7 @@ class AnnotatingScreen(Screen[None]):
             story_path=str(story.path),
         )
         # The store returns only once the annotation is on disk, so "saved" is true.
-        self.notify("Note saved" if note.strip() else "Highlight saved", timeout=2)
+        self.notify("Note saved" if note.strip() else "Highlight saved", timeout=2, markup=False)
         self.query_one(Article).clear_selection()
         self._reload_annotations()
         self.query_one(NotesSidebar).select_id(annotation.id)
@@ -247,7 +246,7 @@ class AnnotatingScreen(Screen[None]):
         elif message.intent == "delete":
             self.store.delete_annotation(annotation.id)
             self._undo = annotation
-            self.notify("Note deleted. Press u to undo.", timeout=5)
+            self.notify("Note deleted. Press u to undo.", timeout=5, markup=False)
             self._reload_annotations()
 
     def on_article_note_reached(self, message: Article.NoteReached) -> None:
@@ -256,24 +255,25 @@ class AnnotatingScreen(Screen[None]):
 
     def on_article_notice(self, message: Article.Notice) -> None:
         """Tell the reader what the article could not do."""
-        self.notify(message.text, timeout=3)
+        self.notify(message.text, timeout=3, markup=False)
 
     def action_undo(self) -> None:
         """Bring back the last deleted note."""
         if self._undo is None:
-            self.notify("Nothing to undo", timeout=2)
+            self.notify("Nothing to undo", timeout=2, markup=False)
             return
-        self.store.restore_annotation(self._undo)
-        self._undo = None
-        self.notify("Note restored", timeout=2)
+        restored, self._undo = self._undo, None
+        self.store.restore_annotation(restored)
+        self.notify("Note restored", timeout=2, markup=False)
         self._reload_annotations()
+        self.query_one(NotesSidebar).select_id(restored.id)
 
     # ----- copying and URLs --------------------------------------------------------------
 
     def action_copy(self) -> None:
         """Copy via OSC 52: the selection or note with a citation, else the story URL."""
         if self.story is None or self.document is None:
-            self.notify("Open a story first (enter)", timeout=2)
+            self.notify("Open a story first (enter)", timeout=2, markup=False)
             return
         article = self.query_one(Article)
         sidebar = self.query_one(NotesSidebar)
@@ -297,12 +297,13 @@ class AnnotatingScreen(Screen[None]):
             f"Copied the {what} to your terminal's clipboard (OSC 52). "
             "Nothing arrived? Press o to see it.",
             timeout=4,
+            markup=False,
         )
 
     def action_show_url(self) -> None:
         """Show the story's URL and links to copy by hand (never opens a browser here)."""
         if self.story is None:
-            self.notify("Open a story first (enter)", timeout=2)
+            self.notify("Open a story first (enter)", timeout=2, markup=False)
             return
         body = Text()
         body.append("Source\n", style="bold")

@@ -72,9 +72,9 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-def help_sections(app_bindings: list[BindingType], screen_bindings: list[BindingType]) -> list[
-    tuple[str, list[BindingType]]
-]:
+def help_sections(
+    app_bindings: list[BindingType], screen_bindings: list[BindingType]
+) -> list[tuple[str, list[BindingType]]]:
     """The sections the help screen shows, in reading order."""
     return [
         ("Everywhere", [*app_bindings, *screen_bindings]),

@@ -42,7 +42,7 @@ def to_row(item: StoryMeta | StoryError) -> StoryRow:
         story_id=item.story_id,
         title=item.title,
         date=item.date,
-        source=item.source,
+        source=item.source or "",
     )
 
 
@@ -64,7 +64,9 @@ class ReaderScreen(AnnotatingScreen):
         Binding("tab", "cycle(1)", "Next pane", show=False, id="reader.next_pane"),
         Binding("shift+tab", "cycle(-1)", "Prev pane", show=False, id="reader.previous_pane"),
         Binding("right_square_bracket", "step(1)", "Next story", id="reader.next_story"),
-        Binding("left_square_bracket", "step(-1)", "Prev story", show=False, id="reader.prev_story"),
+        Binding(
+            "left_square_bracket", "step(-1)", "Prev story", show=False, id="reader.prev_story"
+        ),
         Binding("b", "toggle_bookmark", "Bookmark", id="reader.bookmark"),
         Binding("B", "toggle_filter", "Bookmarks", id="reader.bookmarks_only"),
         Binding("s", "toggle_sidebar", "Notes", id="reader.sidebar"),
@@ -130,7 +132,7 @@ class ReaderScreen(AnnotatingScreen):
         self.set_interval(5.0, self.refresh_from_disk)
         self.call_after_refresh(self.offer_draft)
         for notice in self.store.notices:
-            self.notify(notice, severity="warning", timeout=30)
+            self.notify(notice, severity="warning", timeout=30, markup=False)
 
     # ----- layout ------------------------------------------------------------------------
 
@@ -202,7 +204,7 @@ class ReaderScreen(AnnotatingScreen):
 
     def action_rescan(self) -> None:
         """Rescan the stories folder."""
-        self.notify("Rescanning stories…", timeout=2)
+        self.notify("Rescanning stories…", timeout=2, markup=False)
         self.load_library()
 
     @on(LibraryLoaded)
@@ -215,7 +217,9 @@ class ReaderScreen(AnnotatingScreen):
         if message.final:
             errors = sum(isinstance(item, StoryError) for item in self.items)
             if errors:
-                self.notify(f"{errors} file(s) could not be read: see the ✗ rows", timeout=6)
+                self.notify(
+                    f"{errors} file(s) could not be read: see the ✗ rows", timeout=6, markup=False
+                )
             last = self.store.last_open()
             if self.story is None and last:
                 for row in story_list.rows:
@@ -258,7 +262,7 @@ class ReaderScreen(AnnotatingScreen):
     def open_row(self, row: StoryRow) -> None:
         """Load ``row``'s story in the background and focus the article."""
         if row.error is not None:
-            self.notify(f"{row.title}: {row.error}", severity="error", timeout=8)
+            self.notify(f"{row.title}: {row.error}", severity="error", timeout=8, markup=False)
             return
         self.save_position()
         self._request += 1
@@ -283,7 +287,9 @@ class ReaderScreen(AnnotatingScreen):
             return  # the reader moved on: a stale story is dropped, not shown
         if isinstance(message.story, StoryError) or message.document is None:
             reason = message.story.reason if isinstance(message.story, StoryError) else "?"
-            self.notify(f"Could not open the story: {reason}", severity="error", timeout=8)
+            self.notify(
+                f"Could not open the story: {reason}", severity="error", timeout=8, markup=False
+            )
             return
         story, document = message.story, message.document
         self.story, self.document = story, document
@@ -336,7 +342,9 @@ class ReaderScreen(AnnotatingScreen):
         story_id, title, path = target
         on_now = not self.store.is_bookmarked(story_id)
         self.store.set_bookmark(story_id, on_now, title=title, path=path)
-        self.notify(("Bookmarked: " if on_now else "Bookmark removed: ") + title, timeout=3)
+        self.notify(
+            ("Bookmarked: " if on_now else "Bookmark removed: ") + title, timeout=3, markup=False
+        )
         if self.story is not None and self.story.story_id == story_id:
             self.query_one(Article).set_bookmarked(on_now)
         if self.bookmarks_only:

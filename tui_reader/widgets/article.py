@@ -26,6 +26,12 @@ HIGHLIGHT_STYLE = Style(underline=True, bgcolor="yellow", color="black")
 NOTE_STYLE = Style(underline=True, bold=True, bgcolor="yellow", color="black")
 CURRENT_NOTE_STYLE = Style(underline=True, bold=True, bgcolor="bright_yellow", color="black")
 
+EMPTY_HINT = (
+    "",
+    " Pick a story in the list (j/k) and press enter.",
+    " ? shows every key; q quits.",
+)
+
 
 @dataclass(frozen=True)
 class Highlight:
@@ -117,7 +123,7 @@ class Article(ScrollView, can_focus=True):
         self.bookmarked = False
         self.cursor = 0
         """Offset in the document text of the character after the text cursor."""
-        self.anchor: int | None = None
+        self.select_from: int | None = None
         """Where the selection started, or None when not selecting."""
         self.highlights: list[Highlight] = []
         self.current_annotation: str | None = None
@@ -139,7 +145,7 @@ class Article(ScrollView, can_focus=True):
         self.story = story
         self.document = document
         self.bookmarked = bookmarked
-        self.anchor = None
+        self.select_from = None
         self.highlights = []
         self.current_annotation = None
         self.cursor = max(0, min(offset, len(document.text)))
@@ -155,6 +161,7 @@ class Article(ScrollView, can_focus=True):
         if bookmarked != self.bookmarked:
             self.bookmarked = bookmarked
             self._relayout(force=True)
+            self.refresh()
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Replace the drawn annotations."""
@@ -172,9 +179,9 @@ class Article(ScrollView, can_focus=True):
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected ``[start, end)`` range, or None when not selecting."""
-        if self.anchor is None:
+        if self.select_from is None:
             return None
-        return (min(self.anchor, self.cursor), max(self.anchor, self.cursor))
+        return (min(self.select_from, self.cursor), max(self.select_from, self.cursor))
 
     @property
     def top_offset(self) -> int:
@@ -223,6 +230,9 @@ class Article(ScrollView, can_focus=True):
         """Draw row ``y`` of the view."""
         row = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
+        if self.story is None:
+            hint = EMPTY_HINT[y] if y < len(EMPTY_HINT) else ""
+            return Strip([Segment(hint, Style(dim=True))]).crop_extend(0, width, self.rich_style)
         if row >= len(self._lines):
             return Strip.blank(width, self.rich_style)
         strip = self._strips.get(row)
@@ -286,7 +296,7 @@ class Article(ScrollView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """Scrolling outside a selection keeps the cursor on screen, like a pager."""
         super().watch_scroll_y(old_value, new_value)
-        if self.anchor is None and self._starts:
+        if self.select_from is None and self._starts:
             top = int(new_value)
             bottom = top + self.scrollable_content_region.height - 1
             row = self._row_of(self.cursor)
@@ -319,13 +329,15 @@ class Article(ScrollView, can_focus=True):
         old = self.cursor
         self.cursor = offset
         self._ensure_visible(self._row_of(offset), center=center)
-        if self.anchor is not None:
-            self._refresh_range(min(old, offset, self.anchor), max(old, offset, self.anchor))
+        if self.select_from is not None:
+            self._refresh_range(
+                min(old, offset, self.select_from), max(old, offset, self.select_from)
+            )
         else:
             self._refresh_rows(old, offset)
 
     def _scroll_lines(self, amount: int) -> None:
-        if self.anchor is not None:
+        if self.select_from is not None:
             self._move_by_rows(amount)
             return
         self.scroll_to(y=self.scroll_y + amount, animate=False, immediate=True)
@@ -356,13 +368,13 @@ class Article(ScrollView, can_focus=True):
 
     def action_top(self) -> None:
         """Go to the top."""
-        if self.anchor is not None and self._starts:
+        if self.select_from is not None and self._starts:
             self._move_cursor(self._starts[0])
         self.scroll_to(y=0, animate=False, immediate=True)
 
     def action_bottom(self) -> None:
         """Go to the bottom."""
-        if self.anchor is not None and self.document is not None:
+        if self.select_from is not None and self.document is not None:
             self._move_cursor(len(self.document.text))
         self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
@@ -387,7 +399,7 @@ class Article(ScrollView, can_focus=True):
 
     def action_word_back(self) -> None:
         """Move to the start of the previous word (while selecting; else ``b`` bookmarks)."""
-        if self.anchor is None:
+        if self.select_from is None:
             raise SkipAction()
         self._move_cursor(self._previous(self._words))
 
@@ -415,11 +427,11 @@ class Article(ScrollView, can_focus=True):
         """Start a selection at the cursor (or cancel the one in progress)."""
         if self.document is None:
             return
-        if self.anchor is not None:
+        if self.select_from is not None:
             self.clear_selection()
             return
         self._ensure_visible(self._row_of(self.cursor))
-        self.anchor = self.cursor
+        self.select_from = self.cursor
         self._refresh_rows(self.cursor)
 
     def action_select_paragraph(self) -> None:
@@ -428,17 +440,17 @@ class Article(ScrollView, can_focus=True):
             return
         block = self.document.blocks[self.document.block_at(self.cursor)]
         old = self.selection or (self.cursor, self.cursor)
-        self.anchor = block.start
+        self.select_from = block.start
         self.cursor = block.end
         self._refresh_range(min(old[0], block.start), max(old[1], block.end))
 
     def action_cancel(self) -> None:
         """Drop the selection (``esc`` goes to the screen when nothing is selected)."""
-        if self.anchor is None:
+        if self.select_from is None:
             raise SkipAction()
         else:
             old = self.selection or (self.cursor, self.cursor)
-            self.anchor = None
+            self.select_from = None
             self._refresh_range(*old)
 
     def _request(self, with_note: bool) -> None:
@@ -459,7 +471,7 @@ class Article(ScrollView, can_focus=True):
 
     def clear_selection(self) -> None:
         """Called once an annotation was saved from the selection."""
-        if self.anchor is not None:
+        if self.select_from is not None:
             self.action_cancel()
 
     def action_annotate(self) -> None:

@@ -74,6 +74,10 @@ class NotesSidebar(OptionList):
         self.entries: list[NoteEntry] = []
         self.border_title = "Notes"
 
+    def on_mount(self) -> None:
+        """Start with the empty-state help."""
+        self.show_entries([])
+
     def show_entries(self, entries: Sequence[NoteEntry], *, keep: str | None = None) -> None:
         """Replace the list: anchored notes in document order, then an Unanchored section."""
         anchored = sorted((e for e in entries if e.start is not None), key=lambda e: e.start or 0)
@@ -83,7 +87,9 @@ class NotesSidebar(OptionList):
         for entry in anchored:
             options.append(self._option(entry))
         if orphans:
-            options.append(Option(Text("Unanchored (text changed)", style="bold red"), disabled=True))
+            options.append(
+                Option(Text("Unanchored (text changed)", style="bold red"), disabled=True)
+            )
             options.extend(self._option(entry) for entry in orphans)
         if not self.entries:
             options.append(Option(Text(EMPTY_HELP, style="dim"), disabled=True))
@@ -92,6 +98,9 @@ class NotesSidebar(OptionList):
         self.border_title = f"Notes ({len(self.entries)})" if self.entries else "Notes"
         if keep is not None:
             self.select_id(keep)
+        if self.highlighted is None and self.entries:
+            with self.prevent(OptionList.OptionHighlighted):
+                self.highlighted = 0
 
     def _option(self, entry: NoteEntry) -> Option:
         text = Text()

@@ -133,8 +133,11 @@ class StoryList(ScrollView, can_focus=True):
         changed = (
             (bookmarked ^ self.bookmarked)
             | (read ^ self.read)
-            | {k for k in set(note_counts) | set(self.note_counts)
-               if note_counts.get(k) != self.note_counts.get(k)}
+            | {
+                k
+                for k in set(note_counts) | set(self.note_counts)
+                if note_counts.get(k) != self.note_counts.get(k)
+            }
         )
         self.bookmarked, self.read, self.note_counts = set(bookmarked), set(read), note_counts
         if not changed:

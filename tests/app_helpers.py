@@ -1,0 +1,75 @@
+"""Helpers for Pilot tests: write stories, build the real app on tmp dirs, read the screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tui_reader.app import ReaderApp, create_app
+from tui_reader.widgets.article import Article
+from tui_reader.widgets.story_list import StoryList
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "stories" / "000_8fca52f5ebd7e4f3.txt"
+
+
+def write_story(
+    folder: Path,
+    name: str,
+    title: str,
+    body: str,
+    *,
+    date: str = "September 15, 2021",
+    url: str | None = None,
+    byline: str = "Test Writer",
+) -> Path:
+    """Write a story in the seed format."""
+    folder.mkdir(parents=True, exist_ok=True)
+    url = url or f"https://example.org/{name}"
+    text = f"# {title}\n\nBy [{byline}](#)\n\n{date}\n\n{body}\n\nOriginal url:\n\n<{url}>\n"
+    path = folder / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def build(tmp_path: Path, stories: Path | None = None, data: Path | None = None) -> ReaderApp:
+    """The real app on a stories folder and a data dir under ``tmp_path``."""
+    return create_app(
+        stories or tmp_path / "stories",
+        data or tmp_path / "data",
+        cache_dir=tmp_path / "cache",
+    )
+
+
+async def wait_for_rows(pilot: Pilot[None], count: int = 1) -> StoryList:
+    """Wait until the story list shows at least ``count`` rows."""
+    story_list = pilot.app.screen.query_one(StoryList)
+    for _ in range(200):
+        if len(story_list.rows) >= count and not pilot.app.screen.workers:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+    return story_list
+
+
+async def wait_for_story(pilot: Pilot[None], title: str | None = None) -> Article:
+    """Wait until the article shows a story (with ``title`` if given)."""
+    article = pilot.app.screen.query_one(Article)
+    for _ in range(200):
+        if article.story is not None and (title is None or article.story.title == title):
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+    return article
+
+
+def screen_text(app: ReaderApp) -> str:
+    """Everything the terminal shows right now (the active screen), as plain text."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def notices(app: ReaderApp) -> list[str]:
+    """The messages the app has shown as notifications so far (newest last)."""
+    return [notification.message for notification in app._notifications]

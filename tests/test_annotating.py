@@ -1,0 +1,261 @@
+"""The annotation journey by keys: select, annotate, save, relaunch, edit, delete, bookmark."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.app_helpers import (
+    SEED,
+    build,
+    notices,
+    screen_text,
+    wait_for_rows,
+    wait_for_story,
+    write_story,
+)
+from tui_reader.screens.note_editor import NoteEditor
+from tui_reader.store import Store
+from tui_reader.widgets.notes import NotesSidebar
+from tui_reader.widgets.story_list import StoryList
+
+SEED_TITLE = "Security Blocs Led by Russia, China Meet on Afghanistan"
+
+
+def seed_library(tmp_path: Path) -> Path:
+    stories = tmp_path / "stories"
+    stories.mkdir(exist_ok=True)
+    shutil.copy(SEED, stories / SEED.name)
+    return stories
+
+
+def quotes(data: Path) -> list[tuple[str, str]]:
+    """(quote, note) of every stored annotation, read straight from the data dir."""
+    store = Store.open(data)
+    try:
+        found = []
+        for annotation in store.all_annotations():
+            exact = next(
+                s["exact"] for s in annotation.selectors if s["type"] == "TextQuoteSelector"
+            )
+            found.append((exact, annotation.note))
+        return sorted(found)
+    finally:
+        store.close()
+
+
+async def test_select_annotate_relaunch_edit_delete(tmp_path: Path) -> None:
+    stories = seed_library(tmp_path)
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
+        article = await wait_for_story(pilot, SEED_TITLE)
+        # Cursor starts at the first word; select two words, then extend to the sentence end.
+        await pilot.press("v", "e", "e")
+        assert article.selection is not None
+        assert article.document is not None
+        start, end = article.selection
+        assert article.document.text[start:end] == "Russian Defense"
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"Who else attended?")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteEditor)
+        assert "Note saved" in notices(app)
+        # Saved means on disk: another Store instance reads it at once.
+        assert quotes(tmp_path / "data") == [("Russian Defense", "Who else attended?")]
+        # A second passage by sentence motion: ) moves to the next sentence start.
+        await pilot.press("}", "w", "v", ")")
+        start, end = article.selection or (0, 0)
+        assert article.document.text[start:end].strip() == (
+            "Countries allied with Russia and China were preparing for a series of meetings on "
+            "Afghanistan Wednesday held in the crisis-hit country's neighbor, Tajikistan."
+        )
+        await pilot.press("h")
+        await pilot.pause()
+        assert len(article.highlights) == 2
+        await pilot.press("q")
+
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 1)
+        assert app.screen.query_one(StoryList).note_counts  # the list shows a notes count
+        await pilot.press("enter")
+        article = await wait_for_story(pilot, SEED_TITLE)
+        await pilot.pause()
+        assert article.document is not None
+        drawn = sorted(article.document.text[h.start : h.end] for h in article.highlights)
+        assert drawn[1] == "Russian Defense"
+        assert drawn[0].startswith("Countries allied")
+        # Open the sidebar, edit the first note.
+        await pilot.press("s")
+        await pilot.pause()
+        sidebar = app.screen.query_one(NotesSidebar)
+        assert sidebar.has_focus
+        assert "Who else attended?" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*" Lavrov.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert ("Russian Defense", "Who else attended? Lavrov.") in quotes(tmp_path / "data")
+        # Delete it, undo, delete again.
+        await pilot.press("d")
+        await pilot.pause()
+        assert len(quotes(tmp_path / "data")) == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(quotes(tmp_path / "data")) == 2
+        await pilot.press("d")
+        await pilot.pause()
+        assert [q for q, _ in quotes(tmp_path / "data")] == [drawn[0]]
+
+
+async def test_escape_in_editor_asks_before_discarding(tmp_path: Path) -> None:
+    app = build(tmp_path, seed_library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
+        await wait_for_story(pilot)
+        await pilot.press("V", "a")
+        await pilot.pause()
+        await pilot.press(*"draft text")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Discard this note?" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteEditor)
+        assert quotes(tmp_path / "data") == []
+
+
+async def test_annotate_without_selection_explains(tmp_path: Path) -> None:
+    app = build(tmp_path, seed_library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
+        await wait_for_story(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert any("Select a passage first" in n for n in notices(app))
+        assert not isinstance(app.screen, NoteEditor)
+
+
+async def test_next_and_previous_note_jump(tmp_path: Path) -> None:
+    app = build(tmp_path, seed_library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
+        article = await wait_for_story(pilot)
+        await pilot.press("V", "h")  # first paragraph
+        for _ in range(6):
+            await pilot.press("}")
+        await pilot.press("w", "V", "h")  # a later paragraph
+        await pilot.press("g")
+        await pilot.pause()
+        first, second = sorted(article.highlights, key=lambda h: h.start)
+        await pilot.press("n")
+        assert article.cursor == second.start or article.cursor == first.start
+        landed = article.cursor
+        await pilot.press("n")
+        assert article.cursor != landed
+        await pilot.press("N")
+        assert article.cursor == landed
+
+
+async def test_bookmark_and_filter(tmp_path: Path) -> None:
+    stories = seed_library(tmp_path)
+    write_story(stories, "b.md", "Second Story", "Text.", date="2022-01-01")
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await wait_for_rows(pilot, 2)
+        assert story_list.current is not None and story_list.current.title == "Second Story"
+        await pilot.press("j", "b")
+        await pilot.pause()
+        assert "★" in screen_text(app)
+        await pilot.press("B")
+        await pilot.pause()
+        assert [row.title for row in story_list.rows] == [SEED_TITLE]
+        await pilot.press("B")
+        await pilot.pause()
+        assert len(story_list.rows) == 2
+        # The bookmark key works from the article too, and shows in the header.
+        await pilot.press("k", "enter")
+        article = await wait_for_story(pilot, "Second Story")
+        await pilot.press("b")
+        await pilot.pause()
+        assert article.bookmarked
+        assert "★ Second Story" in screen_text(app)
+        await pilot.press("q")
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await wait_for_rows(pilot, 2)
+        await pilot.press("B")
+        await pilot.pause()
+        assert sorted(row.title for row in story_list.rows) == ["Second Story", SEED_TITLE]
+
+
+async def test_notes_follow_renamed_and_edited_story(tmp_path: Path) -> None:
+    stories = seed_library(tmp_path)
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
+        await wait_for_story(pilot)
+        await pilot.press("}", "w", "V", "h")
+        await pilot.pause()
+        await pilot.press("q")
+    # Rename the file and edit text before the highlighted paragraph.
+    text = (stories / SEED.name).read_text("utf-8")
+    text = text.replace(
+        "Countries allied", "CORRECTION: an earlier version misnamed a bloc.\n\nCountries allied"
+    )
+    (stories / SEED.name).unlink()
+    (stories / "renamed").mkdir()
+    (stories / "renamed" / "moved.md").write_text(text, "utf-8")
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
+        article = await wait_for_story(pilot)
+        await pilot.pause()
+        assert article.document is not None
+        assert len(article.highlights) == 1
+        mark = article.highlights[0]
+        assert article.document.text[mark.start : mark.end].startswith("Countries allied")
+
+
+async def test_deleted_passage_is_listed_unanchored(tmp_path: Path) -> None:
+    stories = seed_library(tmp_path)
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
+        await wait_for_story(pilot)
+        await pilot.press("}", "w", "V", "a")
+        await pilot.pause()
+        await pilot.press(*"keep me")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("q")
+    text = (stories / SEED.name).read_text("utf-8")
+    start = text.index("Countries allied")
+    end = text.index("\n", start)
+    (stories / SEED.name).write_text(text[:start] + text[end:], "utf-8")
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
+        article = await wait_for_story(pilot)
+        await pilot.pause()
+        assert article.highlights == []
+        shown = screen_text(app)
+        assert "Unanchored" in shown and "keep me" in shown
+    assert [n for _, n in quotes(tmp_path / "data")] == ["keep me"]

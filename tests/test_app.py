@@ -1,0 +1,202 @@
+"""Pilot tests: the reader driven by keys at 80x24 and 120x40, asserting on what is shown."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.app_helpers import SEED, build, screen_text, wait_for_rows, wait_for_story, write_story
+from tui_reader.widgets.article import Article
+from tui_reader.widgets.notes import NotesSidebar
+from tui_reader.widgets.story_list import StoryList
+
+
+def library(tmp_path: Path) -> Path:
+    """The seed plus two more stories with distinct dates."""
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    shutil.copy(SEED, stories / SEED.name)
+    write_story(stories, "new.md", "Newest Story", "Fresh news.\n\n" * 3, date="2024-05-01")
+    write_story(stories, "old.md", "Oldest Story", "Old news " * 400, date="March 3, 2001")
+    return stories
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_list_newest_first_and_open_by_keys(tmp_path: Path, size: tuple[int, int]) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        story_list = await wait_for_rows(pilot, 3)
+        assert [row.title for row in story_list.rows] == [
+            "Newest Story",
+            "Security Blocs Led by Russia, China Meet on Afghanistan",
+            "Oldest Story",
+        ]
+        text = screen_text(app)
+        assert "Newest Story" in text and "2024-05-01" in text
+        await pilot.press("j", "enter")
+        article = await wait_for_story(
+            pilot, "Security Blocs Led by Russia, China Meet on Afghanistan"
+        )
+        assert article.has_focus
+        text = screen_text(app)
+        assert "By Christopher Rickleton" in text
+        assert "https://www.themoscowtimes.com" in text
+        assert "Russian Defense Minister" in text
+        # The header lines are shown once, in the header, not repeated in the body.
+        assert text.count("Original url") == 0
+
+
+async def test_all_three_panes_visible_when_wide(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_rows(pilot, 3)
+        screen = app.screen
+        for widget in (StoryList, Article, NotesSidebar):
+            assert screen.query_one(widget).display
+            assert screen.query_one(widget).region.width > 20
+        assert "No notes on this story" in screen_text(app)
+
+
+async def test_narrow_sidebar_toggles(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 3)
+        sidebar = app.screen.query_one(NotesSidebar)
+        assert not sidebar.display
+        await pilot.press("enter")
+        await wait_for_story(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert sidebar.display and sidebar.region.width >= 30
+        await pilot.press("s")
+        await pilot.pause()
+        assert not sidebar.display
+
+
+async def test_article_scrolling_keys(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 3)
+        await pilot.press("G", "enter")  # the long "Oldest Story"
+        article = await wait_for_story(pilot, "Oldest Story")
+        assert article.scroll_y == 0
+        await pilot.press("j")
+        assert article.scroll_y == 1
+        await pilot.press("k")
+        assert article.scroll_y == 0
+        await pilot.press("space")
+        page = article.scroll_y
+        assert page >= 5
+        await pilot.press("pagedown")
+        assert article.scroll_y == 2 * page
+        await pilot.press("pageup")
+        assert article.scroll_y == page
+        await pilot.press("G")
+        assert article.scroll_y == article.max_scroll_y > 0
+        await pilot.press("g")
+        assert article.scroll_y == 0
+
+
+async def test_brackets_step_through_stories_and_tab_cycles(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_rows(pilot, 3)
+        await pilot.press("right_square_bracket")
+        await wait_for_story(pilot, "Newest Story")
+        await pilot.press("right_square_bracket")
+        await wait_for_story(pilot, "Security Blocs Led by Russia, China Meet on Afghanistan")
+        await pilot.press("left_square_bracket")
+        await wait_for_story(pilot, "Newest Story")
+        screen = app.screen
+        assert screen.query_one(Article).has_focus
+        await pilot.press("tab")
+        assert screen.query_one(NotesSidebar).has_focus
+        await pilot.press("tab")
+        assert screen.query_one(StoryList).has_focus
+        await pilot.press("shift+tab")
+        assert screen.query_one(NotesSidebar).has_focus
+
+
+async def test_help_screen_lists_keys(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 3)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Keys" in text and "Bookmark" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Stories" in screen_text(app)
+
+
+async def test_quit_with_q(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 3)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_untrusted_story_text_is_inert(tmp_path: Path) -> None:
+    stories = tmp_path / "stories"
+    body = (
+        "Markup [bold red]NOT BOLD[/bold red] and [link=https://evil.example]click[/link].\n\n"
+        "Clear \x1b[2J screen and OSC52 \x1b]52;c;aGk=\x07 copy and bell \x07 and C1 \x9b31m."
+    )
+    write_story(stories, "evil.md", "Evil [bold]title[/bold]", body)
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
+        article = await wait_for_story(pilot)
+        text = screen_text(app)
+        assert "[bold red]NOT BOLD[/bold red]" in text
+        assert "[link=https://evil.example]click[/link]" in text
+        assert "Evil [bold]title[/bold]" in text
+        assert "[2J" in text
+        for line in article._lines:
+            assert "\x1b" not in line.text.plain and "\x07" not in line.text.plain
+            assert "\x9b" not in line.text.plain
+        # What the terminal receives: no escape from the story survives into a segment.
+        for strip in app.screen._compositor.render_strips():
+            for segment in strip:
+                assert "\x1b" not in segment.text and "\x07" not in segment.text
+
+
+async def test_broken_files_are_error_rows_and_good_one_reads(tmp_path: Path) -> None:
+    stories = tmp_path / "stories"
+    write_story(stories, "good.md", "The Good One", "Readable text.")
+    for i in range(50):
+        (stories / f"bad{i:02}.txt").write_bytes(b"\x00\x01\x02binary" * (i + 1))
+    (stories / "empty.md").write_bytes(b"")
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(120, 40)) as pilot:
+        story_list = await wait_for_rows(pilot, 52)
+        errors = [row for row in story_list.rows if row.error]
+        assert len(errors) == 51
+        assert story_list.rows[0].title == "The Good One"
+        assert "✗" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for_story(pilot, "The Good One")
+        assert "Readable text." in screen_text(app)
+        await pilot.press("escape", "j", "enter")
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_empty_folder_says_so(tmp_path: Path) -> None:
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "No stories in" in screen_text(app):
+                break
+        assert "No stories in" in screen_text(app)
+        await pilot.press("j", "enter", "k", "v", "a", "b")
+        assert app.is_running
