@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from tui_reader.app import ReaderApp, create_app
+from tui_reader.screens.reader import ReaderScreen
 from tui_reader.widgets.article import Article
 from tui_reader.widgets.story_list import StoryList
 
@@ -44,9 +45,10 @@ def build(tmp_path: Path, stories: Path | None = None, data: Path | None = None)
 
 async def wait_for_rows(pilot: Pilot[None], count: int = 1) -> StoryList:
     """Wait until the story list shows at least ``count`` rows."""
-    story_list = pilot.app.screen.query_one(StoryList)
+    reader = next(s for s in pilot.app.screen_stack if isinstance(s, ReaderScreen))
+    story_list = reader.query_one(StoryList)
     for _ in range(200):
-        if len(story_list.rows) >= count and not pilot.app.screen.workers:
+        if len(story_list.rows) >= count and not reader.workers:
             break
         await pilot.pause(0.02)
     await pilot.pause()
@@ -55,7 +57,8 @@ async def wait_for_rows(pilot: Pilot[None], count: int = 1) -> StoryList:
 
 async def wait_for_story(pilot: Pilot[None], title: str | None = None) -> Article:
     """Wait until the article shows a story (with ``title`` if given)."""
-    article = pilot.app.screen.query_one(Article)
+    reader = next(s for s in pilot.app.screen_stack if isinstance(s, ReaderScreen))
+    article = reader.query_one(Article)
     for _ in range(200):
         if article.story is not None and (title is None or article.story.title == title):
             break

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -17,6 +19,9 @@ from tui_reader.library import LibraryIndex
 from tui_reader.screens.help import HelpScreen, help_sections
 from tui_reader.screens.reader import ReaderScreen
 from tui_reader.store import Store
+
+HANGUP_GRACE = 2.0
+"""Seconds a hang-up may spend restoring the terminal before the process just ends."""
 
 
 class ReaderApp(App[None]):
@@ -64,6 +69,10 @@ class ReaderApp(App[None]):
     def hang_up(self, signum: int = signal.SIGHUP) -> None:
         """The terminal went away (or we were asked to stop): save everything, then exit."""
         self.flush()
+        # Restoring a terminal that hung up can block; the note is already on disk.
+        watchdog = threading.Timer(HANGUP_GRACE, os._exit, args=(128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
         self.exit(return_code=128 + signum)
 
     def flush(self) -> None:

@@ -113,7 +113,11 @@ def _run_reader(argv: Sequence[str]) -> int:
             os.environ["NO_COLOR"] = "1"
     from tui_reader.app import create_app  # imports Textual: only now
 
+    from tui_reader.hangup import install_hangup_handlers
+
     app = create_app(stories, resolve_data_dir(args.data_dir), config)
+    # Covers the moments before the event loop runs; once mounted, the app handles signals.
+    install_hangup_handlers(app.flush)
     app.run(mouse=config.mouse and not args.no_mouse)
     app.store.close()
     return app.return_code or 0

@@ -71,7 +71,8 @@ class AnnotatingScreen(Screen[None]):
         self.anchors: dict[str, Anchor | None] = {}
         self._undo: Annotation | None = None
         self._draft: dict[str, Any] | None = None
-        self._draft_dirty = False
+        self._draft_saved = ""
+        """The draft text last written to disk."""
 
     def on_mount(self) -> None:
         """Write the note being typed as a draft every few seconds."""
@@ -146,7 +147,7 @@ class AnnotatingScreen(Screen[None]):
 
         def done(text: str | None) -> None:
             self._draft = None
-            self._draft_dirty = False
+            self._draft_saved = ""
             self.store.clear_draft()
             if text is None:
                 self.notify("Note not saved", timeout=2, markup=False)
@@ -163,39 +164,45 @@ class AnnotatingScreen(Screen[None]):
         self, selectors: list[dict[str, object]], note: str, *, story_id: str | None = None
     ) -> None:
         story = self.story
-        if story is None:
+        story_id = story_id or (story.story_id if story else None)
+        if story_id is None:
             return
+        is_open = story is not None and story.story_id == story_id
         annotation = self.store.add_annotation(
-            story_id or story.story_id,
+            story_id,
             selectors,
             note,
-            story_title=story.title,
-            story_path=str(story.path),
+            story_title=story.title if story and is_open else "",
+            story_path=str(story.path) if story and is_open else "",
         )
         # The store returns only once the annotation is on disk, so "saved" is true.
         self.notify("Note saved" if note.strip() else "Highlight saved", timeout=2, markup=False)
-        self.query_one(Article).clear_selection()
-        self._reload_annotations()
-        self.query_one(NotesSidebar).select_id(annotation.id)
-
-    def on_note_editor_changed(self, message: NoteEditor.Changed) -> None:
-        """Remember the note as typed, for the draft timer and hang-ups."""
-        if self._draft is not None:
-            self._draft["note"] = message.text
-            self._draft_dirty = True
+        if is_open:
+            self.query_one(Article).clear_selection()
+            self._reload_annotations()
+            self.query_one(NotesSidebar).select_id(annotation.id)
+        else:
+            self._refresh_marks()
 
     def flush_draft(self, force: bool = False) -> None:
         """Write the note being typed to disk as a draft (also called on SIGHUP/SIGTERM)."""
-        if self._draft is not None and (self._draft_dirty or force):
-            self.store.save_draft(
-                Draft(
-                    story_id=str(self._draft["story_id"]),
-                    selectors=list(self._draft["selectors"]),
-                    note=str(self._draft["note"]),
-                    annotation_id=self._draft.get("annotation_id"),
-                )
+        if self._draft is None:
+            return
+        editors = [s for s in self.app.screen_stack if isinstance(s, NoteEditor)]
+        if editors:
+            self._draft["note"] = editors[-1].text
+        note = str(self._draft["note"])
+        if note == self._draft_saved and not force:
+            return
+        self.store.save_draft(
+            Draft(
+                story_id=str(self._draft["story_id"]),
+                selectors=list(self._draft["selectors"]),
+                note=note,
+                annotation_id=self._draft.get("annotation_id"),
             )
-            self._draft_dirty = False
+        )
+        self._draft_saved = note
 
     def offer_draft(self) -> None:
         """Offer back a note that was being typed when the last session ended."""

@@ -8,7 +8,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
@@ -28,13 +27,6 @@ class NoteEditor(ModalScreen[str | None]):
         Binding("ctrl+s", "save", "Save", priority=True, id="editor.save"),
         Binding("escape", "cancel", "Cancel", priority=True, id="editor.cancel"),
     ]
-
-    class Changed(Message):
-        """The note text changed (the app keeps it as a draft against hang-ups)."""
-
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
 
     def __init__(self, quote: str, note: str = "", *, title: str = "New note") -> None:
         super().__init__()
@@ -58,10 +50,6 @@ class NoteEditor(ModalScreen[str | None]):
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
-
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        """Report every change so a hang-up can keep it as a draft."""
-        self.post_message(self.Changed(event.text_area.text))
 
     @property
     def text(self) -> str:

@@ -1,0 +1,125 @@
+"""A dropped connection (SIGHUP) while a note is typed: the draft comes back on the next start."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pyte
+
+from tests.app_helpers import SEED, build, wait_for_rows
+from tui_reader.screens.confirm import ConfirmScreen
+from tui_reader.screens.note_editor import NoteEditor
+from tui_reader.store import Store
+
+
+def spawn_reader(tmp_path: Path, stories: Path, data: Path) -> pexpect.spawn:
+    env = dict(os.environ, TERM="xterm-256color", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "tui_reader", str(stories), "--data-dir", str(data)],
+        env=env,
+        dimensions=(24, 80),
+        timeout=20,
+    )
+
+
+class Terminal:
+    """A pyte screen fed from the child's output, to wait for what a person would see."""
+
+    def __init__(self, child: pexpect.spawn) -> None:
+        self.child = child
+        self.screen = pyte.Screen(80, 24)
+        self.stream = pyte.ByteStream(self.screen)
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, needle: str, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self.stream.feed(self.child.read_nonblocking(65536, timeout=0.1))
+            except pexpect.TIMEOUT:
+                pass
+            if needle in self.text():
+                return
+        raise AssertionError(f"{needle!r} never appeared; screen:\n{self.text()}")
+
+
+def test_sighup_while_typing_keeps_a_draft_offered_back(tmp_path: Path) -> None:
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    shutil.copy(SEED, stories / SEED.name)
+    data = tmp_path / "data"
+    child = spawn_reader(tmp_path, stories, data)
+    term = Terminal(child)
+    term.wait_for("Security Blocs")
+    child.send("\r")
+    term.wait_for("Russian Defense")
+    child.send("V")
+    time.sleep(0.2)
+    child.send("a")
+    term.wait_for("ctrl+s = save")
+    child.send("typed before the line dropped")
+    term.wait_for(
+        "typed before the line dropped"
+    )  # well under the periodic draft save: the hang-up itself must save it
+    child.kill(signal.SIGHUP)
+    child.expect(pexpect.EOF, timeout=10)
+    child.close()
+    assert child.signalstatus is None  # it exited by itself, having handled the signal
+    assert child.exitstatus == 128 + signal.SIGHUP
+
+    store = Store.open(data)
+    draft = store.draft()
+    store.close()
+    assert draft is not None
+    assert draft.note == "typed before the line dropped"
+    assert any(s.get("exact", "").startswith("Russian Defense") for s in draft.selectors)
+
+
+async def test_draft_is_offered_and_saved_on_next_start(tmp_path: Path) -> None:
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    shutil.copy(SEED, stories / SEED.name)
+    data = tmp_path / "data"
+    from tui_reader.store_records import Draft
+
+    store = Store.open(data)
+    selectors: list[dict[str, object]] = [
+        {"type": "TextQuoteSelector", "exact": "Russian Defense", "prefix": "", "suffix": " Min"},
+        {"type": "TextPositionSelector", "start": 0, "end": 15},
+    ]
+    from tui_reader.stories import load_story
+
+    story = load_story(stories / SEED.name)
+    assert not isinstance(story, Exception) and hasattr(story, "story_id")
+    store.save_draft(Draft(story.story_id, selectors, "half a thought"))  # type: ignore[union-attr]
+    store.close()
+
+    app = build(tmp_path, stories, data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 1)
+        for _ in range(50):
+            if isinstance(app.screen, ConfirmScreen):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.text == "half a thought"
+        await pilot.press(*" finished")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    store = Store.open(data)
+    notes = [a.note for a in store.all_annotations()]
+    assert store.draft() is None
+    store.close()
+    assert notes == ["half a thought finished"]
