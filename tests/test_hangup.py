@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -43,10 +44,8 @@ class Terminal:
     def wait_for(self, needle: str, timeout: float = 20.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(pexpect.TIMEOUT):
                 self.stream.feed(self.child.read_nonblocking(65536, timeout=0.1))
-            except pexpect.TIMEOUT:
-                pass
             if needle in self.text():
                 return
         raise AssertionError(f"{needle!r} never appeared; screen:\n{self.text()}")

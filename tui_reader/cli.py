@@ -112,7 +112,6 @@ def _run_reader(argv: Sequence[str]) -> int:
         if color == "none":
             os.environ["NO_COLOR"] = "1"
     from tui_reader.app import create_app  # imports Textual: only now
-
     from tui_reader.hangup import install_hangup_handlers
 
     app = create_app(stories, resolve_data_dir(args.data_dir), config)
