@@ -200,3 +200,29 @@ async def test_empty_folder_says_so(tmp_path: Path) -> None:
         assert "No stories in" in screen_text(app)
         await pilot.press("j", "enter", "k", "v", "a", "b")
         assert app.is_running
+
+
+async def test_resize_keeps_state_and_tiny_terminal_says_so(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_rows(pilot, 3)
+        await pilot.press("G", "enter")
+        article = await wait_for_story(pilot, "Oldest Story")
+        await pilot.press("space", "v", "e", "e")
+        selection = article.selection
+        assert selection is not None
+        for size in [(40, 12), (300, 80), (20, 6), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert app.is_running
+            assert article.selection == selection
+            assert article.story is not None and article.story.title == "Oldest Story"
+            text = screen_text(app)
+            if size == (20, 6):
+                assert "too small" in text
+            else:
+                assert "too small" not in text
+                assert "Oldest Story" in text
+        # The cursor (and selection) are still on screen after all that.
+        row = article._row_of(article.cursor)
+        assert article.scroll_y <= row < article.scroll_y + article.scrollable_content_region.height

@@ -2,53 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import signal
-import sys
 import time
 from pathlib import Path
 
 import pexpect
-import pyte
 
 from tests.app_helpers import SEED, build, wait_for_rows
+from tests.pty_helpers import Terminal
 from tui_reader.screens.confirm import ConfirmScreen
 from tui_reader.screens.note_editor import NoteEditor
 from tui_reader.store import Store
-
-
-def spawn_reader(tmp_path: Path, stories: Path, data: Path) -> pexpect.spawn:
-    env = dict(os.environ, TERM="xterm-256color", XDG_CACHE_HOME=str(tmp_path / "cache"))
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "tui_reader", str(stories), "--data-dir", str(data)],
-        env=env,
-        dimensions=(24, 80),
-        timeout=20,
-    )
-
-
-class Terminal:
-    """A pyte screen fed from the child's output, to wait for what a person would see."""
-
-    def __init__(self, child: pexpect.spawn) -> None:
-        self.child = child
-        self.screen = pyte.Screen(80, 24)
-        self.stream = pyte.ByteStream(self.screen)
-
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
-
-    def wait_for(self, needle: str, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(pexpect.TIMEOUT):
-                self.stream.feed(self.child.read_nonblocking(65536, timeout=0.1))
-            if needle in self.text():
-                return
-        raise AssertionError(f"{needle!r} never appeared; screen:\n{self.text()}")
 
 
 def test_sighup_while_typing_keeps_a_draft_offered_back(tmp_path: Path) -> None:
@@ -56,8 +21,8 @@ def test_sighup_while_typing_keeps_a_draft_offered_back(tmp_path: Path) -> None:
     stories.mkdir()
     shutil.copy(SEED, stories / SEED.name)
     data = tmp_path / "data"
-    child = spawn_reader(tmp_path, stories, data)
-    term = Terminal(child)
+    term = Terminal([str(stories), "--data-dir", str(data)], tmp_path)
+    child = term.child
     term.wait_for("Security Blocs")
     child.send("\r")
     term.wait_for("Russian Defense")

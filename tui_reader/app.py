@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 
 from tui_reader.config import Config
@@ -51,6 +52,12 @@ class ReaderApp(App[None]):
         self.config = config
         # Animation frames cost bytes on every SSH link: scrolling jumps, it never glides.
         self.animation_level = "none"
+        if self.no_color:
+            # Textual's NO_COLOR maps colours to greys (still colour codes); the convention
+            # (no-color.org) is no colour at all. Reverse/underline/bold still mark state.
+            self._filters = [
+                NoColor() if isinstance(f, Monochrome) else f for f in self._filters
+            ]
         if config.keymap:
             self.set_keymap(config.keymap)
 

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 110
 """Below this many columns the panes stack and the notes sidebar becomes a toggle."""
 
+MIN_WIDTH, MIN_HEIGHT = 30, 10
+"""Below this the panes would be garbage; a clear message is shown instead."""
+
 
 def to_row(item: StoryMeta | StoryError) -> StoryRow:
     """Turn a library entry into a list row."""
@@ -138,9 +141,10 @@ class ReaderScreen(AnnotatingScreen):
 
     def _apply_layout(self, width: int, height: int) -> None:
         self.set_class(width < NARROW_WIDTH, "narrow")
-        self.set_class(width < 40 or height < 12, "too-small")
+        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "too-small")
         self.query_one("#too-small", Static).update(
-            f"Terminal too small ({width}x{height}).\nNeed at least 40x12."
+            f"Terminal too small ({width}x{height}).\n"
+            f"tui-reader needs at least {MIN_WIDTH}x{MIN_HEIGHT}: enlarge the window."
         )
         self.query_one(NotesSidebar).display = self.sidebar_visible and (
             width >= NARROW_WIDTH or self.has_class("show-notes")

@@ -20,6 +20,7 @@ from tui_reader.stories import Story
 from tui_reader.widgets.article_layout import Line, column_of, layout, offset_at
 
 # Reverse and underline survive NO_COLOR and 16-colour terminals; colour is a bonus.
+NULL_STYLE = Style()
 SELECTION_STYLE = Style(reverse=True)
 CURSOR_STYLE = Style(reverse=True, underline=True)
 HIGHLIGHT_STYLE = Style(underline=True, bgcolor="yellow", color="black")
@@ -269,7 +270,11 @@ class Article(ScrollView, can_focus=True):
                 for start, end, style in overlays:
                     text.stylize(style, max(start - line.start, 0), end - line.start)
         console = self.app.console
-        segments = [*line.prefix.render(console), *text.render(console)]
+        segments = [
+            # Textual's NO_COLOR filter needs a style on every segment.
+            Segment(segment.text, segment.style or NULL_STYLE)
+            for segment in (*line.prefix.render(console), *text.render(console))
+        ]
         strip = Strip(Segment.simplify(segments))
         return strip.crop_extend(0, width, self.rich_style)
 

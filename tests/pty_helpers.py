@@ -1,0 +1,77 @@
+"""Run the real reader in a pseudo-terminal and read what a person would see."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pyte
+
+
+class Terminal:
+    """The reader in a pty, its raw output kept and fed to a pyte screen."""
+
+    def __init__(
+        self,
+        args: list[str],
+        tmp_path: Path,
+        *,
+        size: tuple[int, int] = (80, 24),
+        env: dict[str, str] | None = None,
+    ) -> None:
+        full_env = dict(os.environ, TERM="xterm-256color", XDG_CACHE_HOME=str(tmp_path / "cache"))
+        full_env.pop("NO_COLOR", None)
+        full_env.pop("COLORTERM", None)
+        full_env.update(env or {})
+        width, height = size
+        self.child = pexpect.spawn(
+            sys.executable, ["-m", "tui_reader", *args], env=full_env, dimensions=(height, width)
+        )
+        self.screen = pyte.Screen(width, height)
+        self.stream = pyte.ByteStream(self.screen)
+        self.output = bytearray()
+
+    def text(self) -> str:
+        """The screen as plain text."""
+        return "\n".join(self.screen.display)
+
+    def pump(self, seconds: float) -> bytes:
+        """Read output for ``seconds``; return what arrived."""
+        got = bytearray()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                data = self.child.read_nonblocking(65536, timeout=0.05)
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF:
+                break
+            got += data
+        self.output += got
+        self.stream.feed(bytes(got))
+        return bytes(got)
+
+    def wait_for(self, needle: str, timeout: float = 20.0) -> None:
+        """Read until ``needle`` is on screen."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.pump(0.1)
+            if needle in self.text():
+                return
+        raise AssertionError(f"{needle!r} never appeared; screen:\n{self.text()}")
+
+    def send(self, keys: str, settle: float = 0.3) -> bytes:
+        """Type ``keys``; return the output until it settles."""
+        self.child.send(keys)
+        return self.pump(settle)
+
+    def close(self) -> None:
+        """Quit the reader (or kill it)."""
+        with contextlib.suppress(OSError):
+            self.child.send("q")
+        self.pump(0.5)
+        self.child.close(force=True)

@@ -1,0 +1,82 @@
+"""The reader in real ptys: colour modes, and what state stays visible without colour."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.app_helpers import SEED
+from tests.pty_helpers import Terminal
+
+TRUECOLOR = re.compile(rb"\x1b\[[0-9;]*[34]8;2;")
+COLOR_256 = re.compile(rb"\x1b\[[0-9;]*[34]8;5;")
+ANY_COLOR = re.compile(rb"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9;]*)?m")
+REVERSE = re.compile(rb"\x1b\[(?:[0-9;]*;)?7(?:;[0-9;]*)?m")
+
+
+def run_session(tmp_path: Path, env: dict[str, str]) -> Terminal:
+    stories = tmp_path / "stories"
+    stories.mkdir(exist_ok=True)
+    shutil.copy(SEED, stories / SEED.name)
+    term = Terminal([str(stories), "--data-dir", str(tmp_path / "data")], tmp_path, env=env)
+    term.wait_for("Security Blocs")
+    term.send("\r", settle=0.5)
+    term.wait_for("Russian Defense")
+    term.send("ve", settle=0.5)
+    return term
+
+
+@pytest.mark.parametrize(
+    ("env", "allowed", "forbidden"),
+    [
+        ({"COLORTERM": "truecolor"}, TRUECOLOR, None),
+        ({"TERM": "xterm-256color"}, COLOR_256, TRUECOLOR),
+        ({"TERM": "screen"}, None, COLOR_256),
+        ({"TERM": "xterm"}, None, COLOR_256),
+    ],
+    ids=["truecolor", "256", "screen-16", "xterm-16"],
+)
+def test_colour_depth_follows_the_terminal(
+    tmp_path: Path,
+    env: dict[str, str],
+    allowed: re.Pattern[bytes] | None,
+    forbidden: re.Pattern[bytes] | None,
+) -> None:
+    term = run_session(tmp_path, env)
+    try:
+        output = bytes(term.output)
+        if allowed is not None:
+            assert allowed.search(output)
+        if forbidden is not None:
+            assert not forbidden.search(output)
+        if env.get("TERM") in ("screen", "xterm"):
+            assert not TRUECOLOR.search(output)
+            assert ANY_COLOR.search(output)
+        # The selection is drawn in reverse video in every mode.
+        assert REVERSE.search(output)
+    finally:
+        term.close()
+
+
+def test_no_color_sends_no_colour_but_keeps_selection_visible(tmp_path: Path) -> None:
+    term = run_session(tmp_path, {"NO_COLOR": "1"})
+    try:
+        before = len(term.output)
+        term.send("e", settle=0.5)
+        output = bytes(term.output)
+        assert not ANY_COLOR.search(output)
+        assert not COLOR_256.search(output) and not TRUECOLOR.search(output)
+        assert REVERSE.search(output[before:])  # the grown selection, in reverse video
+    finally:
+        term.close()
+
+
+def test_textual_color_system_setting_is_respected(tmp_path: Path) -> None:
+    term = run_session(tmp_path, {"TERM": "xterm-256color", "TEXTUAL_COLOR_SYSTEM": "truecolor"})
+    try:
+        assert TRUECOLOR.search(bytes(term.output))
+    finally:
+        term.close()
