@@ -1,0 +1,215 @@
+"""The store across real processes: kill -9 mid-write, concurrent writers, SIGHUP, permissions."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tui_reader.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
+SEL = [{"type": "TextQuoteSelector", "exact": "quote", "prefix": "", "suffix": ""}]
+
+WRITER = """
+import sys
+from pathlib import Path
+from tui_reader.store import Store
+
+store = Store.open(Path(sys.argv[1]))
+tag, count = sys.argv[2], int(sys.argv[3])
+sel = [{"type": "TextQuoteSelector", "exact": "quote", "prefix": "", "suffix": ""}]
+print("ready", flush=True)
+i = 0
+while count < 0 or i < count:
+    ann = store.add_annotation(f"story-{i % 5}", sel, f"{tag}-{i}")
+    sys.stdout.write(ann.id + "\\n")
+    sys.stdout.flush()
+    if i % 10 == 0:
+        store.set_bookmark(f"{tag}-bm-{i}", True, tags=[tag])
+        store.set_position(f"story-{i % 5}", i)
+    i += 1
+"""
+
+HANGUP = """
+import sys, time
+from pathlib import Path
+from tui_reader.hangup import install_hangup_handlers
+from tui_reader.store import Store
+from tui_reader.store_records import Draft
+
+store = Store.open(Path(sys.argv[1]))
+sel = [{"type": "TextQuoteSelector", "exact": "quote", "prefix": "", "suffix": ""}]
+stop = []
+graceful = stop.append if sys.argv[2] == "graceful" else None
+
+
+def flush():
+    if sys.argv[2] == "slow":
+        time.sleep(0.4)  # a second hang-up arrives meanwhile
+    store.save_draft(Draft("story-1", sel, "half-typed note"))
+
+
+install_hangup_handlers(flush, on_terminate=graceful)
+print("ready", flush=True)
+for _ in range(6000):
+    if stop:
+        print("graceful", flush=True)
+        sys.exit(stop[0])
+    time.sleep(0.01)
+"""
+
+
+def spawn(code: str, *args: str, **kwargs: object) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        **kwargs,  # type: ignore[call-overload]
+    )
+    assert proc.stdout is not None
+    # Byte by byte from the fd: a buffered readline() could swallow lines that communicate(),
+    # which reads the raw fds, would then never see.
+    first = b""
+    while not first.endswith(b"\n"):
+        byte = os.read(proc.stdout.fileno(), 1)
+        if not byte:
+            break
+        first += byte
+    assert first == b"ready\n", proc.communicate()[1]
+    return proc  # type: ignore[no-any-return]
+
+
+def assert_all_files_parse(data_dir: Path) -> None:
+    for path in [*data_dir.rglob("*.json"), *data_dir.rglob("*.json.bak")]:
+        orjson.loads(path.read_bytes())
+
+
+def test_kill_9_never_loses_a_saved_note(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    rng = random.Random(1234)
+    saved: set[str] = set()
+    for _ in range(30):
+        proc = spawn(WRITER, str(data_dir), "k", "-1")
+        time.sleep(rng.uniform(0.0, 0.06))
+        proc.kill()
+        out, _err = proc.communicate()
+        assert proc.returncode == -signal.SIGKILL
+        # Only complete lines count: the child printed the id after add_annotation returned.
+        saved.update(line for line in out.split("\n")[:-1] if line)
+        assert_all_files_parse(data_dir)
+        store = Store.open(data_dir)
+        assert store.notices == []
+        missing = saved - {a.id for a in store.all_annotations()}
+        assert not missing
+    assert len(saved) > 30
+    assert list(data_dir.rglob(".*.tmp-*")) == [] and list(data_dir.rglob("*.corrupt-*")) == []
+
+
+def test_four_writers_one_data_dir(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    watcher = Store.open(data_dir)
+    procs = [spawn(WRITER, str(data_dir), f"p{n}", "250") for n in range(4)]
+    seen, refreshes = 0, 0
+    while any(proc.poll() is None for proc in procs):  # a live reader never sees a torn file
+        refreshes += watcher.refresh()
+        assert len(watcher.all_annotations()) >= seen and watcher.notices == []
+        seen = len(watcher.all_annotations())
+        time.sleep(0.01)
+    printed: list[str] = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        printed += out.split()
+    assert len(printed) == 1000 == len(set(printed))
+    assert_all_files_parse(data_dir)
+    on_disk = [
+        k
+        for shard in (data_dir / "annotations").glob("??.json")
+        for k in orjson.loads(shard.read_bytes())["annotations"]
+    ]
+    assert len(on_disk) == 1000 == len(set(on_disk))
+    watcher.refresh()
+    assert refreshes > 0
+    notes = watcher.all_annotations()
+    assert {a.id for a in notes} == set(printed)
+    assert {a.note for a in notes} == {f"p{n}-{i}" for n in range(4) for i in range(250)}
+    assert len(watcher.bookmarks()) == 4 * 25
+
+
+@pytest.mark.parametrize(
+    ("signum", "mode"),
+    [
+        (signal.SIGHUP, "plain"),
+        (signal.SIGHUP, "slow"),
+        (signal.SIGTERM, "plain"),
+        (signal.SIGTERM, "graceful"),
+    ],
+)
+def test_hangup_saves_the_draft(tmp_path: Path, signum: int, mode: str) -> None:
+    data_dir = tmp_path / "data"
+    proc = spawn(HANGUP, str(data_dir), mode)
+    proc.send_signal(signum)
+    if mode == "slow":
+        time.sleep(0.1)
+        proc.send_signal(signal.SIGHUP)
+    out, _err = proc.communicate(timeout=10)
+    assert proc.returncode == 128 + signum
+    assert out == ("graceful\n" if mode == "graceful" else "")
+    draft = Store.open(data_dir).draft()
+    assert draft is not None and draft.note == "half-typed note" and draft.selectors == SEL
+
+
+UNREADABLE = """
+import sys
+from pathlib import Path
+from tui_reader.store import Store
+
+store = Store.open(Path(sys.argv[1]))
+print("ready", flush=True)
+print(len(store.all_annotations()), store.durable)
+print("\\n".join(store.notices))
+"""
+
+
+def drop_file_permission_override() -> None:
+    """In the child before exec: drop root's power to ignore file modes (CAP_DAC_*)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+def test_unreadable_permissions(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    store = Store.open(data_dir)
+    store.add_annotation("s", SEL, "readable")
+    store.set_bookmark("s", True)
+    (data_dir / "bookmarks.json").chmod(0o000)
+    kwargs: dict[str, object] = {}
+    if os.geteuid() == 0:
+        # Root reads mode-000 files; a child without CAP_DAC_OVERRIDE/READ_SEARCH does not.
+        kwargs = {"preexec_fn": drop_file_permission_override}
+    try:
+        proc = spawn(UNREADABLE, str(data_dir), **kwargs)
+    except subprocess.SubprocessError as exc:
+        pytest.skip(f"running as root and cannot drop CAP_DAC_OVERRIDE here: {exc}")
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "1 False"
+    assert "Could not read" in lines[1] and "bookmarks.json" in lines[1]
+    assert "Permission denied" in lines[1]
+    assert (data_dir / "bookmarks.json").exists() and not list(data_dir.glob("*.corrupt-*"))

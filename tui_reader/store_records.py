@@ -1,0 +1,138 @@
+"""The plain records the store hands out, and their conversion to and from stored docs.
+
+Conversion is lenient: a doc with a missing or mistyped field becomes a record with a default
+rather than an error, so one odd entry never hides the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+Selector = dict[str, Any]
+
+
+def now_iso() -> str:
+    """Return the current time as an ISO-8601 UTC string, e.g. ``2026-11-29T10:15:00.123456Z``."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """A bookmarked story, with the title and path it had when last bookmarked."""
+
+    story_id: str
+    tags: tuple[str, ...]
+    title: str
+    path: str
+    created: str
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A highlight (empty ``note``) or note on a story; ``selectors`` are W3C-style dicts."""
+
+    id: str
+    story_id: str
+    selectors: list[Selector]
+    note: str
+    created: str
+    updated: str
+    story_title: str = ""
+    story_path: str = ""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A note being typed: a new one (``annotation_id`` None) or an edit of an existing one."""
+
+    story_id: str
+    selectors: list[Selector]
+    note: str
+    annotation_id: str | None = None
+    saved_at: str = ""
+
+
+def copy_selectors(value: Any) -> list[Selector]:
+    """Copy stored selectors so callers cannot mutate the store's memory."""
+    return [dict(s) for s in value if isinstance(s, Mapping)] if isinstance(value, list) else []
+
+
+def checked_selectors(selectors: Sequence[Mapping[str, Any]]) -> list[Selector]:
+    """Copy selectors given by a caller, checking that they are JSON data.
+
+    Raises:
+        ValueError: a selector holds something JSON cannot store.
+    """
+    copied = [dict(s) for s in selectors]
+    try:
+        orjson.dumps(copied)
+    except TypeError as exc:
+        raise ValueError(f"selectors must be plain JSON data: {exc}") from exc
+    return copied
+
+
+def annotation_from(ann_id: str, doc: Mapping[str, Any]) -> Annotation:
+    """Build an :class:`Annotation` from a stored doc."""
+    return Annotation(
+        id=ann_id,
+        story_id=str(doc.get("story_id", "")),
+        selectors=copy_selectors(doc.get("selectors")),
+        note=str(doc.get("note", "")),
+        created=str(doc.get("created", "")),
+        updated=str(doc.get("updated", doc.get("created", ""))),
+        story_title=str(doc.get("story_title", "")),
+        story_path=str(doc.get("story_path", "")),
+    )
+
+
+def annotation_doc(ann: Annotation) -> dict[str, Any]:
+    """The stored form of an annotation (its id is the doc id)."""
+    return {
+        "story_id": ann.story_id,
+        "selectors": ann.selectors,
+        "note": ann.note,
+        "created": ann.created,
+        "updated": ann.updated,
+        "story_title": ann.story_title,
+        "story_path": ann.story_path,
+    }
+
+
+def bookmark_from(story_id: str, doc: Mapping[str, Any]) -> Bookmark:
+    """Build a :class:`Bookmark` from a stored doc."""
+    tags = doc.get("tags")
+    return Bookmark(
+        story_id=story_id,
+        tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
+        title=str(doc.get("title", "")),
+        path=str(doc.get("path", "")),
+        created=str(doc.get("created", "")),
+    )
+
+
+def draft_doc(draft: Draft) -> dict[str, Any]:
+    """The stored form of a draft."""
+    return {
+        "story_id": draft.story_id,
+        "selectors": draft.selectors,
+        "note": draft.note,
+        "annotation_id": draft.annotation_id,
+        "saved_at": draft.saved_at,
+    }
+
+
+def draft_from(doc: Mapping[str, Any]) -> Draft:
+    """Build a :class:`Draft` from a stored doc."""
+    ann_id = doc.get("annotation_id")
+    return Draft(
+        story_id=str(doc.get("story_id", "")),
+        selectors=copy_selectors(doc.get("selectors")),
+        note=str(doc.get("note", "")),
+        annotation_id=ann_id if isinstance(ann_id, str) else None,
+        saved_at=str(doc.get("saved_at", "")),
+    )
