@@ -80,3 +80,52 @@ def test_textual_color_system_setting_is_respected(tmp_path: Path) -> None:
         assert TRUECOLOR.search(bytes(term.output))
     finally:
         term.close()
+
+
+def test_urls_are_osc8_hyperlinks(tmp_path: Path) -> None:
+    term = run_session(tmp_path, {})
+    try:
+        assert b"\x1b]8;id=" in term.output
+        assert b";https://www.themoscowtimes.com/2021/09/15/" in term.output
+    finally:
+        term.close()
+
+
+def test_mouse_motion_without_a_button_writes_nothing(tmp_path: Path) -> None:
+    term = run_session(tmp_path, {})
+    try:
+        for x, y in [(5, 3), (40, 15), (70, 10), (60, 23), (5, 5)]:
+            moved = term.send(f"\x1b[<35;{x};{y}M", settle=0.3)  # SGR motion, no button
+            assert moved == b""
+        # A click still works: clicking the first list row then again opens it.
+        term.send("\x1b[<0;10;2M\x1b[<0;10;2m", settle=0.3)
+        assert "Security Blocs" in term.text()
+    finally:
+        term.close()
+
+
+def test_no_mouse_flag_turns_mouse_reporting_off(tmp_path: Path) -> None:
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    shutil.copy(SEED, stories / SEED.name)
+    args = [str(stories), "--data-dir", str(tmp_path / "data"), "--no-mouse"]
+    term = Terminal(args, tmp_path)
+    try:
+        term.wait_for("Security Blocs")
+        assert b"\x1b[?1003h" not in term.output and b"\x1b[?1000h" not in term.output
+    finally:
+        term.close()
+
+
+def test_a_lone_escape_is_a_key_through_the_custom_input_loop(tmp_path: Path) -> None:
+    """The reader's own input loop (PromptEscapeDriver) still turns a lone ESC into a key.
+
+    How fast it does so is a figure for the benchmark, not an assertion here."""
+    term = run_session(tmp_path, {})
+    try:
+        term.send("e", settle=0.3)
+        assert REVERSE.search(bytes(term.output))
+        cancelled = term.send("\x1b", settle=1.0)
+        assert cancelled  # the selection was redrawn away: Esc was a key, not a sequence start
+    finally:
+        term.close()

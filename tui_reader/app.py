@@ -10,12 +10,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 
 from tui_reader.config import Config
+from tui_reader.driver import PromptEscapeDriver
 from tui_reader.library import LibraryIndex
 from tui_reader.screens.help import HelpScreen, help_sections
 from tui_reader.screens.reader import ReaderScreen
@@ -45,7 +47,7 @@ class ReaderApp(App[None]):
     def __init__(
         self, stories_dir: Path, store: Store, index: LibraryIndex, config: Config
     ) -> None:
-        super().__init__()
+        super().__init__(driver_class=PromptEscapeDriver if os.name == "posix" else None)
         self.stories_dir = stories_dir
         self.store = store
         self.index = index
@@ -55,9 +57,7 @@ class ReaderApp(App[None]):
         if self.no_color:
             # Textual's NO_COLOR maps colours to greys (still colour codes); the convention
             # (no-color.org) is no colour at all. Reverse/underline/bold still mark state.
-            self._filters = [
-                NoColor() if isinstance(f, Monochrome) else f for f in self._filters
-            ]
+            self._filters = [NoColor() if isinstance(f, Monochrome) else f for f in self._filters]
         if config.keymap:
             self.set_keymap(config.keymap)
 
@@ -72,6 +72,12 @@ class ReaderApp(App[None]):
                 loop.add_signal_handler(signum, self.hang_up, signum)
             except (NotImplementedError, RuntimeError):
                 continue  # not the main thread (e.g. some test runners): nothing to install
+
+    async def on_event(self, event: events.Event) -> None:
+        """Drop mouse motion with no button held: hover effects would repaint over SSH."""
+        if isinstance(event, events.MouseMove) and not event.button and not event.is_forwarded:
+            return
+        await super().on_event(event)
 
     def hang_up(self, signum: int = signal.SIGHUP) -> None:
         """The terminal went away (or we were asked to stop): save everything, then exit."""

@@ -111,6 +111,9 @@ def _run_reader(argv: Sequence[str]) -> int:
         os.environ["TEXTUAL_COLOR_SYSTEM"] = "standard" if color == "none" else color
         if color == "none":
             os.environ["NO_COLOR"] = "1"
+    # Textual reads ESCDELAY (ms) at import. 25 ms is ample for a sequence, which terminals
+    # send in one write even over SSH; a user's own ESCDELAY wins.
+    os.environ.setdefault("ESCDELAY", "25")
     from tui_reader.app import create_app  # imports Textual: only now
     from tui_reader.hangup import install_hangup_handlers
 

@@ -64,7 +64,8 @@ def _block_text(block: Block) -> Text:
         style = _SPAN_STYLES.get(span.style)
         if span.style == "link":
             # OSC 8 hyperlink: clickable in terminals that support it, plain elsewhere.
-            style = Style(underline=True, color="blue", link=span.url or None)
+            target = span.url if span.url and not span.url.startswith("#") else None
+            style = Style(underline=True, color="blue", link=target)
         if style is not None:
             text.stylize(style, span.start, span.end)
     if block.kind == "heading":
@@ -151,7 +152,9 @@ def header_lines(story: Story, width: int, *, bookmarked: bool = False) -> list[
         for a, b in _pairs(divide_line(meta, width, fold=True), len(meta)):
             lines.append(Line(meta_text[a:b], Text("")))
     if story.url:
-        url = Text(story.url, style=Style(color="blue", underline=True, link=story.url))
+        url = Text(story.url)
+        # A span, not the Text's base style: Rich drops a base style's link when rendering.
+        url.stylize(Style(color="blue", underline=True, link=story.url))
         for a, b in _pairs(divide_line(story.url, width, fold=True), len(story.url)):
             lines.append(Line(url[a:b], Text("")))
     for warning in story.warnings:

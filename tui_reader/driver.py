@@ -1,0 +1,63 @@
+"""A Linux driver whose input loop answers a lone Esc after ``ESCDELAY``, not ~100 ms later.
+
+Textual's input thread polls with a fixed 0.1 s ``select`` timeout and only checks the
+"was that Esc a key or the start of a sequence?" deadline between polls, so Esc always takes
+about 100 ms whatever ``ESCDELAY`` says. Here the poll wakes exactly when the parser's deadline
+passes. Everything else is Textual's own loop.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+from codecs import getincrementaldecoder
+from time import monotonic
+
+from textual._parser import ParseError
+from textual._xterm_parser import XTermParser
+from textual.drivers.linux_driver import LinuxDriver
+
+IDLE_POLL = 0.1
+"""Seconds between polls when no escape sequence is pending (as Textual does)."""
+
+
+class PromptEscapeDriver(LinuxDriver):
+    """:class:`LinuxDriver` with an input loop that wakes at the parser's Esc deadline."""
+
+    def run_input_thread(self) -> None:
+        """Wait for input and dispatch events."""
+        selector = selectors.SelectSelector()
+        selector.register(self.fileno, selectors.EVENT_READ)
+        parser = XTermParser(self._debug)
+        decode = getincrementaldecoder("utf-8")().decode
+
+        def process(events: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
+            for index, (_key, mask) in enumerate(events):
+                if mask & selectors.EVENT_READ:
+                    last = index == len(events) - 1
+                    data = decode(os.read(self.fileno, 1024 * 4), final=final and last)
+                    if not data:
+                        break
+                    for event in parser.feed(data):
+                        self.process_message(event)
+            for event in parser.tick():
+                self.process_message(event)
+
+        def timeout() -> float:
+            deadline = parser._timeout_time
+            if deadline is None:
+                return IDLE_POLL
+            return min(IDLE_POLL, max(deadline - monotonic(), 0.0) + 0.001)
+
+        try:
+            while not self.exit_event.is_set():
+                process(selector.select(timeout()))
+            selector.unregister(self.fileno)
+            process(selector.select(IDLE_POLL), final=True)
+        finally:
+            selector.close()
+            try:
+                for _event in parser.feed(""):
+                    pass
+            except (EOFError, ParseError):
+                return
