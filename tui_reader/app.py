@@ -79,6 +79,12 @@ class ReaderApp(App[None]):
             return
         await super().on_event(event)
 
+    def on_app_focus(self) -> None:
+        """Coming back to the terminal: pick up what another session saved meanwhile."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.refresh_from_disk()
+
     def hang_up(self, signum: int = signal.SIGHUP) -> None:
         """The terminal went away (or we were asked to stop): save everything, then exit."""
         self.flush()

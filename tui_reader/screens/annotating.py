@@ -6,7 +6,7 @@ Kept apart from the layout and library wiring in ``reader.py`` so each stays sma
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -17,6 +17,7 @@ from tui_reader.document import Document
 from tui_reader.screens.confirm import ConfirmScreen
 from tui_reader.screens.message import MessageScreen
 from tui_reader.screens.note_editor import NoteEditor
+from tui_reader.store import StoreError
 from tui_reader.store_records import Draft
 from tui_reader.stories import Story
 from tui_reader.widgets.article import Article, Highlight
@@ -73,6 +74,19 @@ class AnnotatingScreen(Screen[None]):
         self._draft: dict[str, Any] | None = None
         self._draft_saved = ""
         """The draft text last written to disk."""
+
+    def write(self, what: str, operation: Callable[[], object]) -> bool:
+        """Run a store write; if it fails, say so plainly and return False."""
+        try:
+            operation()
+        except StoreError as exc:
+            self.unsaved(what, exc)
+            return False
+        return True
+
+    def unsaved(self, what: str, error: StoreError) -> None:
+        """Tell the reader that ``what`` is not on disk, and why."""
+        self.notify(f"Could not save {what}: {error}", severity="error", timeout=20, markup=False)
 
     def on_mount(self) -> None:
         """Write the note being typed as a draft every few seconds."""
@@ -146,35 +160,50 @@ class AnnotatingScreen(Screen[None]):
         title = "Edit note" if annotation_id else "New note"
 
         def done(text: str | None) -> None:
-            self._draft = None
-            self._draft_saved = ""
-            self.store.clear_draft()
             if text is None:
                 self.notify("Note not saved", timeout=2, markup=False)
+                saved = True
             elif annotation_id is not None:
-                self.store.update_annotation(annotation_id, note=text)
-                self.notify("Note saved", timeout=2, markup=False)
-                self._reload_annotations()
+                saved = (
+                    self.write(
+                        "the note", lambda: self.store.update_annotation(annotation_id, note=text)
+                    )
+                    is not None
+                )
+                if saved:
+                    self.notify("Note saved", timeout=2, markup=False)
+                    self._reload_annotations()
             else:
-                self._add(selectors, text, story_id=story_id)
+                saved = self._add(selectors, text, story_id=story_id)
+            if not saved and text is not None:
+                # Nothing typed is thrown away: back to the editor, to retry or copy it out.
+                self._edit(quote, text, annotation_id, selectors, story_id)
+                return
+            self._draft = None
+            self._draft_saved = ""
+            self.write("the draft", self.store.clear_draft)
 
         self.app.push_screen(NoteEditor(quote, note, title=title), done)
 
     def _add(
         self, selectors: list[dict[str, object]], note: str, *, story_id: str | None = None
-    ) -> None:
+    ) -> bool:
         story = self.story
         story_id = story_id or (story.story_id if story else None)
         if story_id is None:
-            return
+            return False
         is_open = story is not None and story.story_id == story_id
-        annotation = self.store.add_annotation(
-            story_id,
-            selectors,
-            note,
-            story_title=story.title if story and is_open else "",
-            story_path=str(story.path) if story and is_open else "",
-        )
+        try:
+            annotation = self.store.add_annotation(
+                story_id,
+                selectors,
+                note,
+                story_title=story.title if story and is_open else "",
+                story_path=str(story.path) if story and is_open else "",
+            )
+        except StoreError as exc:
+            self.unsaved("the note" if note.strip() else "the highlight", exc)
+            return False
         # The store returns only once the annotation is on disk, so "saved" is true.
         self.notify("Note saved" if note.strip() else "Highlight saved", timeout=2, markup=False)
         if is_open:
@@ -183,6 +212,7 @@ class AnnotatingScreen(Screen[None]):
             self.query_one(NotesSidebar).select_id(annotation.id)
         else:
             self._refresh_marks()
+        return True
 
     def flush_draft(self, force: bool = False) -> None:
         """Write the note being typed to disk as a draft (also called on SIGHUP/SIGTERM)."""
@@ -194,15 +224,14 @@ class AnnotatingScreen(Screen[None]):
         note = str(self._draft["note"])
         if note == self._draft_saved and not force:
             return
-        self.store.save_draft(
-            Draft(
-                story_id=str(self._draft["story_id"]),
-                selectors=list(self._draft["selectors"]),
-                note=note,
-                annotation_id=self._draft.get("annotation_id"),
-            )
+        draft = Draft(
+            story_id=str(self._draft["story_id"]),
+            selectors=list(self._draft["selectors"]),
+            note=note,
+            annotation_id=self._draft.get("annotation_id"),
         )
-        self._draft_saved = note
+        if self.write("the draft", lambda: self.store.save_draft(draft)):
+            self._draft_saved = note
 
     def offer_draft(self) -> None:
         """Offer back a note that was being typed when the last session ended."""
@@ -213,7 +242,7 @@ class AnnotatingScreen(Screen[None]):
 
         def answered(restore: bool | None) -> None:
             if not restore:
-                self.store.clear_draft()
+                self.write("the draft", self.store.clear_draft)
                 return
             self._edit(
                 quote_of(draft.selectors),
@@ -251,7 +280,11 @@ class AnnotatingScreen(Screen[None]):
                 annotation.story_id,
             )
         elif message.intent == "delete":
-            self.store.delete_annotation(annotation.id)
+            if (
+                self.write("the deletion", lambda: self.store.delete_annotation(annotation.id))
+                is None
+            ):
+                return
             self._undo = annotation
             self.notify("Note deleted. Press u to undo.", timeout=5, markup=False)
             self._reload_annotations()
@@ -269,8 +302,10 @@ class AnnotatingScreen(Screen[None]):
         if self._undo is None:
             self.notify("Nothing to undo", timeout=2, markup=False)
             return
-        restored, self._undo = self._undo, None
-        self.store.restore_annotation(restored)
+        restored = self._undo
+        if not self.write("the note", lambda: self.store.restore_annotation(restored)):
+            return
+        self._undo = None
         self.notify("Note restored", timeout=2, markup=False)
         self._reload_annotations()
         self.query_one(NotesSidebar).select_id(restored.id)

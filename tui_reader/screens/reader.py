@@ -306,14 +306,15 @@ class ReaderScreen(AnnotatingScreen):
             bookmarked=self.store.is_bookmarked(story.story_id),
         )
         self._set_annotations(message.annotations, message.anchors)
-        self.store.mark_read(story.story_id)
-        self.store.set_last_open(story.story_id)
+        self.write("reading state", lambda: self.store.mark_read(story.story_id))
+        self.write("reading state", lambda: self.store.set_last_open(story.story_id))
         self._refresh_marks()
 
     def save_position(self) -> None:
         """Remember how far the open story was read."""
         if self.story is not None and self.is_mounted:
-            self.store.set_position(self.story.story_id, self.query_one(Article).top_offset)
+            story_id, offset = self.story.story_id, self.query_one(Article).top_offset
+            self.write("reading position", lambda: self.store.set_position(story_id, offset))
 
     def action_step(self, step: int) -> None:
         """Open the previous/next story in the list."""
@@ -345,7 +346,12 @@ class ReaderScreen(AnnotatingScreen):
             return
         story_id, title, path = target
         on_now = not self.store.is_bookmarked(story_id)
-        self.store.set_bookmark(story_id, on_now, title=title, path=path)
+        saved = self.write(
+            "the bookmark",
+            lambda: self.store.set_bookmark(story_id, on_now, title=title, path=path),
+        )
+        if not saved:
+            return
         self.notify(
             ("Bookmarked: " if on_now else "Bookmark removed: ") + title, timeout=3, markup=False
         )
