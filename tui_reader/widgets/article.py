@@ -20,7 +20,6 @@ from tui_reader.stories import Story
 from tui_reader.widgets.article_layout import Line, column_of, layout, offset_at
 
 # Reverse and underline survive NO_COLOR and 16-colour terminals; colour is a bonus.
-NULL_STYLE = Style()
 SELECTION_STYLE = Style(reverse=True)
 CURSOR_STYLE = Style(reverse=True, underline=True)
 HIGHLIGHT_STYLE = Style(underline=True, bgcolor="yellow", color="black")
@@ -270,13 +269,15 @@ class Article(ScrollView, can_focus=True):
                 for start, end, style in overlays:
                     text.stylize(style, max(start - line.start, 0), end - line.start)
         console = self.app.console
+        base = self.rich_style
         segments = [
-            # Textual's NO_COLOR filter needs a style on every segment.
-            Segment(segment.text, segment.style or NULL_STYLE)
+            # The widget's own colours under every segment (and a style on each one, which
+            # Textual's NO_COLOR filter needs).
+            Segment(segment.text, base + segment.style if segment.style else base)
             for segment in (*line.prefix.render(console), *text.render(console))
         ]
         strip = Strip(Segment.simplify(segments))
-        return strip.crop_extend(0, width, self.rich_style)
+        return strip.crop_extend(0, width, base)
 
     def _refresh_rows(self, *offsets: int) -> None:
         for offset in offsets:
