@@ -1,0 +1,400 @@
+"""``tui-reader serve`` end to end: a real server process on 127.0.0.1, the real OpenSSH client.
+
+Most plumbing tests run a tiny fake reader (``tests/serve_helpers.py``) that reports its
+terminal, environment and signals on screen; the story-list, bookmark and benchmark tests run
+the real reader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncssh
+import pytest
+
+from tests.serve_helpers import (
+    FAKE_READER,
+    REPO,
+    Client,
+    ServerProcess,
+    make_key,
+    ssh_argv,
+    write_stories,
+)
+from tui_reader.serve import parse_listen
+from tui_reader.serve_auth import parse_line, valid_name
+
+TITLES = ["Serve Alpha", "Serve Beta", "Serve Gamma"]  # short: the list pane may be narrow
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Keys for alice (name from the comment), bob (name from an option) and mallory (unknown),
+    plus the authorized_keys file and a stories folder."""
+    root = tmp_path_factory.mktemp("serve")
+    keys = root / "keys"
+    keys.mkdir()
+    alice, bob, carol = make_key(keys, "alice"), make_key(keys, "bob"), make_key(keys, "carol")
+    mallory = make_key(keys, "mallory")
+    bob_pub = Path(f"{bob}.pub").read_text().split()
+    authorized = root / "authorized_keys"
+    authorized.write_text(
+        "# readers of this server\n"
+        + Path(f"{alice}.pub").read_text()
+        + f'restrict,environment="TUI_READER_USER=bob" {bob_pub[0]} {bob_pub[1]} Bob B.\n'
+        + Path(f"{carol}.pub").read_text()
+        + f'from="10.0.0.1" {Path(f"{mallory}.pub").read_text()}'
+    )
+    return {
+        "root": root,
+        "alice": alice,
+        "bob": bob,
+        "carol": carol,
+        "mallory": mallory,
+        "authorized": authorized,
+        "stories": write_stories(root / "stories", TITLES),
+    }
+
+
+@pytest.fixture(scope="module")
+def fake_server(world: dict[str, Path]) -> Iterator[ServerProcess]:
+    """A server whose reader is the fake reader."""
+    server = ServerProcess(
+        world["root"] / "fake", world["authorized"], "--reader-command", FAKE_READER
+    )
+    yield server
+    assert server.stop() == 0
+
+
+@pytest.fixture(scope="module")
+def app_server(world: dict[str, Path]) -> Iterator[ServerProcess]:
+    """A server running the real reader on the test stories."""
+    stories = str(world["stories"])
+    server = ServerProcess(world["root"] / "app", world["authorized"], "--stories", stories)
+    yield server
+    assert server.stop() == 0
+
+
+def fake_client(server: ServerProcess, world: dict[str, Path], user: str, *extra: str) -> Client:
+    """An interactive ssh client logged in to the fake reader, which has drawn its first lines."""
+    client = Client(ssh_argv(server.port, world[user], user, "-tt", *extra))
+    client.wait_for(f"FAKE user={user}")
+    return client
+
+
+def run_ssh(server: ServerProcess, world: dict[str, Path], key: str, user: str, *extra: str,
+            command: str | None = None) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """Run ssh non-interactively; return the completed process (stdout and stderr together)."""
+    return subprocess.run(
+        ssh_argv(server.port, world[key], user, *extra, command=command),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=20,
+    )
+
+
+# -- pure parts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["alice", "bob.b", "x_1-2", "A" * 64])
+def test_valid_names(name: str) -> None:
+    assert valid_name(name)
+
+
+BAD_NAMES = ["", ".", "..", ".hidden", "a/b", "../x", "a b", "é", "a\x1b", "a\n", "A" * 65]
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_invalid_names(name: str) -> None:
+    assert not valid_name(name)
+
+
+def test_parse_line_name_rules(world: dict[str, Path]) -> None:
+    blob = " ".join(Path(f"{world['alice']}.pub").read_text().split()[:2])
+    assert parse_line(f"{blob} alice").name == "alice"
+    assert parse_line(f'restrict,environment="TUI_READER_USER=zed" {blob} Z Z').name == "zed"
+    unsupported = (f'command="sh" {blob} alice', f'from="10.*" {blob} alice')
+    for bad in (f"{blob} ../etc", blob, "garbage alice", *unsupported):
+        with pytest.raises(ValueError):
+            parse_line(bad)
+
+
+def test_parse_listen() -> None:
+    assert parse_listen("127.0.0.1:2222") == ("127.0.0.1", 2222)
+    assert parse_listen("[::1]:0") == ("::1", 0)
+
+
+# -- over ssh -----------------------------------------------------------------------------
+
+
+def test_story_list_over_ssh(app_server: ServerProcess, world: dict[str, Path]) -> None:
+    client = Client(ssh_argv(app_server.port, world["alice"], "alice", "-tt"), cols=120, rows=40)
+    screen = client.wait_for(TITLES[0], timeout=30)
+    assert TITLES[1] in screen
+    client.kill()
+    app_server.wait_log(r"disconnect user=alice ")
+    for pattern in (
+        r"connect peer=127\.0\.0\.1:\d+",
+        r"auth ok user=alice peer=127\.0\.0\.1:\d+",
+        r"session start user=alice peer=127\.0\.0\.1:\d+ pid=\d+ term=\S+ size=120x40",
+    ):
+        app_server.wait_log(pattern, timeout=1)
+
+
+def test_cli_dispatches_serve() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "serve", "--help"],
+        capture_output=True, text=True, timeout=30, cwd=REPO, check=True,
+    )  # fmt: skip
+    for flag in ("--listen", "--authorized-keys", "--max-sessions-per-user", "--idle-timeout"):
+        assert flag in out.stdout
+    assert "--reader-command" not in out.stdout
+
+
+def test_terminal_type_size_env_and_resize(
+    fake_server: ServerProcess, world: dict[str, Path]
+) -> None:
+    env = {**os.environ, "TERM": "screen-256color", "COLORTERM": "truecolor"}
+    client = Client(
+        ssh_argv(fake_server.port, world["alice"], "alice", "-tt", "-o", "SendEnv=COLORTERM"),
+        cols=100, rows=30, env=env,
+    )  # fmt: skip
+    screen = client.wait_for("SIZE 100x30")
+    assert "term=screen-256color" in screen
+    assert "colorterm=truecolor ctty=True" in screen
+    client.resize(132, 43)
+    client.wait_for("SIZE 132x43")
+    client.send("q")
+    assert client.wait_exit() == 0
+
+
+def test_each_user_gets_a_private_data_dir(
+    fake_server: ServerProcess, world: dict[str, Path]
+) -> None:
+    alice = fake_client(fake_server, world, "alice")
+    bob = fake_client(fake_server, world, "bob")  # name from environment="TUI_READER_USER=bob"
+    users = fake_server.data_root / "users"
+    assert f"dir={users / 'alice'} " in alice.text()
+    assert f"dir={users / 'bob'} " in bob.text()
+    for name in ("alice", "bob"):
+        assert stat.S_IMODE((users / name).stat().st_mode) == 0o700
+    assert stat.S_IMODE(fake_server.data_root.stat().st_mode) == 0o700
+    for client in (alice, bob):
+        client.send("q")
+        assert client.wait_exit() == 0
+
+
+def test_unknown_key_and_wrong_name_are_refused(
+    fake_server: ServerProcess, world: dict[str, Path]
+) -> None:
+    for key, user in (("mallory", "mallory"), ("alice", "bob"), ("bob", "alice"), ("alice", "..")):
+        result = run_ssh(fake_server, world, key, user, "-tt")
+        assert result.returncode == 255, result.stdout
+        assert "Permission denied" in result.stdout
+    fake_server.wait_log(r"auth failed user='mallory' peer=127\.0\.0\.1:\d+")
+
+
+def test_password_and_keyboard_interactive_are_refused(
+    fake_server: ServerProcess, world: dict[str, Path]
+) -> None:
+    result = run_ssh(
+        fake_server, world, "alice", "alice", "-tt",
+        "-o", "PreferredAuthentications=password,keyboard-interactive",
+        "-o", "PubkeyAuthentication=no",
+    )  # fmt: skip
+    assert result.returncode == 255
+    assert "Permission denied (publickey)" in result.stdout
+
+
+async def test_password_refused_at_protocol_level(fake_server: ServerProcess) -> None:
+    with pytest.raises(asyncssh.PermissionDenied):
+        await asyncssh.connect(
+            "127.0.0.1", fake_server.port, username="alice", password="alice",
+            client_keys=None, known_hosts=None, agent_path=None, preferred_auth="password",
+        )  # fmt: skip
+
+
+def test_exec_never_runs_the_command(fake_server: ServerProcess, world: dict[str, Path]) -> None:
+    marker = Path(f"/tmp/pwned-{uuid.uuid4().hex}")
+    command = f"touch {marker}"
+    result = run_ssh(fake_server, world, "alice", "alice", "-T", command=command)
+    assert result.returncode == 1
+    assert "tui-reader needs a terminal: use ssh -t" in result.stdout
+    client = Client(ssh_argv(fake_server.port, world["alice"], "alice", "-tt", command=command))
+    client.wait_for("FAKE user=alice")  # with a pty the command gets the reader instead
+    client.send("q")
+    assert client.wait_exit() == 0
+    fake_server.wait_log(r"not running exec command 'touch /tmp/pwned-")
+    result = run_ssh(fake_server, world, "alice", "alice", "-s", "sftp")
+    assert result.returncode != 0
+    time.sleep(0.2)
+    assert not marker.exists()
+
+
+async def test_no_forwarding_no_sftp(fake_server: ServerProcess, world: dict[str, Path]) -> None:
+    key = asyncssh.read_private_key(world["alice"])
+    async with asyncssh.connect(
+        "127.0.0.1", fake_server.port, username="alice", client_keys=[key],
+        known_hosts=None, agent_path=None,
+    ) as conn:  # fmt: skip
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.create_connection(asyncssh.SSHTCPSession, "127.0.0.1", fake_server.port)
+        with pytest.raises(asyncssh.ChannelOpenError):  # the subsystem is refused
+            await conn.start_sftp_client()
+        with pytest.raises(asyncssh.ChannelListenError):
+            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 22)
+
+
+def test_killing_one_session_leaves_the_others_working(
+    fake_server: ServerProcess, world: dict[str, Path]
+) -> None:
+    clients = [fake_client(fake_server, world, u) for u in ("alice", "alice", "bob")]
+    clients[0].kill()  # the client vanishes: its reader gets the terminal's hang-up
+    fake_server.wait_log(r"disconnect user=alice ")
+    hangup = fake_server.data_root / "users" / "alice" / "got-SIGHUP"
+    deadline = time.monotonic() + 5
+    while not hangup.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert hangup.exists()
+    for client in clients[1:]:
+        client.send("x")
+        client.wait_for("KEY 78")
+    carol = fake_client(fake_server, world, "carol")
+    pid = int(fake_server.wait_log(r"session start user=carol \S+ pid=(\d+)").group(1))
+    os.kill(pid, 9)  # a reader crashes
+    assert carol.wait_exit() != 0
+    for client in clients[1:]:
+        client.send("y")
+        client.wait_for("KEY 79")
+        client.send("q")
+        assert client.wait_exit() == 0
+
+
+async def _offer_unknown_keys(port: int, count: int) -> None:
+    keys = [asyncssh.generate_private_key("ssh-ed25519") for _ in range(count)]
+    # The server hangs up mid-auth, so the client may see the disconnect or just a reset.
+    with pytest.raises((asyncssh.DisconnectError, ConnectionError)):
+        await asyncssh.connect(
+            "127.0.0.1", port, username="alice", client_keys=keys,
+            known_hosts=None, agent_path=None,
+        )  # fmt: skip
+
+
+def test_limits_and_idle_timeout(world: dict[str, Path]) -> None:
+    server = ServerProcess(
+        world["root"] / "limits", world["authorized"], "--reader-command", FAKE_READER,
+        "--max-sessions", "2", "--max-sessions-per-user", "1", "--idle-timeout", "2",
+        "--max-auth-attempts", "2",
+    )  # fmt: skip
+    try:
+        asyncio.run(_offer_unknown_keys(server.port, count=4))
+        server.wait_log(r"too many auth failures peer=127\.0\.0\.1")
+        assert sum("auth failed user='alice'" in line for line in server.log) == 2
+        alice = fake_client(server, world, "alice")
+        second = run_ssh(server, world, "alice", "alice", "-tt")
+        assert second.returncode == 1
+        assert "alice already has too many sessions open" in second.stdout
+        bob = fake_client(server, world, "bob")
+        full = run_ssh(server, world, "carol", "carol", "-tt")
+        assert "the server is full" in full.stdout
+        for _ in range(3):  # typing keeps alice alive while bob idles out
+            time.sleep(0.8)
+            alice.send("k")
+        bob.wait_for("idle timeout", timeout=5)
+        bob.wait_exit(timeout=5)
+        assert (server.data_root / "users" / "bob" / "got-SIGHUP").exists()
+        alice.send("q")
+        assert alice.wait_exit() == 0
+    finally:
+        assert server.stop() == 0
+
+
+def test_sigterm_stops_sessions_cleanly(world: dict[str, Path]) -> None:
+    server = ServerProcess(
+        world["root"] / "stop", world["authorized"], "--reader-command", FAKE_READER
+    )
+    clients = [fake_client(server, world, u) for u in ("alice", "bob")]
+    assert server.stop() == 0
+    for client in clients:
+        client.wait_exit(timeout=10)
+    for user in ("alice", "bob"):
+        assert (server.data_root / "users" / user / "got-SIGTERM").read_text() == user
+    server.wait_log(r"INFO stopped")
+
+
+def test_host_key_is_generated_once_and_private(world: dict[str, Path]) -> None:
+    first = ServerProcess(world["root"] / "hostkey", world["authorized"])
+    path = first.data_root / "ssh_host_ed25519_key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    before = path.read_bytes()
+    assert first.stop() == 0
+    second = ServerProcess(world["root"] / "hostkey", world["authorized"])
+    assert second.stop() == 0
+    assert path.read_bytes() == before
+    assert not any("generated host key" in line for line in second.log)
+
+
+def _export(data_dir: Path) -> dict[str, list[object]]:
+    out = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "export", "--format", "json",
+         "--data-dir", str(data_dir)],
+        capture_output=True, text=True, timeout=30, cwd=REPO, check=True,
+    )  # fmt: skip
+    result: dict[str, list[object]] = json.loads(out.stdout)
+    return result
+
+
+def test_bookmarks_are_private_per_user(app_server: ServerProcess, world: dict[str, Path]) -> None:
+    def login(user: str) -> Client:
+        client = Client(ssh_argv(app_server.port, world[user], user, "-tt"), cols=120, rows=40)
+        client.wait_for(TITLES[2], timeout=30)
+        return client
+
+    def starred(client: Client) -> list[str]:
+        return [title for title in TITLES for row in client.screen.display
+                if title in row and "\u2605" in row]  # fmt: skip
+
+    alice = login("alice")
+    alice.send("j")
+    alice.send("b")
+    alice.wait_for(f"Bookmarked: {TITLES[1]}")
+    assert starred(alice) == [TITLES[1]]
+    alice.send("q")
+    assert alice.wait_exit() == 0
+    bob = login("bob")
+    time.sleep(0.3)
+    bob.pump()
+    assert starred(bob) == []
+    bob.kill()  # a hang-up, not a quit
+    alice = login("alice")  # reconnecting, alice finds her bookmark again
+    time.sleep(0.3)
+    alice.pump()
+    assert starred(alice) == [TITLES[1]]
+    alice.kill()
+    app_server.wait_log(r"disconnect user=bob ")
+    users = app_server.data_root / "users"
+    assert len(_export(users / "alice")["bookmarks"]) == 1
+    assert _export(users / "bob")["bookmarks"] == []
+
+
+def test_bench_smoke() -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import bench_ssh
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    (row,) = bench_ssh.run([1], keys=2)
+    assert row["sessions"] == 1
+    assert row["p50_ms"] > 0
+    assert row["rss_mb"] > 0
