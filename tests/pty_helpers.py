@@ -71,6 +71,8 @@ class Terminal:
 
     def close(self) -> None:
         """Quit the reader (or kill it)."""
+        if self.child.closed:
+            return
         with contextlib.suppress(OSError):
             self.child.send("q")
         self.pump(0.5)

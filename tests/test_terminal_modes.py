@@ -10,6 +10,7 @@ import pytest
 
 from tests.app_helpers import SEED
 from tests.pty_helpers import Terminal
+from tui_reader.store import Store
 
 TRUECOLOR = re.compile(rb"\x1b\[[0-9;]*[34]8;2;")
 COLOR_256 = re.compile(rb"\x1b\[[0-9;]*[34]8;5;")
@@ -127,5 +128,27 @@ def test_a_lone_escape_is_a_key_through_the_custom_input_loop(tmp_path: Path) ->
         assert REVERSE.search(bytes(term.output))
         cancelled = term.send("\x1b", settle=1.0)
         assert cancelled  # the selection was redrawn away: Esc was a key, not a sequence start
+    finally:
+        term.close()
+
+
+def test_mouse_drag_selects_and_h_highlights_it(tmp_path: Path) -> None:
+    term = run_session(tmp_path, {})
+    try:
+        term.send("\x1b", settle=0.3)  # drop the keyboard selection from run_session
+        row = next(i for i, line in enumerate(term.screen.display) if "Russian Defense" in line)
+        col = term.screen.display[row].index("Russian Defense")
+        y, x = row + 1, col + 1  # SGR mouse coordinates are 1-based
+        term.send(f"\x1b[<0;{x};{y}M", settle=0.2)  # press on "R"
+        term.send(f"\x1b[<32;{x + 7};{y}M", settle=0.2)  # drag with the button held
+        term.send(f"\x1b[<32;{x + 14};{y}M", settle=0.2)
+        term.send(f"\x1b[<0;{x + 14};{y}m", settle=0.2)  # release on the last "e"
+        term.send("h", settle=0.5)
+        term.close()
+        store = Store.open(tmp_path / "data")
+        (note,) = store.all_annotations()
+        store.close()
+        quote = next(s["exact"] for s in note.selectors if s["type"] == "TextQuoteSelector")
+        assert quote == "Russian Defense"
     finally:
         term.close()

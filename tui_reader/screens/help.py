@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from tui_reader.screens.note_editor import NoteEditor
 from tui_reader.widgets.article import Article
+from tui_reader.widgets.article_view import ArticleView
 from tui_reader.widgets.notes import NotesSidebar
 from tui_reader.widgets.story_list import StoryList
 
@@ -79,7 +80,7 @@ def help_sections(
     return [
         ("Everywhere", [*app_bindings, *screen_bindings]),
         ("Story list", list(StoryList.BINDINGS)),
-        ("Article", list(Article.BINDINGS)),
+        ("Article", [*ArticleView.BINDINGS, *Article.BINDINGS]),
         ("Notes sidebar", list(NotesSidebar.BINDINGS)),
         ("Note editor", list(NoteEditor.BINDINGS)),
     ]
