@@ -259,3 +259,23 @@ async def test_deleted_passage_is_listed_unanchored(tmp_path: Path) -> None:
         shown = screen_text(app)
         assert "Unanchored" in shown and "keep me" in shown
     assert [n for _, n in quotes(tmp_path / "data")] == ["keep me"]
+
+
+async def test_tag_a_bookmark_by_keys(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    app = build(tmp_path, seed_library(tmp_path), data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
+        await wait_for_story(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"afghanistan, to-read,, afghanistan")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Tags: afghanistan, to-read" in screen_text(app)
+        assert "★ Security Blocs" in screen_text(app)
+    store = Store.open(data)
+    (bookmark,) = store.bookmarks().values()
+    store.close()
+    assert bookmark.tags == ("afghanistan", "to-read")

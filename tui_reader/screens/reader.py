@@ -21,6 +21,7 @@ from tui_reader.anchoring import Anchor, anchor_many
 from tui_reader.document import Document, build_document
 from tui_reader.library import LibraryIndex, sort_newest_first
 from tui_reader.screens.annotating import AnnotatingScreen
+from tui_reader.screens.tags import TagsScreen
 from tui_reader.stories import Story, StoryError, StoryMeta, load_story
 from tui_reader.widgets.article import Article
 from tui_reader.widgets.notes import NotesSidebar
@@ -57,6 +58,7 @@ class ReaderScreen(AnnotatingScreen):
     | `tab` / `shift+tab` | next / previous pane |
     | `[` / `]` | previous / next story |
     | `b` / `B` | bookmark / show only bookmarks |
+    | `t` | tag the bookmark |
     | `s` | show or hide the notes sidebar |
     | `u` | undo the last delete |
     | `y` / `o` | copy (OSC 52) / show the URL |
@@ -72,6 +74,7 @@ class ReaderScreen(AnnotatingScreen):
         ),
         Binding("b", "toggle_bookmark", "Bookmark", id="reader.bookmark"),
         Binding("B", "toggle_filter", "Bookmarks", id="reader.bookmarks_only"),
+        Binding("t", "tags", "Tags", show=False, id="reader.tags"),
         Binding("s", "toggle_sidebar", "Notes", id="reader.sidebar"),
         Binding("u", "undo", "Undo", show=False, id="reader.undo"),
         Binding("y", "copy", "Copy", id="reader.copy"),
@@ -303,8 +306,8 @@ class ReaderScreen(AnnotatingScreen):
             story,
             document,
             offset=self.store.position(story.story_id) or 0,
-            bookmarked=self.store.is_bookmarked(story.story_id),
         )
+        self._show_bookmark(story.story_id)
         self._set_annotations(message.annotations, message.anchors)
         self.write("reading state", lambda: self.store.mark_read(story.story_id))
         self.write("reading state", lambda: self.store.set_last_open(story.story_id))
@@ -355,12 +358,41 @@ class ReaderScreen(AnnotatingScreen):
         self.notify(
             ("Bookmarked: " if on_now else "Bookmark removed: ") + title, timeout=3, markup=False
         )
-        if self.story is not None and self.story.story_id == story_id:
-            self.query_one(Article).set_bookmarked(on_now)
+        self._show_bookmark(story_id)
         if self.bookmarks_only:
             self._show_rows()
         else:
             self._refresh_marks()
+
+    def _show_bookmark(self, story_id: str) -> None:
+        if self.story is not None and self.story.story_id == story_id:
+            bookmark = self.store.bookmarks().get(story_id)
+            self.query_one(Article).set_bookmarked(
+                bookmark is not None, bookmark.tags if bookmark else ()
+            )
+
+    def action_tags(self) -> None:
+        """Tag the story's bookmark (bookmarking it if needed)."""
+        target = self._target_row()
+        if target is None:
+            return
+        story_id, title, path = target
+        bookmark = self.store.bookmarks().get(story_id)
+
+        def done(tags: tuple[str, ...] | None) -> None:
+            if tags is None:
+                return
+            saved = self.write(
+                "the tags",
+                lambda: self.store.set_bookmark(story_id, True, tags=tags, title=title, path=path),
+            )
+            if saved:
+                shown = ", ".join(tags) or "no tags"
+                self.notify(f"Bookmarked with {shown}: {title}", timeout=3, markup=False)
+                self._show_bookmark(story_id)
+                self._refresh_marks()
+
+        self.app.push_screen(TagsScreen(title, bookmark.tags if bookmark else ()), done)
 
     def action_toggle_filter(self) -> None:
         """Show only bookmarked stories, or all again."""

@@ -133,7 +133,9 @@ def _table_lines(block: Block, width: int, console: Console) -> Iterable[Line]:
         yield Line(line, Text(""))
 
 
-def header_lines(story: Story, width: int, *, bookmarked: bool = False) -> list[Line]:
+def header_lines(
+    story: Story, width: int, *, bookmarked: bool = False, tags: tuple[str, ...] = ()
+) -> list[Line]:
     """The article header: title, byline, date and source, and the source URL."""
     lines: list[Line] = []
     title = Text(("★ " if bookmarked else "") + story.title, style=Style(bold=True))
@@ -157,6 +159,11 @@ def header_lines(story: Story, width: int, *, bookmarked: bool = False) -> list[
         url.stylize(Style(color="blue", underline=True, link=story.url))
         for a, b in _pairs(divide_line(story.url, width, fold=True), len(story.url)):
             lines.append(Line(url[a:b], Text("")))
+    if tags or story.tags:
+        shown = ", ".join(dict.fromkeys((*tags, *story.tags)))
+        tag_text = Text(f"Tags: {shown}", style=Style(color="cyan"))
+        for a, b in _pairs(divide_line(tag_text.plain, width, fold=True), len(tag_text.plain)):
+            lines.append(Line(tag_text[a:b], Text("")))
     for warning in story.warnings:
         lines.append(Line(Text(f"⚠ {warning}", style=Style(color="yellow")), Text("")))
     lines.append(Line(Text("─" * width, style=_DIM), Text("")))
@@ -169,7 +176,13 @@ def _pairs(offsets: list[int], length: int) -> list[tuple[int, int]]:
 
 
 def layout(
-    story: Story, document: Document, width: int, console: Console, *, bookmarked: bool = False
+    story: Story,
+    document: Document,
+    width: int,
+    console: Console,
+    *,
+    bookmarked: bool = False,
+    tags: tuple[str, ...] = (),
 ) -> list[Line]:
     """Lay out the whole article for ``width`` cells.
 
@@ -179,12 +192,13 @@ def layout(
         width: the content width in cells.
         console: the console whose options render tables.
         bookmarked: whether to mark the title as bookmarked.
+        tags: the bookmark's tags, shown with the story's own.
 
     Returns:
         Every row of the article, header first.
     """
     width = max(width, 10)
-    lines = header_lines(story, width, bookmarked=bookmarked)
+    lines = header_lines(story, width, bookmarked=bookmarked, tags=tags)
     blank = Line(Text(""), Text(""))
     for block in document.blocks:
         lines.append(blank)

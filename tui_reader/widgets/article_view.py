@@ -69,6 +69,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.story: Story | None = None
         self.document: Document | None = None
         self.bookmarked = False
+        self.tags: tuple[str, ...] = ()
         self.cursor = 0
         """Offset in the document text of the character after the text cursor."""
         self.select_from: int | None = None
@@ -98,10 +99,10 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to(y=max(self._row_of(self.cursor) - 2, 0), animate=False, immediate=True)
         self.refresh()
 
-    def set_bookmarked(self, bookmarked: bool) -> None:
-        """Update the bookmark star in the header."""
-        if bookmarked != self.bookmarked:
-            self.bookmarked = bookmarked
+    def set_bookmarked(self, bookmarked: bool, tags: tuple[str, ...] = ()) -> None:
+        """Update the bookmark star (and tags) in the header."""
+        if (bookmarked, tags) != (self.bookmarked, self.tags):
+            self.bookmarked, self.tags = bookmarked, tags
             self._relayout(force=True)
             self.refresh()
 
@@ -144,7 +145,12 @@ class ArticleView(ScrollView, can_focus=True):
             self._lines = []
         elif force or width != self._width:
             self._lines = layout(
-                self.story, self.document, width, self.app.console, bookmarked=self.bookmarked
+                self.story,
+                self.document,
+                width,
+                self.app.console,
+                bookmarked=self.bookmarked,
+                tags=self.tags,
             )
         self._width = width
         self._line_index = [i for i, line in enumerate(self._lines) if line.selectable]
