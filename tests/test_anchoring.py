@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tui_reader import anchoring
+from tui_reader import anchoring, approx
 from tui_reader.anchoring import (
     Anchor,
     TextPositionSelector,
@@ -325,7 +325,7 @@ def test_fuzzy_match_agrees_with_hypothesis_client_semantics(
     text, exact, prefix, suffix = case
     assume(exact not in text)
     quote = TextQuoteSelector(exact, prefix, suffix)
-    assert anchoring._fuzzy(anchoring._Text(text), quote, hint) == oracle(text, quote, hint)
+    assert anchoring._fuzzy(approx.TextIndex(text), quote, hint) == oracle(text, quote, hint)
 
 
 @settings(max_examples=300, deadline=None)
@@ -339,11 +339,11 @@ def test_bit_parallel_rows_agree_with_dynamic_programming(
     expected = (low, [j for j in range(1, len(text) + 1) if row[j] == low])
     if low > limit:
         expected = (limit + 1, [])
-    assert anchoring._search_window(text, pattern, 0, len(text), limit) == expected
-    index = anchoring._Text(text)
+    assert approx.search_window(text, pattern, 0, len(text), limit) == expected
+    index = approx.TextIndex(text)
     eqs = {c: index.eq(c) for c in set(pattern)}
-    pv, mv = anchoring._last_row(pattern, eqs, len(text))
-    assert anchoring._row_minima(pv, mv, len(text), len(pattern), limit) == expected
+    pv, mv = approx._last_row(pattern, eqs, len(text))
+    assert approx._row_minima(pv, mv, len(text), len(pattern), limit) == expected
 
 
 @settings(max_examples=100, deadline=None)
@@ -355,11 +355,11 @@ def test_filter_and_full_scan_find_the_same_matches(text: str, data: st.DataObje
         pattern[data.draw(st.integers(0, len(pattern) - 1))] = data.draw(st.sampled_from("abcdX"))
     exact = "".join(pattern)
     limit = len(exact) // 2
-    index = anchoring._Text(text)
-    filtered = anchoring._filtered_search(index, exact, limit)
+    index = approx.TextIndex(text)
+    filtered = approx._filtered_search(index, exact, limit)
     eqs = {c: index.eq(c) for c in set(exact)}
-    full = anchoring._row_minima(
-        *anchoring._last_row(exact, eqs, len(text)), len(text), len(exact), limit
+    full = approx._row_minima(
+        *approx._last_row(exact, eqs, len(text)), len(text), len(exact), limit
     )
     assert filtered is None or filtered == full
 
@@ -483,7 +483,7 @@ def test_repeated_sentence_is_disambiguated_by_prefix_and_suffix(
     ],
 )
 def test_position_bitmasks_for_every_alphabet_size(text: str) -> None:
-    index = anchoring._Text(text)
+    index = approx.TextIndex(text)
     for char in set(text) | {"\x00", "Z"}:
         expected = sum(1 << i for i, c in enumerate(text) if c == char)
         assert index.eq(char) == expected
@@ -501,15 +501,15 @@ def test_heavily_edited_quote_is_found_by_the_full_scan(monkeypatch: pytest.Monk
         chars[i] = TYPO[i % len(TYPO)]
     edited = "".join(chars)
     full_scans: list[str] = []
-    filtered = anchoring._filtered_search
+    filtered = approx._filtered_search
 
-    def spy(index: anchoring._Text, pattern: str, limit: int) -> tuple[int, list[int]] | None:
+    def spy(index: approx.TextIndex, pattern: str, limit: int) -> tuple[int, list[int]] | None:
         result = filtered(index, pattern, limit)
         if result is None:
             full_scans.append(pattern)
         return result
 
-    monkeypatch.setattr(anchoring, "_filtered_search", spy)
+    monkeypatch.setattr(approx, "_filtered_search", spy)
     assert anchor(edited, selectors) == Anchor(start, start + 60, "fuzzy")
     assert full_scans
 

@@ -1,32 +1,13 @@
 """Bookmarks, annotations, reading state and the unsaved-note draft, kept with TinyDB.
 
-This module and :mod:`tui_reader.storage` (the atomic, locked file layer) are the only ones that
-touch TinyDB; callers get plain dataclasses (:mod:`tui_reader.store_records`).
-
-Layout of the data dir (see :mod:`tui_reader.paths` for where it is)::
-
-    store.lock            one file lock, held across every read-modify-write
-    bookmarks.json        table "bookmarks", keyed by story id
-    state.json            tables "read", "positions" (keyed by story id) and "session"
-    draft.json            table "draft": the note being typed when the process was hung up
-    annotations/00.json   16 shards; an annotation lives in shard hash(story_id) % 16,
-    ...                   keyed by its UUID
-    annotations/15.json
-    <file>.bak            last-good copy of each file, rotated (hard link) on every write
-
-Why split: every write rewrites one whole file (atomically, see :mod:`tui_reader.storage`), so the
-common write, saving a note, should touch a small file. With 10,000 notes a shard holds ~600.
-All of one story's notes share a shard, so ``annotations_for`` reads one file.
-
-Concurrency: every write takes ``store.lock``, re-reads the files it touches if another process
-changed them (stat check), applies the change and writes durably before returning. Reads use
-memory; :meth:`Store.refresh` picks up other sessions' changes. Public methods are thread-safe.
+:class:`Store` is the one entry point the app uses; callers get plain dataclasses
+(:mod:`tui_reader.store_records`). The files, their layout in the data dir, the lock and the
+durable read-modify-write every method below goes through are :mod:`tui_reader.store_base`;
+moving data between story ids is :mod:`tui_reader.store_relink`.
 
 Errors: a write that cannot be saved raises :class:`StoreError` (message fit for the user) and
-leaves memory as it is on disk. Problems found when reading are recovered from and described in
-``Store.notices``; files that could not be read, or are from a newer version, are never
-overwritten: what could be read is shown, :attr:`Store.durable` is False, and writes to those
-files raise :class:`StoreError` (so the UI never says "saved" for a note that is not on disk).
+leaves memory as it is on disk; files that could not be read are never overwritten, and
+:attr:`Store.durable` is False (see :mod:`tui_reader.store_base`).
 
 Story identity is the caller's (``Story.story_id``); :meth:`Store.relink` moves everything from
 an old id to a new one when the UI finds a story, by path, whose id changed.
@@ -35,18 +16,13 @@ an old id to a new one when the UI finds a story, by path, whose id changed.
 from __future__ import annotations
 
 import hashlib
-import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-import filelock
-
-from tui_reader.paths import FILE_MODE, ensure_private_dir
 from tui_reader.storage import JsonFile, StoreError
+from tui_reader.store_base import ANN, LOCK_TIMEOUT, SHARDS, StoreBase
 from tui_reader.store_records import (
     Annotation,
     Bookmark,
@@ -60,146 +36,17 @@ from tui_reader.store_records import (
     draft_from,
     now_iso,
 )
+from tui_reader.store_relink import move_annotations, relink_bookmark, relink_state
 
-__all__ = ["Annotation", "Bookmark", "Draft", "Store", "StoreError"]
-
-SHARDS = 16
-LOCK_TIMEOUT = 10.0
-ANN = "annotations"
+__all__ = ["LOCK_TIMEOUT", "SHARDS", "Annotation", "Bookmark", "Draft", "Store", "StoreError"]
 
 
 def _shard(story_id: str) -> int:
     return int.from_bytes(hashlib.blake2b(story_id.encode(), digest_size=2).digest()) % SHARDS
 
 
-class Store:
+class Store(StoreBase):
     """The reader's persistent data in one data dir. Create with :meth:`Store.open`."""
-
-    def __init__(self, data_dir: Path) -> None:
-        """Describe the store; prefer :meth:`open`, which also loads and recovers files."""
-        self.data_dir = data_dir
-        #: Human-readable messages about recovery and read-only files, oldest first.
-        self.notices: list[str] = []
-        self._mutex = threading.RLock()
-        self._lock = filelock.FileLock(
-            data_dir / "store.lock", timeout=LOCK_TIMEOUT, mode=FILE_MODE, poll_interval=0.001
-        )
-        self._bookmarks = JsonFile(
-            data_dir / "bookmarks.json", "bookmarks", "bookmarks", ("bookmarks",)
-        )
-        self._state = JsonFile(
-            data_dir / "state.json", "state", "reading state", ("read", "positions", "session")
-        )
-        self._draft = JsonFile(data_dir / "draft.json", "draft", "draft note", ("draft",))
-        self._shards = [
-            JsonFile(
-                data_dir / "annotations" / f"{i:02d}.json",
-                "annotations",
-                "annotations",
-                ("annotations",),
-            )
-            for i in range(SHARDS)
-        ]
-        self._files = [self._bookmarks, self._state, self._draft, *self._shards]
-
-    @classmethod
-    def open(cls, data_dir: Path) -> Store:
-        """Open (never create) the store in ``data_dir``; recover bad files, clean temp files.
-
-        Never raises for bad data: problems are described in ``notices``.
-        """
-        store = cls(data_dir)
-        with store._mutex:
-            if not data_dir.is_dir():
-                for f in store._files:
-                    f.storage.signature = None
-                if data_dir.exists():
-                    store.notices.append(
-                        f"{data_dir} is not a directory, so nothing can be saved this session."
-                    )
-                return store
-            try:
-                with store._locked():
-                    for f in store._files:
-                        f.remove_orphans()
-                        f.load(store.notices, can_fix=True)
-            except (StoreError, OSError) as exc:
-                store.notices.append(f"{exc} Changes will not be saved this session.")
-                for f in store._files:
-                    f.load(store.notices, can_fix=False)
-        return store
-
-    @property
-    def durable(self) -> bool:
-        """False when some file is read-only this session (see ``notices``)."""
-        return not any(f.storage.read_only for f in self._files)
-
-    def close(self) -> None:
-        """Release resources; every write was already durable, so nothing is flushed."""
-        with self._mutex:
-            for f in self._files:
-                f.db.close()
-
-    def refresh(self) -> bool:
-        """Re-read files another process changed (a cheap stat check when nothing did).
-
-        Waits for the store lock only when something changed (up to ``LOCK_TIMEOUT``).
-
-        Returns:
-            True when something was re-read.
-        """
-        with self._mutex:
-            changed = [f for f in self._files if f.changed()]
-            if not changed:
-                return False
-            try:
-                with self._locked():
-                    for f in changed:
-                        f.sync(self.notices, can_fix=True)
-            except StoreError:
-                return False  # the lock is busy or gone: keep what we have, retry next time
-            return True
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        try:
-            self._lock.acquire()
-        except filelock.Timeout as exc:
-            raise StoreError(
-                f"Another tui-reader process has held {self._lock.lock_file} for over "
-                f"{LOCK_TIMEOUT:.0f} s."
-            ) from exc
-        except OSError as exc:
-            raise StoreError(f"Cannot lock {self.data_dir} ({exc.strerror or exc}).") from exc
-        try:
-            yield
-        finally:
-            self._lock.release()
-
-    @contextmanager
-    def _writing(self, *files: JsonFile) -> Iterator[None]:
-        """Lock, bring ``files`` up to date, run the change; on failure reload and raise."""
-        with self._mutex:
-            try:
-                ensure_private_dir(self.data_dir)
-                for f in files:
-                    ensure_private_dir(f.path.parent)
-            except OSError as exc:
-                raise StoreError(f"Cannot create {self.data_dir} ({exc.strerror}).") from exc
-            with self._locked():
-                for f in files:
-                    f.sync(self.notices, can_fix=True)
-                    if f.storage.read_only:
-                        raise StoreError(
-                            f"{f.label.capitalize()} cannot be saved this session: {f.path} "
-                            "could not be read or is from a newer tui-reader (see the notices)."
-                        )
-                try:
-                    yield
-                except OSError as exc:
-                    for f in files:
-                        f.load(self.notices, can_fix=True)
-                    raise StoreError(f"Could not save to {self.data_dir}: {exc}") from exc
 
     # Bookmarks
 
@@ -416,38 +263,6 @@ class Store:
         old, new = old_story_id, new_story_id
         src, dst = self._shards[_shard(old)], self._shards[_shard(new)]
         with self._writing(self._bookmarks, self._state, src, dst):
-            self._relink_bookmark(old, new)
-            self._relink_state(old, new)
-            moving = {k: d for k, d in src.raw(ANN).items() if d.get("story_id") == old}
-            if moving and src is dst:
-                src.patch(ANN, moving, {"story_id": new})
-            elif moving:  # copy first: a crash in between leaves a duplicate, never a loss
-                copies = {k: {**d, "story_id": new} for k, d in moving.items()}
-                dst.insert_many(ANN, {k: d for k, d in copies.items() if k not in dst.raw(ANN)})
-                src.delete(ANN, moving)
-            return len(moving)
-
-    def _relink_bookmark(self, old: str, new: str) -> None:
-        raw = self._bookmarks.raw("bookmarks")
-        if old not in raw:
-            return
-        a = bookmark_from(old, raw[old])
-        b = bookmark_from(new, raw[new]) if new in raw else a
-        doc = {
-            "tags": list(dict.fromkeys(b.tags + a.tags)),
-            "title": b.title or a.title,
-            "path": b.path or a.path,
-            "created": min(a.created, b.created),
-        }
-        self._bookmarks.put("bookmarks", new, doc)
-        self._bookmarks.delete("bookmarks", [old])
-
-    def _relink_state(self, old: str, new: str) -> None:
-        for name in ("read", "positions"):
-            raw = self._state.raw(name)
-            if old in raw:
-                if new not in raw:
-                    self._state.put(name, new, dict(raw[old]))
-                self._state.delete(name, [old])
-        if self.last_open() == old:
-            self._state.put("session", "last_open", {"story_id": new, "at": now_iso()})
+            relink_bookmark(self._bookmarks, old, new)
+            relink_state(self._state, old, new)
+            return move_annotations(src, dst, old, new)

@@ -11,6 +11,10 @@ Header and footer lines are removed from the body; paragraphs broken mid-sentenc
 joined back. Bad content never raises: :func:`load_story` returns a :class:`StoryError` with a
 specific reason, and every string of a :class:`Story` is passed through
 :func:`tui_reader.textsafe.sanitize`. Pure module: no Textual, no IO beyond the one file asked for.
+
+This module owns the story model, identity, the header/footer layout and reading files; date
+formats are :mod:`tui_reader.dates`, front matter fields :mod:`tui_reader.frontmatter`, and
+Markdown-to-text helpers :mod:`tui_reader.markdown_text`.
 """
 
 from __future__ import annotations
@@ -20,19 +24,34 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
+from tui_reader.dates import parse_date
+from tui_reader.frontmatter import parse_front_matter
+from tui_reader.markdown_text import first_heading, inline_text, join_broken_paragraphs
 from tui_reader.textsafe import decode_bytes, sanitize, sanitize_line
+
+__all__ = [
+    "MAX_STORY_BYTES",
+    "STORY_SUFFIXES",
+    "Story",
+    "StoryError",
+    "StoryMeta",
+    "load_story",
+    "normalize_url",
+    "parse_date",
+    "parse_story_text",
+    "read_meta",
+    "story_id",
+    "title_from_name",
+    "url_domain",
+]
 
 STORY_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 #: Files larger than this are listed as errors rather than read into memory.
 MAX_STORY_BYTES = 32 * 1024 * 1024
-_MAX_FRONT_MATTER = 64 * 1024
-_MAX_FIELD = 1000
 
 
 @dataclass(frozen=True)
@@ -148,87 +167,13 @@ def story_id(
     return "path:" + path.name
 
 
-# --- dates ------------------------------------------------------------------------------------
-
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-_MON = (
-    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_PRE = r"(?:(?:published|updated|posted|date)(?:\s+on)?\s*:?\s*)?(?:[a-z]{3,9}\.?,?\s+)??"
-_TAIL = (
-    r"(?:[\s,T|·–—-]+(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?"
-    r"\s*(?:z|[a-z]{2,5}|[+-]\d{2}:?\d{2})?)?\s*"
-)
-_DATE_RES = [
-    re.compile(_PRE + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _TAIL, re.I),
-    re.compile(
-        _PRE + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r",?\s+(?P<y>\d{4})" + _TAIL,
-        re.I,
-    ),
-    re.compile(_PRE + r"(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})" + _TAIL, re.I),
-    re.compile(_PRE + r"(?P<d>\d{1,2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4})" + _TAIL, re.I),
-]
-
-
-def parse_date(text: str) -> dt.date | None:
-    """Parse a date line in any common format, or return None.
-
-    Understands ``September 15, 2021``, ``Sept. 15th, 2021``, ``15 Sep 2021``, ISO 8601 dates and
-    datetimes, ``2021/09/15``, RFC 2822 (``Wed, 15 Sep 2021 10:00:00 +0000``), ``15.09.2021`` and
-    ``09/15/2021`` (``a/b/yyyy`` is month first unless the first number is over 12). A
-    ``Published:``-style prefix and a trailing time are allowed. The date is taken as written,
-    without time-zone conversion.
-    """
-    text = text.strip().strip("*_").strip()
-    if len(text) > 80:
-        return None
-    for pattern in _DATE_RES:
-        m = pattern.fullmatch(text)
-        if m is None:
-            continue
-        groups = m.groupdict()
-        if groups.get("mon"):
-            month = _MONTHS.index(groups["mon"][:3].lower()) + 1
-        else:
-            month = int(groups["m"])
-        day, year = int(groups["d"]), int(groups["y"])
-        if pattern is _DATE_RES[3] and groups["s"] == "/" and day <= 12:
-            day, month = month, day  # a/b/yyyy is US month-first unless a > 12
-        try:
-            return dt.date(year, month, day) if year >= 1000 else None
-        except ValueError:
-            return None
-    return None
-
-
-def _coerce_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return parse_date(value) if isinstance(value, str) else None
-
-
 # --- parsing ----------------------------------------------------------------------------------
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>", re.I)
-_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(.+?)\1")
 _BYLINE = re.compile(r"[*_]*by\s+(?P<by>.+?)[*_]*", re.I)
 _ORIGINAL = re.compile(r"[*_]*original\s+url\s*:?[*_]*\s*(?P<url>\S*)", re.I)
 _URL_LINE = re.compile(r"<?(?P<url>(?:[a-z][a-z0-9+.-]*://|www\.)[^\s>]+)>?", re.I)
 _NUMERIC_PREFIX = re.compile(r"^(?:\d+(?:[-_. ]+|$))+")
 _HASHLIKE = re.compile(r"[0-9a-f]{8,}", re.I)
-_SPECIAL = re.compile(r" {4}|\t| {0,3}(?:[#>|<]|```|~~~|[-*+](?:\s|$)|\d+[.)](?:\s|$)|[=_-]{3})")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_SENTENCE_END = frozenset('.!?:;"”’…')
-
-
-def _inline_text(text: str) -> str:
-    text = text[:_MAX_FIELD]  # bounds the regexes below on hostile one-line files
-    text = _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", text))
-    return sanitize_line(_EMPHASIS.sub(r"\2", text))
 
 
 def title_from_name(name: str, hint: str = "") -> str:
@@ -257,52 +202,6 @@ class _Parsed:
     warnings: list[str] = field(default_factory=list)
 
 
-def _front_matter(raw: str, delim: str, out: _Parsed) -> bool:
-    """Fill ``out`` from front matter; return False when ``raw`` is not front matter at all."""
-    kind = "TOML" if delim == "+++" else "YAML"
-    load: Callable[[str], object]
-    errors: tuple[type[Exception], ...]
-    if kind == "TOML":
-        import tomllib
-
-        load, errors = tomllib.loads, (tomllib.TOMLDecodeError,)
-    else:
-        import yaml
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        load, errors = (lambda raw: yaml.load(raw, Loader=loader)), (yaml.YAMLError,)
-    try:
-        if len(raw) > _MAX_FRONT_MATTER:
-            raise ValueError("longer than 64 KiB")
-        data = load(raw)
-    except (*errors, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
-        out.warnings.append(f"{kind} front matter ignored: {reason}")
-        return False
-    if not isinstance(data, dict):
-        return False
-    meta: dict[str, Any] = {str(k).lower(): v for k, v in data.items()}
-    if isinstance(meta.get("title"), str | int | float):
-        out.title = sanitize_line(str(meta["title"]))
-    author = meta.get("author", meta.get("authors", meta.get("byline")))
-    if isinstance(author, list):
-        author = ", ".join(str(a) for a in author if isinstance(a, str | int))
-    if isinstance(author, str) and sanitize_line(author):
-        out.byline = _inline_text(author)
-    out.date = _coerce_date(meta.get("date", meta.get("published")))
-    for key in ("url", "link", "source", "original_url", "canonical_url"):
-        if isinstance(meta.get(key), str) and sanitize_line(meta[key]):
-            out.url = sanitize_line(meta[key])
-            break
-    tags = meta.get("tags")
-    if isinstance(tags, str):
-        tags = tags.split(",")
-    if isinstance(tags, list):
-        clean = (sanitize_line(str(t)) for t in tags if isinstance(t, str | int | float))
-        out.tags = tuple(t for t in clean if t)
-    return True
-
-
 def _parse_text(text: str, name: str, *, with_body: bool) -> _Parsed:
     out = _Parsed()
     lines = sanitize(text).split("\n")
@@ -317,12 +216,16 @@ def _parse_text(text: str, name: str, *, with_body: bool) -> _Parsed:
                 f"front matter opened with {delim!r} on line {start + 1} is never closed; "
                 "read as plain text"
             )
-        elif _front_matter("\n".join(lines[start + 1 : close]), delim, out):
-            start = close + 1
+        else:
+            meta = parse_front_matter("\n".join(lines[start + 1 : close]), delim, out.warnings)
+            if meta is not None:
+                out.title, out.byline, out.date = meta.title, meta.byline, meta.date
+                out.url, out.tags = meta.url, meta.tags
+                start = close + 1
     removed: set[int] = set()
     j = next((i for i in range(start, n) if lines[i].strip()), n)
     if j < n and lines[j].startswith("# "):
-        heading = _inline_text(lines[j][2:].strip().rstrip("#"))
+        heading = inline_text(lines[j][2:].strip().rstrip("#"))
         if not out.title or _fold(heading) == _fold(out.title):
             out.title = out.title or heading
             removed.add(j)
@@ -332,8 +235,8 @@ def _parse_text(text: str, name: str, *, with_body: bool) -> _Parsed:
                     continue
                 by = _BYLINE.fullmatch(line) if len(line) < 200 else None
                 if by and out.byline is None and line[-1] not in ".!?":
-                    out.byline = _inline_text(by["by"])
-                elif out.date is None and (date := parse_date(_inline_text(line))):
+                    out.byline = inline_text(by["by"])
+                elif out.date is None and (date := parse_date(inline_text(line))):
                     out.date = date
                 else:
                     break
@@ -354,71 +257,13 @@ def _parse_text(text: str, name: str, *, with_body: bool) -> _Parsed:
                 out.url, end = out.url or url_m["url"], k
     body_lines = [lines[i] for i in range(start, end) if i not in removed]
     if not out.title:
-        out.title = _first_heading(body_lines)
+        out.title = first_heading(body_lines)
     if not out.title:
-        hint = next((_inline_text(line) for line in body_lines if line.strip()), "")
+        hint = next((inline_text(line) for line in body_lines if line.strip()), "")
         out.title, out.title_from_file = title_from_name(name, hint), True
     if with_body:
-        out.body = _join_broken_paragraphs(body_lines)
+        out.body = join_broken_paragraphs(body_lines)
     return out
-
-
-def _first_heading(lines: list[str]) -> str:
-    fence = ""
-    for line in lines:
-        m = _FENCE.match(line)
-        if m and (not fence or m[1].startswith(fence)):
-            fence = "" if fence else m[1]
-        elif not fence and line.startswith("# "):
-            return _inline_text(line[2:].strip().rstrip("#"))
-    return ""
-
-
-def _is_prose(block: list[str]) -> bool:
-    return not any(_SPECIAL.match(line) or "|" in line for line in block)
-
-
-def _join_broken_paragraphs(lines: list[str]) -> str:
-    """Join blank-line-separated blocks back where scraping split a sentence in two.
-
-    Two blocks are joined when both are plain prose (no heading, list item, quote, table, code
-    fence, indented code or HTML), the first does not end in sentence punctuation, and the second
-    starts with a lower-case letter. Fenced code is kept verbatim, blank lines included.
-    """
-    blocks: list[list[str]] = []
-    current: list[str] = []
-    fence = ""
-    for line in lines:
-        m = _FENCE.match(line)
-        if fence:
-            current.append(line)
-            if m and m[1].startswith(fence) and not line.strip(" `~"):
-                fence = ""
-        elif m:
-            current.append(line)
-            fence = m[1]
-        elif line.strip():
-            current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    out: list[list[str]] = []
-    for block in blocks:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and block[0][:1].islower()
-            and prev[-1].rstrip()[-1:] not in _SENTENCE_END
-            and _is_prose(prev)
-            and _is_prose(block)
-        ):
-            prev[-1] = prev[-1].rstrip() + " " + block[0]
-            prev.extend(block[1:])
-        else:
-            out.append(block)
-    return "\n\n".join("\n".join(block) for block in out)
 
 
 # --- reading files ----------------------------------------------------------------------------
