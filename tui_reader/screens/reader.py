@@ -18,12 +18,13 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from tui_reader.anchoring import Anchor, anchor_many
-from tui_reader.document import Document, build_document
+from tui_reader.document import build_document
 from tui_reader.library import LibraryIndex, sort_newest_first
 from tui_reader.screens.annotating import AnnotatingScreen
 from tui_reader.screens.tags import TagsScreen
-from tui_reader.stories import Story, StoryError, StoryMeta, load_story
+from tui_reader.stories import StoryError, StoryMeta, load_story
 from tui_reader.widgets.article import Article
+from tui_reader.widgets.article_layout import Prepared, prepare
 from tui_reader.widgets.notes import NotesSidebar
 from tui_reader.widgets.story_list import StoryList, StoryRow
 
@@ -92,20 +93,21 @@ class ReaderScreen(AnnotatingScreen):
             self.final = final
 
     class StoryReady(Message):
-        """A story finished loading in the background."""
+        """A story finished loading (and was laid out) in the background."""
 
-        def __init__(
-            self,
-            request: int,
-            story: Story | StoryError,
-            document: Document | None,
-            annotations: list[Annotation],
-            anchors: list[Anchor | None],
-        ) -> None:
+        def __init__(self, request: int, story: Prepared | StoryError) -> None:
             super().__init__()
             self.request = request
             self.story = story
-            self.document = document
+
+    class AnchorsReady(Message):
+        """The open story's annotations were re-anchored in the background."""
+
+        def __init__(
+            self, request: int, annotations: list[Annotation], anchors: list[Anchor | None]
+        ) -> None:
+            super().__init__()
+            self.request = request
             self.annotations = annotations
             self.anchors = anchors
 
@@ -274,44 +276,60 @@ class ReaderScreen(AnnotatingScreen):
         self.save_position()
         self._request += 1
         self._opening = row
-        self.query_one(Article).focus()
-        self._load_story(self._request, Path(row.key), row.story_id)
+        article = self.query_one(Article)
+        article.focus()
+        self._load_story(self._request, Path(row.key), article.layout_width())
 
     @work(thread=True, group="story", exit_on_error=False)
-    def _load_story(self, request: int, path: Path, story_id: str) -> None:
+    def _load_story(self, request: int, path: Path, width: int) -> None:
+        # Reading, parsing and wrapping a long read takes a few hundred ms: all of it here,
+        # then the notes, so a slow re-anchoring never holds back the text.
         story = load_story(path)
         if isinstance(story, StoryError):
-            self.post_message(self.StoryReady(request, story, None, [], []))
+            self.post_message(self.StoryReady(request, story))
             return
-        document = build_document(story.body)
+        bookmark = self.store.bookmarks().get(story.story_id)
+        prepared = prepare(
+            story,
+            build_document(story.body),
+            width,
+            self.app.console,
+            bookmarked=bookmark is not None,
+            tags=bookmark.tags if bookmark else (),
+        )
+        self.post_message(self.StoryReady(request, prepared))
         annotations = self.store.annotations_for(story.story_id)
-        anchors = anchor_many(document.text, [a.selectors for a in annotations])
-        self.post_message(self.StoryReady(request, story, document, annotations, anchors))
+        anchors = anchor_many(prepared.document.text, [a.selectors for a in annotations])
+        self.post_message(self.AnchorsReady(request, annotations, anchors))
 
     @on(StoryReady)
     def _story_ready(self, message: StoryReady) -> None:
         if message.request != self._request:
             return  # the reader moved on: a stale story is dropped, not shown
-        if isinstance(message.story, StoryError) or message.document is None:
-            reason = message.story.reason if isinstance(message.story, StoryError) else "?"
+        if isinstance(message.story, StoryError):
             self.notify(
-                f"Could not open the story: {reason}", severity="error", timeout=8, markup=False
+                f"Could not open the story: {message.story.reason}",
+                severity="error",
+                timeout=8,
+                markup=False,
             )
             return
-        story, document = message.story, message.document
-        self.story, self.document = story, document
+        prepared = message.story
+        story = prepared.story
+        self.story, self.document = story, prepared.document
+        self.annotations, self.anchors = [], {}
         article = self.query_one(Article)
         article.border_title = story.title
-        article.show_story(
-            story,
-            document,
-            offset=self.store.position(story.story_id) or 0,
-        )
-        self._show_bookmark(story.story_id)
-        self._set_annotations(message.annotations, message.anchors)
+        article.show_story(prepared, offset=self.store.position(story.story_id) or 0)
+        self.query_one(NotesSidebar).show_entries([])
         self.write("reading state", lambda: self.store.mark_read(story.story_id))
         self.write("reading state", lambda: self.store.set_last_open(story.story_id))
         self._refresh_marks()
+
+    @on(AnchorsReady)
+    def _anchors_ready(self, message: AnchorsReady) -> None:
+        if message.request == self._request and self.story is not None:
+            self._set_annotations(message.annotations, message.anchors)
 
     def save_position(self) -> None:
         """Remember how far the open story was read."""

@@ -10,9 +10,7 @@ from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from tui_reader.document import Document, sentence_starts, word_ends, word_starts
-from tui_reader.stories import Story
-from tui_reader.widgets.article_layout import offset_at
+from tui_reader.widgets.article_layout import Prepared, offset_at
 from tui_reader.widgets.article_view import ArticleView, Highlight
 
 __all__ = ["Article", "Highlight"]
@@ -91,14 +89,12 @@ class Article(ArticleView):
         self._sentences: list[int] = []
         self._dragging = False
 
-    def show_story(
-        self, story: Story, document: Document, *, offset: int = 0, bookmarked: bool = False
-    ) -> None:
-        """Display ``story`` and index its words and sentences for the motions."""
-        self._words = word_starts(document.text)
-        self._word_ends = word_ends(document.text)
-        self._sentences = sentence_starts(document)
-        super().show_story(story, document, offset=offset, bookmarked=bookmarked)
+    def show_story(self, prepared: Prepared, *, offset: int = 0) -> None:
+        """Display a prepared story, with its word and sentence indexes for the motions."""
+        self._words = prepared.words
+        self._word_ends = prepared.word_ends
+        self._sentences = prepared.sentences
+        super().show_story(prepared, offset=offset)
 
     # ----- mouse ---------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from tui_reader.document import Block, Document
+from tui_reader.document import Block, Document, sentence_starts, word_ends, word_starts
 from tui_reader.stories import Story
 
 _SPAN_STYLES = {
@@ -38,19 +38,42 @@ _DIM = Style(dim=True)
 
 @dataclass(frozen=True)
 class Line:
-    """One screen row of the article."""
+    """One screen row of the article.
 
-    text: Text
-    """The visible content of the row, styled (no highlight or selection yet)."""
+    A content row is a slice ``[a, b)`` of its block's styled text; the slice is cut only when
+    the row is drawn, because a 50,000-word story has ~10,000 rows and most are never seen.
+    """
+
+    source: Text
+    """The styled text this row shows a slice of (no highlight or selection yet)."""
     prefix: Text
     """Decoration drawn before the content (indent, list marker, quote bar)."""
     start: int = -1
-    """Offset in the document text of ``text``'s first character; -1 for decoration rows."""
+    """Offset in the document text of the row's first character; -1 for decoration rows."""
+    a: int = 0
+    """Where the row starts in ``source``."""
+    b: int | None = None
+    """Where the row ends in ``source`` (None: at its end)."""
+
+    @property
+    def plain(self) -> str:
+        """The row's characters."""
+        return self.source.plain[self.a : self.b]
+
+    @property
+    def text(self) -> Text:
+        """The row's styled text."""
+        if self.a == 0 and self.b is None:
+            return self.source
+        return self.source[self.a : len(self.source) if self.b is None else self.b]
 
     @property
     def end(self) -> int:
-        """Offset just past the row's last character (``start`` for decoration rows)."""
-        return self.start + len(self.text.plain) if self.start >= 0 else -1
+        """Offset just past the row's last character (-1 for decoration rows)."""
+        if self.start < 0:
+            return -1
+        stop = len(self.source) if self.b is None else self.b
+        return self.start + stop - self.a
 
     @property
     def selectable(self) -> bool:
@@ -112,7 +135,7 @@ def _wrap_block(block: Block, width: int) -> Iterable[Line]:
                     continue
                 prefix = first_prefix if first else next_prefix
                 first = False
-                yield Line(piece_text[a:b], prefix, block.start + position + a)
+                yield Line(piece_text, prefix, block.start + position + a, a, b)
         position += len(piece) + 1
 
 
@@ -216,17 +239,60 @@ def layout(
 
 def column_of(line: Line, offset: int) -> int:
     """Return the cell column (after the prefix) where ``offset`` is drawn on ``line``."""
-    inside = max(0, min(offset - line.start, len(line.text.plain)))
-    return line.prefix.cell_len + cell_len(line.text.plain[:inside])
+    plain = line.plain
+    inside = max(0, min(offset - line.start, len(plain)))
+    return line.prefix.cell_len + cell_len(plain[:inside])
 
 
 def offset_at(line: Line, column: int) -> int:
     """Return the document offset under cell ``column`` of a selectable ``line``."""
     column -= line.prefix.cell_len
-    plain = line.text.plain
+    plain = line.plain
     used = 0
     for index, char in enumerate(plain):
         used += cell_len(char)
         if used > column:
             return line.start + index
     return line.start + max(len(plain) - 1, 0)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything slow about showing a story, computed once, off the UI thread."""
+
+    story: Story
+    document: Document
+    width: int
+    """The content width ``lines`` were laid out for."""
+    lines: list[Line]
+    bookmarked: bool
+    tags: tuple[str, ...]
+    words: list[int]
+    """Where words start (``w``/``b`` motions)."""
+    word_ends: list[int]
+    """Just past each word (``e``)."""
+    sentences: list[int]
+    """Where sentences start (``(``/``)``)."""
+
+
+def prepare(
+    story: Story,
+    document: Document,
+    width: int,
+    console: Console,
+    *,
+    bookmarked: bool = False,
+    tags: tuple[str, ...] = (),
+) -> Prepared:
+    """Lay out ``story`` for ``width`` and index it for the selection motions."""
+    return Prepared(
+        story=story,
+        document=document,
+        width=width,
+        lines=layout(story, document, width, console, bookmarked=bookmarked, tags=tags),
+        bookmarked=bookmarked,
+        tags=tags,
+        words=word_starts(document.text),
+        word_ends=word_ends(document.text),
+        sentences=sentence_starts(document),
+    )

@@ -19,7 +19,7 @@ from textual.strip import Strip
 
 from tui_reader.document import Document
 from tui_reader.stories import Story
-from tui_reader.widgets.article_layout import Line, column_of, layout, offset_at
+from tui_reader.widgets.article_layout import Line, Prepared, column_of, layout, offset_at
 
 # Reverse and underline survive NO_COLOR and 16-colour terminals; colour is a bonus.
 SELECTION_STYLE = Style(reverse=True)
@@ -84,20 +84,26 @@ class ArticleView(ScrollView, can_focus=True):
 
     # ----- content -------------------------------------------------------------------------
 
-    def show_story(
-        self, story: Story, document: Document, *, offset: int = 0, bookmarked: bool = False
-    ) -> None:
-        """Display ``story`` and put the cursor (and the view) at ``offset``."""
-        self.story = story
-        self.document = document
-        self.bookmarked = bookmarked
+    def show_story(self, prepared: Prepared, *, offset: int = 0) -> None:
+        """Display a prepared story and put the cursor (and the view) at ``offset``."""
+        self.story = prepared.story
+        self.document = prepared.document
+        self.bookmarked, self.tags = prepared.bookmarked, prepared.tags
         self.select_from = None
         self.highlights = []
         self.current_annotation = None
-        self.cursor = max(0, min(offset, len(document.text)))
-        self._relayout(force=True)
+        self.cursor = max(0, min(offset, len(prepared.document.text)))
+        if prepared.width == self._content_width():
+            self._lines = prepared.lines  # laid out in the worker: no wrapping on this thread
+            self._relayout()
+        else:
+            self._relayout(force=True)
         self.scroll_to(y=max(self._row_of(self.cursor) - 2, 0), animate=False, immediate=True)
         self.refresh()
+
+    def layout_width(self) -> int:
+        """The width a story should be prepared for to show without re-wrapping."""
+        return self._content_width()
 
     def set_bookmarked(self, bookmarked: bool, tags: tuple[str, ...] = ()) -> None:
         """Update the bookmark star (and tags) in the header."""
@@ -143,7 +149,7 @@ class ArticleView(ScrollView, can_focus=True):
         width = self._content_width()
         if self.story is None or self.document is None:
             self._lines = []
-        elif force or width != self._width:
+        elif force or (width != self._width and self._lines):
             self._lines = layout(
                 self.story,
                 self.document,
@@ -180,7 +186,8 @@ class ArticleView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if self.story is None:
             hint = EMPTY_HINT[y] if y < len(EMPTY_HINT) else ""
-            return Strip([Segment(hint, Style(dim=True))]).crop_extend(0, width, self.rich_style)
+            hint_style = self.rich_style + Style(dim=True)
+            return Strip([Segment(hint, hint_style)]).crop_extend(0, width, self.rich_style)
         if row >= len(self._lines):
             return Strip.blank(width, self.rich_style)
         strip = self._strips.get(row)
