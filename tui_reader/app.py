@@ -19,7 +19,6 @@ from textual.screen import Screen
 from tui_reader.config import Config
 from tui_reader.driver import PromptEscapeDriver
 from tui_reader.library import LibraryIndex
-from tui_reader.screens.help import HelpScreen, help_sections
 from tui_reader.screens.reader import ReaderScreen
 from tui_reader.store import Store
 
@@ -108,6 +107,8 @@ class ReaderApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key."""
+        from tui_reader.screens.help import HelpScreen, help_sections  # only when asked for
+
         screen = self.screen
         screen_bindings = list(ReaderScreen.BINDINGS) if isinstance(screen, ReaderScreen) else []
         self.push_screen(HelpScreen(help_sections(list(self.BINDINGS), screen_bindings)))

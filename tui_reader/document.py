@@ -13,10 +13,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
 
 BlockKind = Literal["heading", "paragraph", "item", "quote", "code", "table", "rule"]
 
@@ -80,6 +82,9 @@ class Document:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    # Imported on first use: it is not needed until a story is opened.
+    from markdown_it import MarkdownIt
+
     # html is off: raw HTML in a story is shown as literal text, never interpreted.
     return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 

@@ -6,6 +6,7 @@ Blocking work (scanning the library, reading and anchoring a story) runs in thre
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -36,6 +37,20 @@ NARROW_WIDTH = 110
 
 MIN_WIDTH, MIN_HEIGHT = 30, 10
 """Below this the panes would be garbage; a clear message is shown instead."""
+
+QUICK_FIRST_SCREEN_CHARS = 40_000
+"""Stories longer than this show a first screenful before the complete layout."""
+
+
+def _same_files(a: list[StoryMeta | StoryError], b: list[StoryMeta | StoryError]) -> bool:
+    """True when two scans list the same files, unchanged (by path, size and mtime)."""
+
+    def key(item: StoryMeta | StoryError) -> tuple[str, int, int]:
+        if isinstance(item, StoryError):
+            return (str(item.path), -1, -1)
+        return (str(item.path), item.size, item.mtime_ns)
+
+    return len(a) == len(b) and sorted(map(key, a)) == sorted(map(key, b))
 
 
 def to_row(item: StoryMeta | StoryError) -> StoryRow:
@@ -87,9 +102,10 @@ class ReaderScreen(AnnotatingScreen):
     class LibraryLoaded(Message):
         """A batch of library entries is ready (``final`` once the scan is complete)."""
 
-        def __init__(self, items: list[StoryMeta | StoryError], final: bool) -> None:
+        def __init__(self, items: list[StoryMeta | StoryError] | None, final: bool) -> None:
             super().__init__()
             self.items = items
+            """None: the final scan found the cached list unchanged."""
             self.final = final
 
     class StoryReady(Message):
@@ -119,6 +135,7 @@ class ReaderScreen(AnnotatingScreen):
         self.bookmarks_only = False
         self.sidebar_visible = True
         self._request = 0
+        self._first_paint = threading.Event()
         self._opening: StoryRow | None = None
 
     def compose(self) -> ComposeResult:
@@ -199,7 +216,10 @@ class ReaderScreen(AnnotatingScreen):
         """Show the cached index at once, then rescan and show the result."""
         cached = self.index.load(self.stories_dir)
         if cached:
+            self._first_paint.clear()
             self.post_message(self.LibraryLoaded(cached, final=False))
+            # Let the list paint before 10,000 stats compete with it for the CPU.
+            self._first_paint.wait(timeout=1.0)
         seen: list[StoryMeta | StoryError] = []
 
         def batch(items: list[StoryMeta | StoryError]) -> None:
@@ -208,8 +228,11 @@ class ReaderScreen(AnnotatingScreen):
             if not cached:
                 self.post_message(self.LibraryLoaded(list(seen), final=False))
 
-        fresh = self.index.refresh(self.stories_dir, batch, batch_size=1000)
-        self.post_message(self.LibraryLoaded(fresh, final=True))
+        fresh = self.index.refresh(self.stories_dir, batch, batch_size=2500)
+        if cached and _same_files(cached, fresh):
+            self.post_message(self.LibraryLoaded(None, final=True))  # nothing to redraw
+        else:
+            self.post_message(self.LibraryLoaded(fresh, final=True))
 
     def action_rescan(self) -> None:
         """Rescan the stories folder."""
@@ -218,11 +241,14 @@ class ReaderScreen(AnnotatingScreen):
 
     @on(LibraryLoaded)
     def _library_loaded(self, message: LibraryLoaded) -> None:
-        self.items = sort_newest_first(message.items)
         story_list = self.query_one(StoryList)
-        if message.final and not self.items:
-            story_list.empty_message = f"No stories in {self.stories_dir}"
-        self._show_rows()
+        if message.items is not None:
+            self.items = sort_newest_first(message.items)
+            if message.final and not self.items:
+                story_list.empty_message = f"No stories in {self.stories_dir}"
+            self._show_rows()
+        if not message.final:
+            self.call_after_refresh(self._first_paint.set)
         if message.final:
             errors = sum(isinstance(item, StoryError) for item in self.items)
             if errors:
@@ -276,9 +302,9 @@ class ReaderScreen(AnnotatingScreen):
         self.save_position()
         self._request += 1
         self._opening = row
-        article = self.query_one(Article)
-        article.focus()
-        self._load_story(self._request, Path(row.key), article.layout_width())
+        # Focus moves when the story is ready: the pane switch and the story then paint as one
+        # frame, and the parse in the worker does not compete with a repaint for the CPU.
+        self._load_story(self._request, Path(row.key), self.query_one(Article).layout_width())
 
     @work(thread=True, group="story", exit_on_error=False)
     def _load_story(self, request: int, path: Path, width: int) -> None:
@@ -289,14 +315,17 @@ class ReaderScreen(AnnotatingScreen):
             self.post_message(self.StoryReady(request, story))
             return
         bookmark = self.store.bookmarks().get(story.story_id)
-        prepared = prepare(
-            story,
-            build_document(story.body),
-            width,
-            self.app.console,
-            bookmarked=bookmark is not None,
-            tags=bookmark.tags if bookmark else (),
-        )
+        document = build_document(story.body)
+        marked, tags = bookmark is not None, bookmark.tags if bookmark else ()
+        console = self.app.console
+        if len(document.text) > QUICK_FIRST_SCREEN_CHARS:
+            # A long read: a few screens first, the complete layout right after.
+            offset = self.store.position(story.story_id) or 0
+            first = prepare(
+                story, document, width, console, bookmarked=marked, tags=tags, enough=(200, offset)
+            )
+            self.post_message(self.StoryReady(request, first))
+        prepared = prepare(story, document, width, console, bookmarked=marked, tags=tags)
         self.post_message(self.StoryReady(request, prepared))
         annotations = self.store.annotations_for(story.story_id)
         anchors = anchor_many(prepared.document.text, [a.selectors for a in annotations])
@@ -316,11 +345,15 @@ class ReaderScreen(AnnotatingScreen):
             return
         prepared = message.story
         story = prepared.story
+        article = self.query_one(Article)
+        if prepared.complete and article.story is story:
+            article.complete_story(prepared)  # the rest of a long read, after its first screen
+            return
         self.story, self.document = story, prepared.document
         self.annotations, self.anchors = [], {}
-        article = self.query_one(Article)
         article.border_title = story.title
         article.show_story(prepared, offset=self.store.position(story.story_id) or 0)
+        article.focus()
         self.query_one(NotesSidebar).show_entries([])
         self.write("reading state", lambda: self.store.mark_read(story.story_id))
         self.write("reading state", lambda: self.store.set_last_open(story.story_id))

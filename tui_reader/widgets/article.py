@@ -96,6 +96,14 @@ class Article(ArticleView):
         self._sentences = prepared.sentences
         super().show_story(prepared, offset=offset)
 
+    def complete_story(self, prepared: Prepared) -> None:
+        """Take the complete layout and the motion indexes."""
+        if prepared.story is self.story:
+            self._words = prepared.words
+            self._word_ends = prepared.word_ends
+            self._sentences = prepared.sentences
+        super().complete_story(prepared)
+
     # ----- mouse ---------------------------------------------------------------------------
 
     def _offset_at_pointer(self, event: events.MouseEvent) -> int | None:

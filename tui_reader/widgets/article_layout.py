@@ -206,8 +206,9 @@ def layout(
     *,
     bookmarked: bool = False,
     tags: tuple[str, ...] = (),
+    enough: tuple[int, int] | None = None,
 ) -> list[Line]:
-    """Lay out the whole article for ``width`` cells.
+    """Lay out the article for ``width`` cells.
 
     Args:
         story: the story (for the header).
@@ -216,14 +217,18 @@ def layout(
         console: the console whose options render tables.
         bookmarked: whether to mark the title as bookmarked.
         tags: the bookmark's tags, shown with the story's own.
+        enough: ``(rows, offset)`` to stop early, once ``rows`` rows are laid out and the text
+            up to ``offset`` is covered: enough for a first screen while the rest follows.
 
     Returns:
-        Every row of the article, header first.
+        The rows of the article, header first (all of them unless ``enough`` stopped it).
     """
     width = max(width, 10)
     lines = header_lines(story, width, bookmarked=bookmarked, tags=tags)
     blank = Line(Text(""), Text(""))
     for block in document.blocks:
+        if enough is not None and len(lines) >= enough[0] and block.start > enough[1]:
+            break
         lines.append(blank)
         if block.kind == "rule":
             lines.append(Line(Text("─" * min(width, 40), style=_DIM), Text("")))
@@ -267,6 +272,8 @@ class Prepared:
     lines: list[Line]
     bookmarked: bool
     tags: tuple[str, ...]
+    complete: bool
+    """False for a first screenful (no motion indexes yet); the complete one follows."""
     words: list[int]
     """Where words start (``w``/``b`` motions)."""
     word_ends: list[int]
@@ -283,16 +290,24 @@ def prepare(
     *,
     bookmarked: bool = False,
     tags: tuple[str, ...] = (),
+    enough: tuple[int, int] | None = None,
 ) -> Prepared:
-    """Lay out ``story`` for ``width`` and index it for the selection motions."""
+    """Lay out ``story`` for ``width`` and index it for the selection motions.
+
+    With ``enough`` (see :func:`layout`) only the first rows are laid out and nothing is
+    indexed: a quick first screen for a long read, to be replaced by the complete one.
+    """
+    lines = layout(story, document, width, console, bookmarked=bookmarked, tags=tags, enough=enough)
+    complete = enough is None
     return Prepared(
         story=story,
         document=document,
         width=width,
-        lines=layout(story, document, width, console, bookmarked=bookmarked, tags=tags),
+        lines=lines,
         bookmarked=bookmarked,
         tags=tags,
-        words=word_starts(document.text),
-        word_ends=word_ends(document.text),
-        sentences=sentence_starts(document),
+        complete=complete,
+        words=word_starts(document.text) if complete else [],
+        word_ends=word_ends(document.text) if complete else [],
+        sentences=sentence_starts(document) if complete else [],
     )

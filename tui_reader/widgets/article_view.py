@@ -101,6 +101,17 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to(y=max(self._row_of(self.cursor) - 2, 0), animate=False, immediate=True)
         self.refresh()
 
+    def complete_story(self, prepared: Prepared) -> None:
+        """Swap a first screenful for the complete layout, keeping the view where it is."""
+        if prepared.story is not self.story:
+            return
+        if prepared.width == self._content_width():
+            self._lines = prepared.lines
+            self._relayout()
+        else:
+            self._relayout(force=True)
+        self.refresh()
+
     def layout_width(self) -> int:
         """The width a story should be prepared for to show without re-wrapping."""
         return self._content_width()
