@@ -60,7 +60,9 @@ async def wait_for_story(pilot: Pilot[None], title: str | None = None) -> Articl
     reader = next(s for s in pilot.app.screen_stack if isinstance(s, ReaderScreen))
     article = reader.query_one(Article)
     for _ in range(200):
-        if article.story is not None and (title is None or article.story.title == title):
+        shown = article.story is not None and (title is None or article.story.title == title)
+        # ... and its notes re-anchored, which the worker posts after the text.
+        if shown and all(w.is_finished for w in reader.workers if w.group == "story"):
             break
         await pilot.pause(0.02)
     await pilot.pause()

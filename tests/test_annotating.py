@@ -209,7 +209,7 @@ async def test_notes_follow_renamed_and_edited_story(tmp_path: Path) -> None:
         await wait_for_rows(pilot, 1)
         await pilot.press("enter")
         await wait_for_story(pilot)
-        await pilot.press("}", "w", "V", "h")
+        await pilot.press("}", "w", "V", "h", "b")
         await pilot.pause()
         await pilot.press("q")
     # Rename the file and edit text before the highlighted paragraph.
@@ -230,6 +230,7 @@ async def test_notes_follow_renamed_and_edited_story(tmp_path: Path) -> None:
         assert len(article.highlights) == 1
         mark = article.highlights[0]
         assert article.document.text[mark.start : mark.end].startswith("Countries allied")
+        assert article.bookmarked
 
 
 async def test_deleted_passage_is_listed_unanchored(tmp_path: Path) -> None:
@@ -279,3 +280,34 @@ async def test_tag_a_bookmark_by_keys(tmp_path: Path) -> None:
     (bookmark,) = store.bookmarks().values()
     store.close()
     assert bookmark.tags == ("afghanistan", "to-read")
+
+
+async def test_notes_follow_a_retitled_story_without_url(tmp_path: Path) -> None:
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    path = stories / "memo.md"
+    path.write_text("# Old Title\n\nFirst paragraph of the memo.\n\nSecond one.\n", "utf-8")
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 1)
+        await pilot.press("b", "enter")
+        await wait_for_story(pilot, "Old Title")
+        await pilot.press("V", "h")
+        await pilot.pause()
+        await pilot.press("q")
+    # No URL, and the title (part of its id) changed: the file is still the same story.
+    path.write_text("# New Title\n\nFirst paragraph of the memo.\n\nSecond one.\n", "utf-8")
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
+        article = await wait_for_story(pilot, "New Title")
+        for _ in range(50):
+            if article.highlights:
+                break
+            await pilot.pause(0.05)
+        assert article.document is not None
+        (mark,) = article.highlights
+        assert article.document.text[mark.start : mark.end] == "First paragraph of the memo."
+        assert article.bookmarked
+        assert story_list.rows[0].story_id in story_list.bookmarked

@@ -23,7 +23,8 @@ from tui_reader.document import build_document
 from tui_reader.library import LibraryIndex, sort_newest_first
 from tui_reader.screens.annotating import AnnotatingScreen
 from tui_reader.screens.tags import TagsScreen
-from tui_reader.stories import StoryError, StoryMeta, load_story
+from tui_reader.store import StoreError
+from tui_reader.stories import Story, StoryError, StoryMeta, load_story
 from tui_reader.widgets.article import Article
 from tui_reader.widgets.article_layout import Prepared, prepare
 from tui_reader.widgets.notes import NotesSidebar
@@ -314,6 +315,7 @@ class ReaderScreen(AnnotatingScreen):
         if isinstance(story, StoryError):
             self.post_message(self.StoryReady(request, story))
             return
+        self._follow_changed_identity(story)
         bookmark = self.store.bookmarks().get(story.story_id)
         document = build_document(story.body)
         marked, tags = bookmark is not None, bookmark.tags if bookmark else ()
@@ -330,6 +332,26 @@ class ReaderScreen(AnnotatingScreen):
         annotations = self.store.annotations_for(story.story_id)
         anchors = anchor_many(prepared.document.text, [a.selectors for a in annotations])
         self.post_message(self.AnchorsReady(request, annotations, anchors))
+
+    def _follow_changed_identity(self, story: Story) -> None:
+        """Keep notes on a story whose id changed (e.g. a story without a URL was retitled).
+
+        Whatever was saved for this same file under another id moves to the new id, but only
+        when neither id is a source URL (a different URL means a different story) and the old
+        id belongs to no story in the library any more.
+        """
+        if story.story_id.startswith("url:"):
+            return
+        path = str(story.path)
+        listed = {item.story_id for item in self.items if isinstance(item, StoryMeta)}
+        old_ids = {a.story_id for a in self.store.all_annotations() if a.story_path == path}
+        old_ids |= {b.story_id for b in self.store.bookmarks().values() if b.path == path}
+        for old in old_ids - listed - {story.story_id}:
+            if not old.startswith("url:"):
+                try:
+                    self.store.relink(old, story.story_id)
+                except StoreError:
+                    return  # read-only store: the notes stay under the old id, nothing lost
 
     @on(StoryReady)
     def _story_ready(self, message: StoryReady) -> None:
