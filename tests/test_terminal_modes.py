@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 from pathlib import Path
@@ -150,5 +151,25 @@ def test_mouse_drag_selects_and_h_highlights_it(tmp_path: Path) -> None:
         store.close()
         quote = next(s["exact"] for s in note.selectors if s["type"] == "TextQuoteSelector")
         assert quote == "Russian Defense"
+    finally:
+        term.close()
+
+
+def test_y_copies_through_the_terminal_with_osc52(tmp_path: Path) -> None:
+    term = run_session(tmp_path, {})  # "Russian" is selected
+    try:
+        copied = term.send("ey", settle=0.5)
+        match = re.search(rb"\x1b\]52;c;([A-Za-z0-9+/=]+)\x07", copied)
+        assert match, copied[:200]
+        text = base64.b64decode(match.group(1)).decode("utf-8")
+        assert text.startswith("“Russian Defense”\n— Security Blocs Led by Russia")
+        assert "https://www.themoscowtimes.com/2021/09/15/" in text
+        term.send("\x1b", settle=0.3)  # no selection: y copies the story URL
+        copied = term.send("y", settle=0.5)
+        match = re.search(rb"\x1b\]52;c;([A-Za-z0-9+/=]+)\x07", copied)
+        assert match
+        assert base64.b64decode(match.group(1)).decode().startswith("https://www.themoscowtimes")
+        shown = term.send("o", settle=0.5)  # and o shows it, never starting a browser
+        assert shown and "themoscowtimes" in term.text()
     finally:
         term.close()
