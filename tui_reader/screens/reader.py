@@ -39,8 +39,16 @@ NARROW_WIDTH = 110
 MIN_WIDTH, MIN_HEIGHT = 30, 10
 """Below this the panes would be garbage; a clear message is shown instead."""
 
-QUICK_FIRST_SCREEN_CHARS = 40_000
+QUICK_FIRST_SCREEN_CHARS = 20_000
 """Stories longer than this show a first screenful before the complete layout."""
+
+
+def _head(body: str, size: int) -> str | None:
+    """The start of a long body, cut at a paragraph break; None when the body is short."""
+    if len(body) <= 2 * size:
+        return None
+    cut = body.find("\n\n", size)
+    return body[:cut] if cut > 0 else None
 
 
 def _same_files(a: list[StoryMeta | StoryError], b: list[StoryMeta | StoryError]) -> bool:
@@ -137,6 +145,7 @@ class ReaderScreen(AnnotatingScreen):
         self.sidebar_visible = True
         self._request = 0
         self._first_paint = threading.Event()
+        self._story_painted = threading.Event()
         self._opening: StoryRow | None = None
 
     def compose(self) -> ComposeResult:
@@ -317,16 +326,26 @@ class ReaderScreen(AnnotatingScreen):
             return
         self._follow_changed_identity(story)
         bookmark = self.store.bookmarks().get(story.story_id)
-        document = build_document(story.body)
         marked, tags = bookmark is not None, bookmark.tags if bookmark else ()
         console = self.app.console
-        if len(document.text) > QUICK_FIRST_SCREEN_CHARS:
-            # A long read: a few screens first, the complete layout right after.
-            offset = self.store.position(story.story_id) or 0
+        offset = self.store.position(story.story_id) or 0
+        head = _head(story.body, max(QUICK_FIRST_SCREEN_CHARS, offset + QUICK_FIRST_SCREEN_CHARS))
+        if head is not None:
+            # A long read: its first screens first (parsed and laid out alone), then the whole.
             first = prepare(
-                story, document, width, console, bookmarked=marked, tags=tags, enough=(200, offset)
+                story,
+                build_document(head),
+                width,
+                console,
+                bookmarked=marked,
+                tags=tags,
+                enough=(200, offset),
             )
+            self._story_painted.clear()
             self.post_message(self.StoryReady(request, first))
+            # Parsing the rest would compete with painting the first screen for the CPU.
+            self._story_painted.wait(timeout=1.0)
+        document = build_document(story.body)
         prepared = prepare(story, document, width, console, bookmarked=marked, tags=tags)
         self.post_message(self.StoryReady(request, prepared))
         annotations = self.store.annotations_for(story.story_id)
@@ -370,12 +389,15 @@ class ReaderScreen(AnnotatingScreen):
         article = self.query_one(Article)
         if prepared.complete and article.story is story:
             article.complete_story(prepared)  # the rest of a long read, after its first screen
+            self.document = prepared.document
             return
         self.story, self.document = story, prepared.document
         self.annotations, self.anchors = [], {}
         article.border_title = story.title
         article.show_story(prepared, offset=self.store.position(story.story_id) or 0)
         article.focus()
+        if not prepared.complete:
+            self.call_after_refresh(self._story_painted.set)
         self.query_one(NotesSidebar).show_entries([])
         self.write("reading state", lambda: self.store.mark_read(story.story_id))
         self.write("reading state", lambda: self.store.set_last_open(story.story_id))

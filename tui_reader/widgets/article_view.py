@@ -105,6 +105,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Swap a first screenful for the complete layout, keeping the view where it is."""
         if prepared.story is not self.story:
             return
+        self.document = prepared.document
         if prepared.width == self._content_width():
             self._lines = prepared.lines
             self._relayout()
