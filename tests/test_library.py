@@ -194,3 +194,18 @@ def test_sort_newest_first() -> None:
         "b undated",
         "error",
     ]
+
+
+def test_head_holds_the_newest_rows_for_a_quick_first_paint(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    for day in range(1, 29):
+        write(root / f"s{day:02}.md", story_text(f"Story {day:02}", f"May {day}, 2020"))
+    index = LibraryIndex(tmp_path / "cache")
+    assert index.load_head(root) == []  # nothing cached yet
+    everything = index.refresh(root)
+    head = index.load_head(root)
+    in_order = [item.title for item in sort_newest_first(everything) if isinstance(item, StoryMeta)]
+    assert [item.title for item in head if isinstance(item, StoryMeta)] == in_order[: len(head)]
+    assert len(head) == 28 and in_order[:2] == ["Story 28", "Story 27"]
+    index.head_path(root).write_bytes(b"{not json")
+    assert index.load_head(root) == []  # a corrupt head is ignored, never an error

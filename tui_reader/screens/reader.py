@@ -224,12 +224,14 @@ class ReaderScreen(AnnotatingScreen):
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def load_library(self) -> None:
         """Show the cached index at once, then rescan and show the result."""
+        head = self.index.load_head(self.stories_dir)
+        if head:
+            # The newest rows first, so a large library shows at once; the rest follows.
+            self._show_and_wait(head)
         cached = self.index.load(self.stories_dir)
         if cached:
-            self._first_paint.clear()
-            self.post_message(self.LibraryLoaded(cached, final=False))
             # Let the list paint before 10,000 stats compete with it for the CPU.
-            self._first_paint.wait(timeout=1.0)
+            self._show_and_wait(cached)
         seen: list[StoryMeta | StoryError] = []
 
         def batch(items: list[StoryMeta | StoryError]) -> None:
@@ -243,6 +245,12 @@ class ReaderScreen(AnnotatingScreen):
             self.post_message(self.LibraryLoaded(None, final=True))  # nothing to redraw
         else:
             self.post_message(self.LibraryLoaded(fresh, final=True))
+
+    def _show_and_wait(self, items: list[StoryMeta | StoryError]) -> None:
+        """From the worker: show ``items`` (not final) and wait until they are painted."""
+        self._first_paint.clear()
+        self.post_message(self.LibraryLoaded(items, final=False))
+        self._first_paint.wait(timeout=1.0)
 
     def action_rescan(self) -> None:
         """Rescan the stories folder."""
