@@ -1,6 +1,6 @@
 """The story list: a virtual, line-API list that redraws only the rows that change.
 
-Textual's ListView mounts a widget per row (a minute for 10,000 stories) and OptionList
+Textual's list-view widget mounts a widget per row (a minute for 10,000 stories) and OptionList
 repaints the whole list per key (~10 KB over a pty); this draws rows on demand and, on a
 cursor step, refreshes just the old and the new row.
 """
