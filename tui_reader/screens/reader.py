@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.events import Resize
+from textual.events import DescendantFocus, Resize
 from textual.message import Message
 from textual.widgets import Footer, Static
 
@@ -181,6 +181,10 @@ class ReaderScreen(AnnotatingScreen):
         self.query_one(NotesSidebar).display = self.sidebar_visible and (
             width >= NARROW_WIDTH or self.has_class("show-notes")
         )
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """While reading in a small terminal, the list gives the article more room."""
+        self.set_class(isinstance(event.widget, Article), "reading")
 
     def on_resize(self, event: Resize) -> None:
         """Switch between the wide and the stacked layout."""

@@ -161,7 +161,7 @@ class StoryList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Draw row ``y`` of the view."""
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if width != self._cache_width:
             self._cache.clear()
             self._cache_width = width
@@ -267,6 +267,10 @@ class StoryList(ScrollView, can_focus=True):
                 self.action_open()
             else:
                 self.move_to(index)
+
+    def on_resize(self) -> None:
+        """Keep the cursor row in view when the list grows or shrinks."""
+        self._scroll_cursor_into_view()
 
     def on_focus(self) -> None:
         """Redraw the cursor row in its focused style."""
