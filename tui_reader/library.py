@@ -144,6 +144,22 @@ def _from_json(path: Path, mtime_ns: int, size: int, data: dict[str, Any]) -> It
     )
 
 
+def _replace_file(target: Path, data: bytes) -> None:
+    """Write ``data`` to a temp file beside ``target`` and rename it over ``target``.
+
+    Atomic but not fsync'ed: this is a cache, rebuilt if a crash ever leaves it stale.
+    """
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 HEAD_ROWS = 300
 """How many of the newest rows the index also keeps in a small file for the first paint."""
 
@@ -284,15 +300,7 @@ class LibraryIndex:
         target = self.index_path(stories_dir)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(orjson.dumps(payload))
-                os.replace(tmp, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            _replace_file(target, orjson.dumps(payload))
             self._save_head(stories_dir, entries)
         except OSError:
             return False  # the cache is an optimisation; a read-only cache dir is not an error
@@ -310,16 +318,7 @@ class LibraryIndex:
         rows = [[*rel_of[id(item)], _to_json(item)] for item in first]
         root = self._key(stories_dir)[0]
         payload = {"version": INDEX_VERSION, "root": root, "rows": rows}
-        target = self.head_path(stories_dir)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(orjson.dumps(payload))
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        _replace_file(self.head_path(stories_dir), orjson.dumps(payload))
 
     def load_head(self, stories_dir: Path) -> list[Item]:
         """Return the first rows of ``stories_dir``'s list (newest first) from the cache.
