@@ -226,3 +226,25 @@ async def test_resize_keeps_state_and_tiny_terminal_says_so(tmp_path: Path) -> N
         # The cursor (and selection) are still on screen after all that.
         row = article._row_of(article.cursor)
         assert article.scroll_y <= row < article.scroll_y + article.scrollable_content_region.height
+
+
+async def test_reading_position_is_restored(tmp_path: Path) -> None:
+    stories = library(tmp_path)
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 3)
+        await pilot.press("G", "enter")
+        article = await wait_for_story(pilot, "Oldest Story")
+        await pilot.press("space", "space")
+        offset = article.top_offset
+        assert offset > 0
+        await pilot.press("q")
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await wait_for_rows(pilot, 3)
+        assert story_list.current is not None
+        assert story_list.current.title == "Oldest Story"  # the last open story is highlighted
+        await pilot.press("enter")
+        article = await wait_for_story(pilot, "Oldest Story")
+        assert article.scroll_y > 0
+        assert abs(article.top_offset - offset) < 200

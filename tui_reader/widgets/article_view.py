@@ -98,8 +98,14 @@ class ArticleView(ScrollView, can_focus=True):
             self._relayout()
         else:
             self._relayout(force=True)
-        self.scroll_to(y=max(self._row_of(self.cursor) - 2, 0), animate=False, immediate=True)
+        self._scroll_to_cursor()
+        # The new height reaches the scroll limits only after the next layout pass: scroll
+        # again then, or a restored reading position deep in the story would be clamped to 0.
+        self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        self.scroll_to(y=max(self._row_of(self.cursor) - 2, 0), animate=False, immediate=True)
 
     def complete_story(self, prepared: Prepared) -> None:
         """Swap a first screenful for the complete layout, keeping the view where it is."""
