@@ -105,7 +105,10 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
-        self.scroll_to(y=max(self._row_of(self.cursor) - 2, 0), animate=False, immediate=True)
+        # From the top (header shown) unless the cursor is further in, e.g. a restored position.
+        first = self._starts[0] if self._starts else 0
+        row = self._row_of(self.cursor) - 2 if self.cursor > first else 0
+        self.scroll_to(y=max(row, 0), animate=False, immediate=True)
 
     def complete_story(self, prepared: Prepared) -> None:
         """Swap a first screenful for the complete layout, keeping the view where it is."""
