@@ -89,6 +89,11 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
+def warm_up() -> None:
+    """Load the Markdown parser ahead of the first story (it is left out of start-up)."""
+    _parser()
+
+
 def _inline(token: Token) -> tuple[str, tuple[Span, ...], list[str]]:
     """Flatten an inline token into plain text, style spans and link targets."""
     parts: list[str] = []

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from tui_reader.anchoring import Anchor, anchor_many
-from tui_reader.document import build_document
+from tui_reader.document import build_document, warm_up
 from tui_reader.library import LibraryIndex, sort_newest_first
 from tui_reader.screens.annotating import AnnotatingScreen
 from tui_reader.screens.tags import TagsScreen
@@ -245,6 +245,7 @@ class ReaderScreen(AnnotatingScreen):
                 self.post_message(self.LibraryLoaded(list(seen), final=False))
 
         fresh = self.index.refresh(self.stories_dir, batch, batch_size=2500)
+        warm_up()  # so the first story opened does not wait for the Markdown parser to load
         if cached and _same_files(cached, fresh):
             self.post_message(self.LibraryLoaded(None, final=True))  # nothing to redraw
         else:

@@ -98,17 +98,15 @@ class ArticleView(ScrollView, can_focus=True):
             self._relayout()
         else:
             self._relayout(force=True)
-        self._scroll_to_cursor()
-        # The new height reaches the scroll limits only after the next layout pass: scroll
-        # again then, or a restored reading position deep in the story would be clamped to 0.
-        self.call_after_refresh(self._scroll_to_cursor)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        if self._starts and self.cursor > self._starts[0]:
+            # A restored reading position: the new height reaches the scroll limits only after
+            # the next layout pass, so scroll then (now it would be clamped to the top).
+            self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
-        # From the top (header shown) unless the cursor is further in, e.g. a restored position.
-        first = self._starts[0] if self._starts else 0
-        row = self._row_of(self.cursor) - 2 if self.cursor > first else 0
-        self.scroll_to(y=max(row, 0), animate=False, immediate=True)
+        self.scroll_to(y=max(self._row_of(self.cursor) - 2, 0), animate=False, immediate=True)
 
     def complete_story(self, prepared: Prepared) -> None:
         """Swap a first screenful for the complete layout, keeping the view where it is."""
