@@ -59,6 +59,7 @@ class Options:
     anchors: int
     timeout: float
     quick: bool = False
+    esc_rounds: int = 8
 
 
 def _met(ok: bool | None) -> str:
@@ -355,6 +356,26 @@ def session_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list
                     _met(size <= screen if screen else None),
                 )
             )
+
+        # Esc is ambiguous on a terminal (a key, or the start of a sequence): the reader answers
+        # once ESCDELAY (25 ms default) has passed. Baseline: a plain key (e) in the same run.
+        plain, escape = [], []
+        for _ in range(opts.esc_rounds):
+            session.press("v", quiet=0.2, timeout=opts.timeout)
+            plain.append(session.press("e", quiet=0.2, timeout=opts.timeout))
+            escape.append(session.press("escape", quiet=0.2, timeout=opts.timeout))
+        base = _median([k.first_byte for k in plain])
+        esc = _median([k.first_byte for k in escape])
+        if base is not None and esc is not None:
+            rows.append(
+                Row(
+                    f"Esc cancels a selection: first byte ({len(escape)} keys)",
+                    f"median {_ms(esc)} (a plain key: {_ms(base)})",
+                    "quick (issue 5: stock Textual ~110-150 ms)",
+                    f"{esc / max(base, 1e-6):.1f}x a plain key",
+                    "-",
+                )
+            )
     return rows
 
 
@@ -470,7 +491,7 @@ def parse(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--launches", type=int, help="launches per launch figure (default 3)")
     args = parser.parse_args(argv)
     if args.quick:
-        opts = Options(200, 3000, 1, 6, 3, 200, 20, 60.0, quick=True)
+        opts = Options(200, 3000, 1, 6, 3, 200, 20, 60.0, quick=True, esc_rounds=2)
     else:
         opts = Options(10_000, 55_000, 3, 45, 20, 10_000, 200, 180.0)
     if args.stories is not None:

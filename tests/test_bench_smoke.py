@@ -26,6 +26,7 @@ FIGURES = [
     "durable annotation save",
     "store open",
     "re-anchor",
+    "Esc cancels a selection",
 ]
 """Every figure issue 6 asks for (a row that failed says ``n/a (reason)`` but is still there)."""
 
