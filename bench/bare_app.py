@@ -16,13 +16,23 @@ READY_TEXT = "bare textual app ready"
 
 
 class BareApp(App[None]):
-    """One Static; ``q`` quits."""
+    """One Static; ``q`` quits; ``x`` and ``escape`` change the text (the Esc baseline)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("x", "count('x')", "Count"),
+        Binding("escape", "count('esc')", "Count"),
+    ]
+    presses = 0
 
     def compose(self) -> ComposeResult:
         """The one widget."""
         yield Static(READY_TEXT)
+
+    def action_count(self, key: str) -> None:
+        """Show that a key arrived, so its latency can be timed."""
+        self.presses += 1
+        self.query_one(Static).update(f"{key} {self.presses}")
 
 
 if __name__ == "__main__":
