@@ -248,3 +248,30 @@ async def test_reading_position_is_restored(tmp_path: Path) -> None:
         article = await wait_for_story(pilot, "Oldest Story")
         assert article.scroll_y > 0
         assert abs(article.top_offset - offset) < 200
+
+
+async def test_slash_searches_titles(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await wait_for_rows(pilot, 3)
+        await pilot.press("slash", *"russia quit")
+        await pilot.pause()
+        assert app.is_running  # q went into the search, it did not quit
+        assert story_list.rows == []
+        assert "No title matches" in screen_text(app)
+        for _ in range(5):
+            await pilot.press("backspace")
+        await pilot.pause()
+        assert [row.title for row in story_list.rows] == [
+            "Security Blocs Led by Russia, China Meet on Afghanistan"
+        ]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert story_list.has_focus
+        assert len(story_list.rows) == 1  # the filter stays while reading
+        await pilot.press("enter")
+        await wait_for_story(pilot, "Security Blocs Led by Russia, China Meet on Afghanistan")
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert len(story_list.rows) == 3
+        assert "matching" not in screen_text(app)

@@ -15,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from tui_reader.config import Config
 from tui_reader.driver import PromptEscapeDriver
@@ -32,6 +33,7 @@ class ReaderApp(App[None]):
     | Key | Action |
     | --- | --- |
     | `?` | all keys |
+    | `/` | search titles |
     | `ctrl+p` | command palette |
     | `q` | quit |
     """
@@ -41,6 +43,8 @@ class ReaderApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Keys", id="app.help"),
+        # Priority: "/" starts a search from whichever pane has focus.
+        Binding("slash", "search", "Search", priority=True, id="app.search"),
     ]
 
     def __init__(
@@ -73,9 +77,15 @@ class ReaderApp(App[None]):
                 continue  # not the main thread (e.g. some test runners): nothing to install
 
     async def on_event(self, event: events.Event) -> None:
-        """Drop mouse motion with no button held: hover effects would repaint over SSH."""
+        """Route keys to a search being typed; drop mouse motion with no button held."""
         if isinstance(event, events.MouseMove) and not event.button and not event.is_forwarded:
-            return
+            return  # hover effects would repaint over SSH
+        # Keys are taken here, in arrival order, before they are routed to a pane: every key
+        # typed after "/" reaches the search, however fast it comes.
+        screen = self.screen_stack[-1] if self.screen_stack else None  # none yet at start-up
+        if isinstance(event, events.Key) and isinstance(screen, ReaderScreen):  # noqa: SIM102
+            if screen.search_key(event):
+                return
         await super().on_event(event)
 
     def on_app_focus(self) -> None:
@@ -99,6 +109,19 @@ class ReaderApp(App[None]):
             if isinstance(screen, ReaderScreen):
                 screen.flush_draft(force=True)
                 screen.save_position()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``/`` searches only from the reader, never while typing text."""
+        if action == "search":
+            typing = isinstance(self.focused, (Input, TextArea))
+            screen = self.screen_stack[-1] if self.screen_stack else None
+            return isinstance(screen, ReaderScreen) and not typing and not screen.searching
+        return True
+
+    def action_search(self) -> None:
+        """Search story titles."""
+        if isinstance(self.screen, ReaderScreen):
+            self.screen.open_search()
 
     async def action_quit(self) -> None:
         """Save the reading position, then quit."""

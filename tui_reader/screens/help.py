@@ -27,7 +27,12 @@ EXTRA = (
 
 def _keys(binding: Binding, keymap: dict[str, str]) -> str:
     keys = keymap.get(binding.id or "", binding.key)
-    names = {"left_square_bracket": "[", "right_square_bracket": "]", "question_mark": "?"}
+    names = {
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "question_mark": "?",
+        "slash": "/",
+    }
     return " ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
 
 

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.events import DescendantFocus, Resize
+from textual.events import DescendantFocus, Key, Resize
 from textual.message import Message
 from textual.widgets import Footer, Static
 
@@ -25,6 +25,7 @@ from tui_reader.screens.tags import TagsScreen
 from tui_reader.stories import StoryError, StoryMeta
 from tui_reader.widgets.article import Article
 from tui_reader.widgets.notes import NotesSidebar
+from tui_reader.widgets.search_bar import SearchLine
 from tui_reader.widgets.story_list import StoryList, StoryRow
 
 if TYPE_CHECKING:
@@ -109,6 +110,10 @@ class ReaderScreen(OpeningScreen):
         self.index = index
         self.items: list[StoryMeta | StoryError] = []
         self.bookmarks_only = False
+        self.search = ""
+        """Words every listed title must contain (``/``)."""
+        self.searching = False
+        """True while a search is being typed."""
         self.sidebar_visible = True
         self._first_paint = threading.Event()
 
@@ -119,6 +124,7 @@ class ReaderScreen(OpeningScreen):
             yield Article(id="article")
             yield NotesSidebar(id="notes")
         yield Static("", id="too-small")
+        yield SearchLine(id="search")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -254,12 +260,49 @@ class ReaderScreen(OpeningScreen):
         if self.bookmarks_only:
             marked = set(self.store.bookmarks())
             rows = [row for row in rows if row.story_id in marked]
+        if self.search.strip():
+            words = self.search.casefold().split()
+            rows = [row for row in rows if all(w in row.title.casefold() for w in words)]
         story_list = self.query_one(StoryList)
-        story_list.border_title = "Bookmarks" if self.bookmarks_only else "Stories"
-        if self.bookmarks_only and not rows:
+        title = "Bookmarks" if self.bookmarks_only else "Stories"
+        query = self.search.strip()
+        story_list.border_title = f"{title} matching “{query}”" if query else title
+        if query and not rows:
+            story_list.empty_message = "No title matches: / to change the search, esc clears it."
+        elif self.bookmarks_only and not rows:
             story_list.empty_message = "No bookmarks yet: press b on a story. B shows all."
         self._refresh_marks()
         story_list.set_rows(rows)
+
+    def open_search(self) -> None:
+        """Start typing a search (``/``, bound on the app): printable keys go to the query."""
+        self.searching = True
+        self._show_search()
+
+    def search_key(self, event: Key) -> bool:
+        """Take a key while searching; return True if it was used."""
+        if not self.searching:
+            return False
+        if event.key == "enter":
+            self.searching = False
+        elif event.key == "escape":
+            self.searching, self.search = False, ""
+            self._show_rows()
+        elif event.key == "backspace":
+            self.search = self.search[:-1]
+            self._show_rows()
+        elif event.is_printable and event.character:
+            self.search += event.character
+            self._show_rows()
+        else:
+            return False  # arrows, page keys: still move in the list
+        self._show_search()
+        return True
+
+    def _show_search(self) -> None:
+        line = self.query_one(SearchLine)
+        line.display = self.searching or bool(self.search)
+        line.show(self.search, self.searching)
 
     def _refresh_marks(self) -> None:
         self.query_one(StoryList).set_marks(
