@@ -173,3 +173,22 @@ def test_y_copies_through_the_terminal_with_osc52(tmp_path: Path) -> None:
         assert shown and "themoscowtimes" in term.text()
     finally:
         term.close()
+
+
+def test_search_typed_in_one_burst_loses_no_key(tmp_path: Path) -> None:
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    shutil.copy(SEED, stories / SEED.name)
+    (stories / "other.md").write_text("# Another Story\n\nJune 1, 2020\n\nText.\n", "utf-8")
+    term = Terminal([str(stories), "--data-dir", str(tmp_path / "data")], tmp_path)
+    try:
+        term.wait_for("Another Story")
+        term.send("/blocs q", settle=0.8)  # one write, as over a slow SSH link
+        text = term.text()
+        assert "matching “blocs q”" in text  # every key of the burst reached the query
+        assert "No title matches" in text  # no title has both words; and q did not quit
+        term.send("\x7f\x7f\r", settle=0.5)  # backspace twice, enter keeps the filter
+        assert "matching “blocs”" in term.text()
+        assert "Security Blocs" in term.text()
+    finally:
+        term.close()
