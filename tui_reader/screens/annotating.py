@@ -14,9 +14,6 @@ from textual.screen import Screen
 
 from tui_reader.anchoring import Anchor, anchor_many, describe
 from tui_reader.document import Document
-from tui_reader.screens.confirm import ConfirmScreen
-from tui_reader.screens.message import MessageScreen
-from tui_reader.screens.note_editor import NoteEditor
 from tui_reader.store import StoreError
 from tui_reader.store_records import Draft
 from tui_reader.stories import Story
@@ -183,6 +180,8 @@ class AnnotatingScreen(Screen[None]):
             self._draft_saved = ""
             self.write("the draft", self.store.clear_draft)
 
+        from tui_reader.screens.note_editor import NoteEditor  # loaded on first use
+
         self.app.push_screen(NoteEditor(quote, note, title=title), done)
 
     def _add(
@@ -218,6 +217,8 @@ class AnnotatingScreen(Screen[None]):
         """Write the note being typed to disk as a draft (also called on SIGHUP/SIGTERM)."""
         if self._draft is None:
             return
+        from tui_reader.screens.note_editor import NoteEditor
+
         editors = [s for s in self.app.screen_stack if isinstance(s, NoteEditor)]
         if editors:
             self._draft["note"] = editors[-1].text
@@ -251,6 +252,8 @@ class AnnotatingScreen(Screen[None]):
                 list(draft.selectors),
                 draft.story_id,
             )
+
+        from tui_reader.screens.confirm import ConfirmScreen
 
         self.app.push_screen(
             ConfirmScreen(
@@ -356,4 +359,6 @@ class AnnotatingScreen(Screen[None]):
             for link in links:
                 body.append(link + "\n")
         body.append("\n" + citation(self.story), style="dim")
+        from tui_reader.screens.message import MessageScreen
+
         self.app.push_screen(MessageScreen("Links", body))

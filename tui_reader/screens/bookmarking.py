@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tui_reader.screens.opening import OpeningScreen
-from tui_reader.screens.tags import TagsScreen
 from tui_reader.widgets.article import Article
 from tui_reader.widgets.story_list import StoryList
 
@@ -66,6 +65,8 @@ class BookmarkingScreen(OpeningScreen):
                 self.notify(f"Bookmarked with {shown}: {title}", timeout=3, markup=False)
                 self._show_bookmark(story_id)
                 self._refresh_marks()
+
+        from tui_reader.screens.tags import TagsScreen  # loaded on first use
 
         self.app.push_screen(TagsScreen(title, bookmark.tags if bookmark else ()), done)
 
