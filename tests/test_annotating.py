@@ -311,3 +311,20 @@ async def test_notes_follow_a_retitled_story_without_url(tmp_path: Path) -> None
         assert article.document.text[mark.start : mark.end] == "First paragraph of the memo."
         assert article.bookmarked
         assert story_list.rows[0].story_id in story_list.bookmarked
+
+
+async def test_jumping_to_a_note_with_the_sidebar_hidden_shows_it(tmp_path: Path) -> None:
+    app = build(tmp_path, seed_library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
+        await wait_for_story(pilot)
+        assert not app.screen.query_one(NotesSidebar).display  # collapsed at 80x24
+        await pilot.press("}", "w", "V", "a")
+        await pilot.pause()
+        await pilot.press(*"remember the CSTO")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("g", "n")
+        await pilot.pause()
+        assert notices(app)[-1] == "remember the CSTO"

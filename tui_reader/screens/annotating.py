@@ -293,8 +293,15 @@ class AnnotatingScreen(Screen[None]):
             self._reload_annotations()
 
     def on_article_note_reached(self, message: Article.NoteReached) -> None:
-        """Keep the sidebar on the note the article jumped to."""
-        self.query_one(NotesSidebar).select_id(message.annotation_id)
+        """Keep the sidebar on the note; with the sidebar hidden, show the note in a popup."""
+        sidebar = self.query_one(NotesSidebar)
+        sidebar.select_id(message.annotation_id)
+        if sidebar.display:
+            return
+        annotation = next((a for a in self.annotations if a.id == message.annotation_id), None)
+        if annotation is not None:
+            note = annotation.note.strip() or "(highlight, no note)"
+            self.notify(note, title="Note (s shows all)", timeout=6, markup=False)
 
     def on_article_notice(self, message: Article.Notice) -> None:
         """Tell the reader what the article could not do."""
