@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from tests.app_helpers import SEED, build, wait_for_rows
 from tests.pty_helpers import Terminal
@@ -16,7 +17,8 @@ from tui_reader.screens.note_editor import NoteEditor
 from tui_reader.store import Store
 
 
-def test_sighup_while_typing_keeps_a_draft_offered_back(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+def test_hangup_while_typing_keeps_a_draft_offered_back(tmp_path: Path, signum: int) -> None:
     stories = tmp_path / "stories"
     stories.mkdir()
     shutil.copy(SEED, stories / SEED.name)
@@ -34,11 +36,11 @@ def test_sighup_while_typing_keeps_a_draft_offered_back(tmp_path: Path) -> None:
     term.wait_for(
         "typed before the line dropped"
     )  # well under the periodic draft save: the hang-up itself must save it
-    child.kill(signal.SIGHUP)
+    child.kill(signum)
     child.expect(pexpect.EOF, timeout=10)
     child.close()
     assert child.signalstatus is None  # it exited by itself, having handled the signal
-    assert child.exitstatus == 128 + signal.SIGHUP
+    assert child.exitstatus == 128 + signum
 
     store = Store.open(data)
     draft = store.draft()
