@@ -69,6 +69,13 @@ async def wait_for_story(pilot: Pilot[None], title: str | None = None) -> Articl
     return article
 
 
+async def open_first_story(pilot: Pilot[None]) -> Article:
+    """Wait for the list, open its first story by ``enter``, wait until it (and its notes) show."""
+    await wait_for_rows(pilot, 1)
+    await pilot.press("enter")
+    return await wait_for_story(pilot)
+
+
 def screen_text(app: ReaderApp) -> str:
     """Everything the terminal shows right now (the active screen), as plain text."""
     strips = app.screen._compositor.render_strips()

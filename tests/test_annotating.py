@@ -9,6 +9,7 @@ from tests.app_helpers import (
     SEED,
     build,
     notices,
+    open_first_story,
     screen_text,
     wait_for_rows,
     wait_for_story,
@@ -118,9 +119,7 @@ async def test_select_annotate_relaunch_edit_delete(tmp_path: Path) -> None:
 async def test_escape_in_editor_asks_before_discarding(tmp_path: Path) -> None:
     app = build(tmp_path, seed_library(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_rows(pilot, 1)
-        await pilot.press("enter")
-        await wait_for_story(pilot)
+        await open_first_story(pilot)
         await pilot.press("V", "a")
         await pilot.pause()
         await pilot.press(*"draft text")
@@ -139,9 +138,7 @@ async def test_escape_in_editor_asks_before_discarding(tmp_path: Path) -> None:
 async def test_annotate_without_selection_explains(tmp_path: Path) -> None:
     app = build(tmp_path, seed_library(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_rows(pilot, 1)
-        await pilot.press("enter")
-        await wait_for_story(pilot)
+        await open_first_story(pilot)
         await pilot.press("a")
         await pilot.pause()
         assert any("Select a passage first" in n for n in notices(app))
@@ -151,9 +148,7 @@ async def test_annotate_without_selection_explains(tmp_path: Path) -> None:
 async def test_next_and_previous_note_jump(tmp_path: Path) -> None:
     app = build(tmp_path, seed_library(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_rows(pilot, 1)
-        await pilot.press("enter")
-        article = await wait_for_story(pilot)
+        article = await open_first_story(pilot)
         await pilot.press("V", "h")  # first paragraph
         for _ in range(6):
             await pilot.press("}")
@@ -206,9 +201,7 @@ async def test_notes_follow_renamed_and_edited_story(tmp_path: Path) -> None:
     stories = seed_library(tmp_path)
     app = build(tmp_path, stories)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_rows(pilot, 1)
-        await pilot.press("enter")
-        await wait_for_story(pilot)
+        await open_first_story(pilot)
         await pilot.press("}", "w", "V", "h", "b")
         await pilot.pause()
         await pilot.press("q")
@@ -222,9 +215,7 @@ async def test_notes_follow_renamed_and_edited_story(tmp_path: Path) -> None:
     (stories / "renamed" / "moved.md").write_text(text, "utf-8")
     app = build(tmp_path, stories)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_rows(pilot, 1)
-        await pilot.press("enter")
-        article = await wait_for_story(pilot)
+        article = await open_first_story(pilot)
         await pilot.pause()
         assert article.document is not None
         assert len(article.highlights) == 1
@@ -237,9 +228,7 @@ async def test_deleted_passage_is_listed_unanchored(tmp_path: Path) -> None:
     stories = seed_library(tmp_path)
     app = build(tmp_path, stories)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_rows(pilot, 1)
-        await pilot.press("enter")
-        await wait_for_story(pilot)
+        await open_first_story(pilot)
         await pilot.press("}", "w", "V", "a")
         await pilot.pause()
         await pilot.press(*"keep me")
@@ -252,9 +241,7 @@ async def test_deleted_passage_is_listed_unanchored(tmp_path: Path) -> None:
     (stories / SEED.name).write_text(text[:start] + text[end:], "utf-8")
     app = build(tmp_path, stories)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_rows(pilot, 1)
-        await pilot.press("enter")
-        article = await wait_for_story(pilot)
+        article = await open_first_story(pilot)
         await pilot.pause()
         assert article.highlights == []
         shown = screen_text(app)
@@ -266,9 +253,7 @@ async def test_tag_a_bookmark_by_keys(tmp_path: Path) -> None:
     data = tmp_path / "data"
     app = build(tmp_path, seed_library(tmp_path), data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_rows(pilot, 1)
-        await pilot.press("enter")
-        await wait_for_story(pilot)
+        await open_first_story(pilot)
         await pilot.press("t")
         await pilot.pause()
         await pilot.press(*"afghanistan, to-read,, afghanistan")
@@ -316,9 +301,7 @@ async def test_notes_follow_a_retitled_story_without_url(tmp_path: Path) -> None
 async def test_jumping_to_a_note_with_the_sidebar_hidden_shows_it(tmp_path: Path) -> None:
     app = build(tmp_path, seed_library(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_rows(pilot, 1)
-        await pilot.press("enter")
-        await wait_for_story(pilot)
+        await open_first_story(pilot)
         assert not app.screen.query_one(NotesSidebar).display  # collapsed at 80x24
         await pilot.press("}", "w", "V", "a")
         await pilot.pause()

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import SEED, build, screen_text, wait_for_rows, wait_for_story, write_story
+from tests.app_helpers import (
+    SEED,
+    build,
+    open_first_story,
+    screen_text,
+    wait_for_rows,
+    wait_for_story,
+    write_story,
+)
 from tui_reader.widgets.article import Article
 from tui_reader.widgets.notes import NotesSidebar
 from tui_reader.widgets.story_list import StoryList
@@ -150,9 +158,7 @@ async def test_untrusted_story_text_is_inert(tmp_path: Path) -> None:
     write_story(stories, "evil.md", "Evil [bold]title[/bold]", body)
     app = build(tmp_path, stories)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_rows(pilot, 1)
-        await pilot.press("enter")
-        article = await wait_for_story(pilot)
+        article = await open_first_story(pilot)
         text = screen_text(app)
         assert "[bold red]NOT BOLD[/bold red]" in text
         assert "[link=https://evil.example]click[/link]" in text

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.app_helpers import SEED, build, notices, wait_for_rows, wait_for_story
+from tests.app_helpers import SEED, build, notices, open_first_story, wait_for_rows
 from tui_reader.screens.note_editor import NoteEditor
 from tui_reader.store import Store
 from tui_reader.stories import Story, load_story
@@ -85,9 +85,7 @@ async def test_a_note_that_cannot_be_saved_is_not_lost(tmp_path: Path) -> None:
         shard.write_text(json.dumps(content), "utf-8")
     app = build(tmp_path, stories, data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_rows(pilot, 1)
-        await pilot.press("enter")
-        await wait_for_story(pilot)
+        await open_first_story(pilot)
         await pilot.press("V", "a")
         await pilot.pause()
         await pilot.press(*"precious words")
