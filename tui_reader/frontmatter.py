@@ -2,8 +2,8 @@
 
 Owns loading the block safely (size-capped, safe YAML loader) and picking out the fields a story
 uses: ``title``, ``author``/``authors``/``byline``, ``date``/``published``,
-``url``/``link``/``source``/``original_url``/``canonical_url`` and ``tags``. Finding where the
-block starts and ends is the story parser's job (:mod:`tui_reader.stories`).
+``url``/``link``/``source``/``original_url``/``canonical_url``, ``tags`` and ``feed``. Finding
+where the block starts and ends is the story parser's job (:mod:`tui_reader.stories`).
 Pure module: no Textual, no IO.
 """
 
@@ -33,6 +33,8 @@ class FrontMatter:
     date: dt.date | None = None
     url: str | None = None
     tags: tuple[str, ...] = ()
+    feed: str | None = None
+    """The name of the feed the story was imported from (``feed:``), if any."""
 
 
 def parse_front_matter(raw: str, delim: str, warnings: list[str]) -> FrontMatter | None:
@@ -92,4 +94,8 @@ def parse_front_matter(raw: str, delim: str, warnings: list[str]) -> FrontMatter
     if isinstance(raw_tags, list):
         clean = (sanitize_line(str(t)) for t in raw_tags if isinstance(t, str | int | float))
         tags = tuple(t for t in clean if t)
-    return FrontMatter(title=title, byline=byline, date=date, url=url, tags=tags)
+    feed = meta.get("feed")
+    feed_name = sanitize_line(str(feed)) if isinstance(feed, str | int | float) else None
+    return FrontMatter(
+        title=title, byline=byline, date=date, url=url, tags=tags, feed=feed_name or None
+    )

@@ -27,7 +27,7 @@ from tui_reader.stories import STORY_SUFFIXES, StoryError, StoryMeta, read_meta
 Item = StoryMeta | StoryError
 """One row of the library: a story's metadata or the reason its file cannot be read."""
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 """Bumped whenever parsing changes what a file's metadata would be, so old indexes are rebuilt."""
 
 _Entry = tuple[int, int, Item]  # (mtime_ns, size, item)
@@ -120,6 +120,7 @@ def _to_json(item: Item) -> dict[str, Any]:
         "u": item.url,
         "s": item.source,
         "w": list(item.warnings),
+        "f": item.feed,
     }
 
 
@@ -141,6 +142,7 @@ def _from_json(path: Path, mtime_ns: int, size: int, data: dict[str, Any]) -> It
         size=size,
         mtime_ns=mtime_ns,
         warnings=tuple(str(w) for w in data["w"]),
+        feed=_opt(data.get("f")),
     )
 
 

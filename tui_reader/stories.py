@@ -69,6 +69,8 @@ class Story:
     warnings: tuple[str, ...] = field(default_factory=tuple)
     title_from_file: bool = False
     """True when no heading or front matter gave a title, so it was derived from the file name."""
+    feed: str | None = None
+    """The feed the story was imported from (front matter ``feed:``), if any."""
 
     @property
     def story_id(self) -> str:
@@ -105,6 +107,7 @@ class StoryMeta:
     size: int
     mtime_ns: int
     warnings: tuple[str, ...] = ()
+    feed: str | None = None
 
 
 # --- identity ---------------------------------------------------------------------------------
@@ -198,6 +201,7 @@ class _Parsed:
     date: dt.date | None = None
     url: str | None = None
     tags: tuple[str, ...] = ()
+    feed: str | None = None
     body: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -220,13 +224,14 @@ def _parse_text(text: str, name: str, *, with_body: bool) -> _Parsed:
             meta = parse_front_matter("\n".join(lines[start + 1 : close]), delim, out.warnings)
             if meta is not None:
                 out.title, out.byline, out.date = meta.title, meta.byline, meta.date
-                out.url, out.tags = meta.url, meta.tags
+                out.url, out.tags, out.feed = meta.url, meta.tags, meta.feed
                 start = close + 1
     removed: set[int] = set()
     j = next((i for i in range(start, n) if lines[i].strip()), n)
     if j < n and lines[j].startswith("# "):
         heading = inline_text(lines[j][2:].strip().rstrip("#"))
-        if not out.title or _fold(heading) == _fold(out.title):
+        # The heading repeats a front-matter title; compare them as the same plain text.
+        if not out.title or _fold(heading) in (_fold(out.title), _fold(inline_text(out.title))):
             out.title = out.title or heading
             removed.add(j)
             for k in range(j + 1, min(n, j + 12)):
@@ -234,9 +239,10 @@ def _parse_text(text: str, name: str, *, with_body: bool) -> _Parsed:
                 if not line:
                     continue
                 by = _BYLINE.fullmatch(line) if len(line) < 200 else None
-                if by and out.byline is None and line[-1] not in ".!?":
+                # A header line repeating the front matter's byline or date is header too.
+                if by and line[-1] not in ".!?" and out.byline in (None, inline_text(by["by"])):
                     out.byline = inline_text(by["by"])
-                elif out.date is None and (date := parse_date(inline_text(line))):
+                elif (date := parse_date(inline_text(line))) and out.date in (None, date):
                     out.date = date
                 else:
                     break
@@ -335,6 +341,7 @@ def _to_story(p: _Parsed, path: Path, encoding: str) -> Story:
         encoding=encoding,
         warnings=tuple(sanitize_line(w) for w in p.warnings),
         title_from_file=p.title_from_file,
+        feed=p.feed,
     )
 
 
@@ -358,4 +365,5 @@ def read_meta(path: Path) -> StoryMeta | StoryError:
         size=info.st_size,
         mtime_ns=info.st_mtime_ns,
         warnings=tuple(sanitize_line(w) for w in p.warnings),
+        feed=p.feed,
     )

@@ -1,0 +1,129 @@
+"""Write a parsed feed's entries into its folder of the library, without ever duplicating one.
+
+Dedupe, strongest key first: the entry's guid/id, then its link, then (for entries with
+neither) its title and date. An entry that matches a file already in the folder updates that
+file in place when its text changed (same path, so the story keeps its identity and its notes
+re-anchor); a new entry gets a new file; an entry whose file the user deleted stays deleted
+(its keys are remembered in ``known``).
+
+Pure module: no Textual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui_reader.feeds.model import ParsedFeed
+from tui_reader.feeds.story_files import (
+    StoryFile,
+    entry_hash,
+    entry_keys,
+    entry_title,
+    file_name,
+    read_story_files,
+    render_story,
+    write_atomically,
+)
+
+__all__ = ["MAX_KNOWN", "ImportResult", "import_entries"]
+
+MAX_KNOWN = 20_000
+"""How many dedupe keys a feed remembers (the newest are kept)."""
+
+
+@dataclass
+class ImportResult:
+    """What importing one feed document did.
+
+    Attributes:
+        added: Files written for new entries.
+        updated: Files rewritten because their entry changed.
+        unchanged: Entries whose file was already up to date.
+        skipped: One line per entry left out and why (from parsing, or a duplicate).
+        deleted: Entries not written again because their file was deleted.
+        known: The feed's dedupe keys after this import, to store with the feed.
+    """
+
+    added: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+    deleted: int = 0
+    known: tuple[str, ...] = ()
+
+
+def import_entries(
+    parsed: ParsedFeed,
+    feed_name: str,
+    folder: Path,
+    known: Iterable[str] = (),
+    *,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Write ``parsed``'s entries as story files in ``folder`` (created if missing).
+
+    Args:
+        parsed: The feed document, already parsed.
+        feed_name: The feed's name, recorded in each file's front matter.
+        folder: The feed's subfolder of the library.
+        known: Dedupe keys of entries written before (from the feed record). When ``folder``
+            does not exist they are ignored: a removed folder is filled again.
+        today: The date recorded as first seen for new entries (default: today, UTC).
+
+    Raises:
+        OSError: When the folder or a file cannot be written; files already written stay
+            whole (each write is atomic) and are found again by the next import.
+    """
+    today = today or dt.datetime.now(dt.UTC).date()
+    result = ImportResult(skipped=list(parsed.skipped))
+    known = list(known)
+    remembered = set(known) if folder.is_dir() else set()
+    folder.mkdir(parents=True, exist_ok=True)
+    files = list(read_story_files(folder))
+    by_key: dict[str, StoryFile] = {}
+    for story in files:
+        for key in story.keys:
+            by_key.setdefault(key, story)
+    taken = {p.name for p in folder.iterdir()}
+    seen_in_document: dict[str, int] = {}
+    new_known: list[str] = []
+    for number, entry in enumerate(parsed.entries, start=1):
+        title = entry_title(entry, feed_name)
+        date = entry.published or entry.updated
+        keys = entry_keys(entry.guid, entry.link, title, date.date() if date else None)
+        twin = next((seen_in_document[k] for k in keys if k in seen_in_document), None)
+        if twin is not None:
+            result.skipped.append(f"entry {number}: same id or link as entry {twin}")
+            continue
+        seen_in_document.update((k, number) for k in keys)
+        new_known.extend(keys)
+        match = next((by_key[k] for k in keys if k in by_key), None)
+        if match is None and remembered.intersection(keys):
+            result.deleted += 1
+            continue
+        if match is not None and match.entry_hash == entry_hash(entry, feed_name):
+            result.unchanged += 1  # the file was written from this very entry
+            continue
+        first_seen = (match.first_seen if match else None) or today
+        text, _front = render_story(entry, feed_name, title, first_seen)
+        if match is None:
+            path = folder / file_name(title, date.date() if date else first_seen, taken)
+            taken.add(path.name)
+            write_atomically(path, text)
+            result.added.append(path)
+            stored = StoryFile(path, tuple(keys), first_seen, "", text)
+            for key in keys:
+                by_key.setdefault(key, stored)
+        elif match.text != text:
+            write_atomically(match.path, text)
+            result.updated.append(match.path)
+        else:
+            result.unchanged += 1
+    # Newest keys last, so trimming keeps what the feed still carries.
+    current = dict.fromkeys(new_known)
+    older = [k for k in dict.fromkeys(known) if k not in current]
+    result.known = tuple([*older, *current][-MAX_KNOWN:])
+    return result
