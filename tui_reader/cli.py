@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tui_reader import __version__
 
-SUBCOMMANDS = ("export", "serve")
+SUBCOMMANDS = ("export", "serve", "feeds", "refresh")
 
 
 def default_stories_dir() -> Path:
@@ -25,14 +25,25 @@ def default_stories_dir() -> Path:
     return package / "bundled_stories"
 
 
+def reader_library(stories_dir: Path | None, data_dir: Path) -> list[Path]:
+    """The folders the reader shows: the one given, else the bundled stories plus the
+    default feeds folder (``<data dir>/feeds``, where feeds added without ``--stories`` go)."""
+    if stories_dir is not None:
+        return [stories_dir]
+    from tui_reader.paths import default_feeds_library
+
+    feeds = default_feeds_library(data_dir)
+    return [default_stories_dir(), *([feeds] if feeds.is_dir() else [])]
+
+
 def _reader_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tui-reader",
         description=(
             "A keyboard-first terminal news reader. Read the stories in a folder, bookmark "
             "them, select passages with the keyboard and attach notes that are never lost. "
-            "Press ? inside for every key. Other commands: 'tui-reader export --help', "
-            "'tui-reader serve --help'."
+            "Press ? inside for every key. Other commands: 'tui-reader feeds --help', "
+            "'tui-reader refresh --help', 'tui-reader export --help', 'tui-reader serve --help'."
         ),
     )
     parser.add_argument(
@@ -98,12 +109,16 @@ def _run_reader(argv: Sequence[str]) -> int:
             "tui-reader: give the stories folder once (STORIES_DIR or --stories)", file=sys.stderr
         )
         return 2
-    stories = Path(args.stories or args.stories_dir or default_stories_dir()).expanduser()
+    given = args.stories or args.stories_dir
+    stories = Path(given or default_stories_dir()).expanduser()
     if not stories.is_dir():
         print(f"tui-reader: {stories} is not a folder of stories", file=sys.stderr)
         return 2
     from tui_reader.config import load_config
     from tui_reader.paths import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data_dir)
+    library = reader_library(Path(given).expanduser() if given else None, data_dir)
 
     config = load_config(Path(args.config) if args.config else None)
     color = args.color or (config.color_system if config.color_system != "auto" else None)
@@ -117,7 +132,7 @@ def _run_reader(argv: Sequence[str]) -> int:
     from tui_reader.app import create_app  # imports Textual: only now
     from tui_reader.hangup import install_hangup_handlers
 
-    app = create_app(stories, resolve_data_dir(args.data_dir), config)
+    app = create_app(library, data_dir, config)
     # Covers the moments before the event loop runs; once mounted, the app handles signals.
     install_hangup_handlers(app.flush)
     app.run(mouse=config.mouse and not args.no_mouse)
@@ -130,6 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "export":
         return _export(argv[1:])
+    if argv and argv[0] in ("feeds", "refresh"):
+        from tui_reader.cli_feeds import feeds_main, refresh_main
+
+        return (feeds_main if argv[0] == "feeds" else refresh_main)(argv[1:])
     if argv and argv[0] == "serve":
         from tui_reader.serve import main as serve_main
 

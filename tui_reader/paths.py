@@ -34,6 +34,14 @@ def resolve_data_dir(cli_value: str | None) -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)).absolute()
 
 
+def default_feeds_library(data_dir: Path) -> Path:
+    """The folder feeds write their stories to when no ``--stories`` folder is given.
+
+    The reader shows it beside the bundled stories when it is started without a folder.
+    """
+    return data_dir / "feeds"
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and missing parents) if needed; a dir we create gets mode 0700.
 

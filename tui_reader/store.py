@@ -27,6 +27,7 @@ from tui_reader.store_records import (
     Annotation,
     Bookmark,
     Draft,
+    FeedRecord,
     annotation_doc,
     annotation_from,
     bookmark_from,
@@ -34,11 +35,22 @@ from tui_reader.store_records import (
     copy_selectors,
     draft_doc,
     draft_from,
+    feed_doc,
+    feed_from,
     now_iso,
 )
 from tui_reader.store_relink import move_annotations, relink_bookmark, relink_state
 
-__all__ = ["LOCK_TIMEOUT", "SHARDS", "Annotation", "Bookmark", "Draft", "Store", "StoreError"]
+__all__ = [
+    "LOCK_TIMEOUT",
+    "SHARDS",
+    "Annotation",
+    "Bookmark",
+    "Draft",
+    "FeedRecord",
+    "Store",
+    "StoreError",
+]
 
 
 def _shard(story_id: str) -> int:
@@ -266,3 +278,41 @@ class Store(StoreBase):
             relink_bookmark(self._bookmarks, old, new)
             relink_state(self._state, old, new)
             return move_annotations(src, dst, old, new)
+
+    # Feeds
+
+    def feeds(self) -> list[FeedRecord]:
+        """Every subscribed feed, by name."""
+        with self._mutex:
+            docs = self._feeds.raw("feeds")
+            return [feed_from(name, docs[name]) for name in sorted(docs, key=str.casefold)]
+
+    def feed(self, name: str) -> FeedRecord | None:
+        """The feed called ``name``, or None."""
+        with self._mutex:
+            doc = self._feeds.raw("feeds").get(name)
+            return None if doc is None else feed_from(name, doc)
+
+    def add_feed(self, feed: FeedRecord) -> FeedRecord:
+        """Subscribe to a feed; raises :class:`StoreError` if the name is taken."""
+        with self._writing(self._feeds):
+            if feed.name in self._feeds.raw("feeds"):
+                raise StoreError(f"There is already a feed called {feed.name!r}.")
+            stored = replace(feed, added=feed.added or now_iso())
+            self._feeds.put("feeds", feed.name, feed_doc(stored))
+            return stored
+
+    def save_feed(self, feed: FeedRecord) -> None:
+        """Store a feed's new fetch state; a feed removed meanwhile stays removed."""
+        with self._writing(self._feeds):
+            if feed.name in self._feeds.raw("feeds"):
+                self._feeds.put("feeds", feed.name, feed_doc(feed))
+
+    def remove_feed(self, name: str) -> FeedRecord | None:
+        """Unsubscribe; returns the removed feed, or None if there was none by that name."""
+        with self._writing(self._feeds):
+            doc = self._feeds.raw("feeds").get(name)
+            if doc is None:
+                return None
+            self._feeds.delete("feeds", [name])
+            return feed_from(name, doc)

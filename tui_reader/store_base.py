@@ -12,6 +12,7 @@ Layout of the data dir (see :mod:`tui_reader.paths` for where it is)::
     bookmarks.json        table "bookmarks", keyed by story id
     state.json            tables "read", "positions" (keyed by story id) and "session"
     draft.json            table "draft": the note being typed when the process was hung up
+    feeds.json            table "feeds": subscribed feeds and their fetch state, keyed by name
     annotations/00.json   16 shards; an annotation lives in shard hash(story_id) % 16,
     ...                   keyed by its UUID
     annotations/15.json
@@ -75,6 +76,7 @@ class StoreBase:
             data_dir / "state.json", "state", "reading state", ("read", "positions", "session")
         )
         self._draft = JsonFile(data_dir / "draft.json", "draft", "draft note", ("draft",))
+        self._feeds = JsonFile(data_dir / "feeds.json", "feeds", "feed list", ("feeds",))
         self._shards = [
             JsonFile(
                 data_dir / "annotations" / f"{i:02d}.json",
@@ -84,7 +86,7 @@ class StoreBase:
             )
             for i in range(SHARDS)
         ]
-        self._files = [self._bookmarks, self._state, self._draft, *self._shards]
+        self._files = [self._bookmarks, self._state, self._draft, self._feeds, *self._shards]
 
     @classmethod
     def open(cls, data_dir: Path) -> Self:

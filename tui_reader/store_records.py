@@ -115,6 +115,68 @@ def bookmark_from(story_id: str, doc: Mapping[str, Any]) -> Bookmark:
     )
 
 
+@dataclass(frozen=True)
+class FeedRecord:
+    """A subscribed feed: where it comes from, where its stories go, and its fetch state.
+
+    Attributes:
+        name: The user's name for the feed; unique, and the key in the store.
+        url: An http(s) URL, or a local file's path or ``file://`` URL.
+        library: The stories folder (absolute path) the feed's stories are written into.
+        folder: The feed's subfolder of ``library``.
+        added: When the feed was added (ISO-8601 UTC).
+        checked: When it was last refreshed, successfully or not ("" if never).
+        error: What went wrong on the last refresh ("" if it worked).
+        etag: The last ``ETag`` sent by the server, for a conditional request.
+        last_modified: The last ``Last-Modified`` sent by the server.
+        known: Dedupe keys of every entry ever written, so an entry whose file the user
+            deleted is not written again.
+    """
+
+    name: str
+    url: str
+    library: str
+    folder: str
+    added: str = ""
+    checked: str = ""
+    error: str = ""
+    etag: str = ""
+    last_modified: str = ""
+    known: tuple[str, ...] = ()
+
+
+def feed_doc(feed: FeedRecord) -> dict[str, Any]:
+    """The stored form of a feed (its name is the doc id)."""
+    return {
+        "url": feed.url,
+        "library": feed.library,
+        "folder": feed.folder,
+        "added": feed.added,
+        "checked": feed.checked,
+        "error": feed.error,
+        "etag": feed.etag,
+        "last_modified": feed.last_modified,
+        "known": list(feed.known),
+    }
+
+
+def feed_from(name: str, doc: Mapping[str, Any]) -> FeedRecord:
+    """Build a :class:`FeedRecord` from a stored doc."""
+    known = doc.get("known")
+    return FeedRecord(
+        name=name,
+        url=str(doc.get("url", "")),
+        library=str(doc.get("library", "")),
+        folder=str(doc.get("folder", "")),
+        added=str(doc.get("added", "")),
+        checked=str(doc.get("checked", "")),
+        error=str(doc.get("error", "")),
+        etag=str(doc.get("etag", "")),
+        last_modified=str(doc.get("last_modified", "")),
+        known=tuple(str(k) for k in known) if isinstance(known, list) else (),
+    )
+
+
 def draft_doc(draft: Draft) -> dict[str, Any]:
     """The stored form of a draft."""
     return {
