@@ -6,7 +6,7 @@ import asyncio
 import os
 import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -48,10 +48,15 @@ class ReaderApp(App[None]):
     ]
 
     def __init__(
-        self, stories_dir: Path, store: Store, index: LibraryIndex, config: Config
+        self,
+        stories_dir: Path | Sequence[Path],
+        store: Store,
+        index: LibraryIndex,
+        config: Config,
     ) -> None:
         super().__init__(driver_class=PromptEscapeDriver if os.name == "posix" else None)
-        self.stories_dir = stories_dir
+        self.stories_dirs = (stories_dir,) if isinstance(stories_dir, Path) else tuple(stories_dir)
+        self.stories_dir = self.stories_dirs[0]
         self.store = store
         self.index = index
         self.config = config
@@ -66,7 +71,7 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         """Show the reader and take over hang-up signals so nothing typed is lost."""
-        self.push_screen(ReaderScreen(self.stories_dir, self.store, self.index))
+        self.push_screen(ReaderScreen(self.stories_dirs, self.store, self.index))
         for problem in self.config.problems:
             self.notify(problem, severity="warning", timeout=15, markup=False)
         loop = asyncio.get_running_loop()
@@ -152,12 +157,16 @@ class ReaderApp(App[None]):
 
 
 def create_app(
-    stories_dir: Path, data_dir: Path, config: Config | None = None, cache_dir: Path | None = None
+    stories_dir: Path | Sequence[Path],
+    data_dir: Path,
+    config: Config | None = None,
+    cache_dir: Path | None = None,
 ) -> ReaderApp:
     """Build the reader for ``stories_dir`` with bookmarks and notes kept in ``data_dir``.
 
     Args:
-        stories_dir: the folder of story files.
+        stories_dir: the folder of story files, or several folders shown as one library
+            (the bundled stories and the default feeds folder).
         data_dir: where the store keeps bookmarks, notes and reading state.
         config: settings (defaults when None).
         cache_dir: where the library index is cached (the platform cache dir when None).

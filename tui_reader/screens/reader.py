@@ -7,6 +7,7 @@ Blocking work (scanning the library, reading and anchoring a story) runs in thre
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,6 +22,7 @@ from textual.widgets import Footer, Static
 from tui_reader.document import warm_up
 from tui_reader.library import LibraryIndex, sort_newest_first
 from tui_reader.screens.bookmarking import BookmarkingScreen
+from tui_reader.screens.feed_picker import ALL, LOCAL
 from tui_reader.stories import StoryError, StoryMeta
 from tui_reader.widgets.article import Article
 from tui_reader.widgets.notes import NotesSidebar
@@ -28,7 +30,8 @@ from tui_reader.widgets.search_bar import SearchLine
 from tui_reader.widgets.story_list import StoryList, StoryRow
 
 if TYPE_CHECKING:
-    from tui_reader.store import Store
+    from tui_reader.feeds.refresh import RefreshReport
+    from tui_reader.store import FeedRecord, Store
 
 NARROW_WIDTH = 110
 """Below this many columns the panes stack and the notes sidebar becomes a toggle."""
@@ -57,7 +60,8 @@ def to_row(item: StoryMeta | StoryError) -> StoryRow:
         story_id=item.story_id,
         title=item.title,
         date=item.date,
-        source=item.source or "",
+        source=item.feed or item.source or "",
+        feed=item.feed or "",
     )
 
 
@@ -73,7 +77,8 @@ class ReaderScreen(BookmarkingScreen):
     | `s` | show or hide the notes sidebar |
     | `u` | undo the last delete |
     | `y` / `o` | copy (OSC 52) / show the URL |
-    | `r` | rescan the stories folder |
+    | `r` | refresh the feeds and rescan the stories folder |
+    | `F` | show one feed's stories (or all) |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,7 +95,8 @@ class ReaderScreen(BookmarkingScreen):
         Binding("u", "undo", "Undo", show=False, id="reader.undo"),
         Binding("y", "copy", "Copy", id="reader.copy"),
         Binding("o", "show_url", "URL", show=False, id="reader.url"),
-        Binding("r", "rescan", "Rescan", show=False, id="reader.rescan"),
+        Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
+        Binding("F", "pick_feed", "Show a feed", show=False, id="reader.feed_filter"),
         Binding("escape", "back", "Back", show=False, id="reader.back"),
     ]
 
@@ -103,12 +109,37 @@ class ReaderScreen(BookmarkingScreen):
             """None: the final scan found the cached list unchanged."""
             self.final = final
 
-    def __init__(self, stories_dir: Path, store: Store, index: LibraryIndex) -> None:
+    class FeedProgress(Message):
+        """One feed finished refreshing (``report`` None: the refresh is starting)."""
+
+        def __init__(self, report: RefreshReport | None, done: int, total: int) -> None:
+            super().__init__()
+            self.report = report
+            self.done = done
+            self.total = total
+
+    class FeedsDone(Message):
+        """Every feed has been refreshed; ``reports`` holds one per feed."""
+
+        def __init__(self, reports: list[RefreshReport]) -> None:
+            super().__init__()
+            self.reports = reports
+
+    def __init__(
+        self, stories_dirs: Path | Sequence[Path], store: Store, index: LibraryIndex
+    ) -> None:
         super().__init__(store)
-        self.stories_dir = stories_dir
+        roots = (stories_dirs,) if isinstance(stories_dirs, Path) else tuple(stories_dirs)
+        self.stories_dirs = roots
+        """The library: one folder, or the bundled stories plus the default feeds folder."""
+        self.stories_dir = roots[0]
         self.index = index
         self.items: list[StoryMeta | StoryError] = []
         self.bookmarks_only = False
+        self.feed_filter = ""
+        """Show only this feed's stories (``F``); "" for all (see :mod:`.feed_picker`)."""
+        self.refreshing = False
+        self._cancel_feeds = threading.Event()
         self.search = ""
         """Words every listed title must contain (``/``)."""
         self.searching = False
@@ -197,11 +228,11 @@ class ReaderScreen(BookmarkingScreen):
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def load_library(self) -> None:
         """Show the cached index at once, then rescan and show the result."""
-        head = self.index.load_head(self.stories_dir)
+        head = [row for root in self.stories_dirs for row in self.index.load_head(root)]
         if head:
             # The newest rows first, so a large library shows at once; the rest follows.
             self._show_and_wait(head)
-        cached = self.index.load(self.stories_dir)
+        cached = [row for root in self.stories_dirs for row in self.index.load(root)]
         if cached:
             # Let the list paint before 10,000 stats compete with it for the CPU.
             self._show_and_wait(cached)
@@ -213,7 +244,11 @@ class ReaderScreen(BookmarkingScreen):
             if not cached:
                 self.post_message(self.LibraryLoaded(list(seen), final=False))
 
-        fresh = self.index.refresh(self.stories_dir, batch, batch_size=2500)
+        fresh = [
+            row
+            for root in self.stories_dirs
+            for row in self.index.refresh(root, batch, batch_size=2500)
+        ]
         warm_up()  # so the first story opened does not wait for the Markdown parser to load
         if cached and _same_files(cached, fresh):
             self.post_message(self.LibraryLoaded(None, final=True))  # nothing to redraw
@@ -231,13 +266,115 @@ class ReaderScreen(BookmarkingScreen):
         self.notify("Rescanning stories…", timeout=2, markup=False)
         self.load_library()
 
+    # ----- feeds -------------------------------------------------------------------------
+
+    def _library_feeds(self) -> list[FeedRecord]:
+        roots = {root.resolve() for root in self.stories_dirs}
+        return [f for f in self.store.feeds() if Path(f.library) in roots]
+
+    def action_refresh(self) -> None:
+        """Refresh the feeds writing into this library (in the background), then rescan."""
+        if self.refreshing:
+            self.notify("Already refreshing the feeds…", timeout=3, markup=False)
+            return
+        self.store.refresh()  # a feed added from another terminal since we started
+        feeds = self._library_feeds()
+        if not feeds:
+            self.action_rescan()
+            return
+        self.refreshing = True
+        self._cancel_feeds.clear()
+        self._show_feed_progress(0, len(feeds))
+        self.refresh_feeds(feeds)
+
+    @work(thread=True, group="feeds", exit_on_error=False)
+    def refresh_feeds(self, feeds: list[FeedRecord]) -> None:
+        """Fetch ``feeds`` a few at a time, reporting each as it finishes."""
+        from tui_reader.feeds.refresh import refresh_feeds  # feedparser: loaded on first use
+
+        done = 0
+        lock = threading.Lock()
+
+        def report(result: RefreshReport) -> None:
+            nonlocal done
+            with lock:
+                done += 1
+                self.post_message(self.FeedProgress(result, done, len(feeds)))
+
+        reports = refresh_feeds(self.store, feeds, report, cancel=self._cancel_feeds)
+        self.post_message(self.FeedsDone(reports))
+
+    def _show_feed_progress(self, done: int, total: int) -> None:
+        subtitle = f"refreshing feeds {done}/{total}…" if done < total else ""
+        self.query_one(StoryList).border_subtitle = subtitle
+
+    @on(FeedProgress)
+    def _feed_progress(self, message: FeedProgress) -> None:
+        self._show_feed_progress(message.done, message.total)
+        if message.report is not None and not message.report.ok:
+            self.notify(message.report.summary, severity="warning", timeout=12, markup=False)
+
+    @on(FeedsDone)
+    def _feeds_done(self, message: FeedsDone) -> None:
+        self.refreshing = False
+        self._show_feed_progress(1, 1)
+        reports = message.reports
+        added = sum(len(r.added) for r in reports)
+        updated = sum(len(r.updated) for r in reports)
+        failed = [r for r in reports if not r.ok]
+        text = f"Feeds refreshed: {added} new, {updated} updated"
+        if failed:
+            text += f"; {len(failed)} of {len(reports)} failed (see the messages)"
+        self.notify(text, severity="warning" if failed else "information", markup=False)
+        self.load_library()
+
+    def on_unmount(self) -> None:
+        """Stop fetching feeds: downloads still running give up at their next read."""
+        self._cancel_feeds.set()
+
+    def action_pick_feed(self) -> None:
+        """Choose a feed to show only its stories (or all stories again)."""
+        from tui_reader.screens.feed_picker import FeedPicker
+
+        counts: dict[str, int] = {}
+        local = 0
+        for item in self.items:
+            if isinstance(item, StoryMeta):
+                if item.feed:
+                    counts[item.feed] = counts.get(item.feed, 0) + 1
+                else:
+                    local += 1
+        if not counts:
+            self.notify(
+                "No stories from feeds here. Add a feed: tui-reader feeds add URL",
+                timeout=6,
+                markup=False,
+            )
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None:
+                self.feed_filter = choice
+                self._show_rows()
+                self.query_one(StoryList).focus()
+
+        self.app.push_screen(FeedPicker(counts, local, self.feed_filter), chosen)
+
+    def _rows_of_feed(self, rows: list[StoryRow]) -> list[StoryRow]:
+        if self.feed_filter == LOCAL:
+            return [row for row in rows if row.error is None and not row.feed]
+        if self.feed_filter == ALL:
+            return rows
+        return [row for row in rows if row.feed == self.feed_filter]
+
     @on(LibraryLoaded)
     def _library_loaded(self, message: LibraryLoaded) -> None:
         story_list = self.query_one(StoryList)
         if message.items is not None:
             self.items = sort_newest_first(message.items)
             if message.final and not self.items:
-                story_list.empty_message = f"No stories in {self.stories_dir}"
+                where = " or ".join(str(root) for root in self.stories_dirs)
+                story_list.empty_message = f"No stories in {where}"
             self._show_rows()
         if not message.final:
             self.call_after_refresh(self._first_paint.set)
@@ -259,15 +396,21 @@ class ReaderScreen(BookmarkingScreen):
         if self.bookmarks_only:
             marked = set(self.store.bookmarks())
             rows = [row for row in rows if row.story_id in marked]
+        if self.feed_filter:
+            rows = self._rows_of_feed(rows)
         if self.search.strip():
             words = self.search.casefold().split()
             rows = [row for row in rows if all(w in row.title.casefold() for w in words)]
         story_list = self.query_one(StoryList)
         title = "Bookmarks" if self.bookmarks_only else "Stories"
+        if self.feed_filter:
+            title += " · " + ("local files" if self.feed_filter == LOCAL else self.feed_filter)
         query = self.search.strip()
         story_list.border_title = f"{title} matching “{query}”" if query else title
         if query and not rows:
             story_list.empty_message = "No title matches: / to change the search, esc clears it."
+        elif self.feed_filter and not rows:
+            story_list.empty_message = "No stories from this feed: F picks another."
         elif self.bookmarks_only and not rows:
             story_list.empty_message = "No bookmarks yet: press b on a story. B shows all."
         self._refresh_marks()

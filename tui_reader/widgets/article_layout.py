@@ -159,7 +159,7 @@ def _table_lines(block: Block, width: int, console: Console) -> Iterable[Line]:
 def header_lines(
     story: Story, width: int, *, bookmarked: bool = False, tags: tuple[str, ...] = ()
 ) -> list[Line]:
-    """The article header: title, byline, date and source, and the source URL."""
+    """The article header: title, byline, date and feed, and the source URL."""
     lines: list[Line] = []
     title = Text(("★ " if bookmarked else "") + story.title, style=Style(bold=True))
     for a, b in _pairs(divide_line(title.plain, width, fold=True), len(title.plain)):
@@ -169,6 +169,7 @@ def header_lines(
         for part in (
             f"By {story.byline}" if story.byline else "",
             story.date.strftime("%B %-d, %Y") if story.date else "",
+            f"from {story.feed}" if story.feed else "",
         )
         if part
     )

@@ -40,7 +40,10 @@ class StoryRow:
     title: str
     date: dt.date | None = None
     source: str = ""
+    """What the source column shows: the feed's name, else the URL's domain."""
     error: str | None = None
+    feed: str = ""
+    """The feed the story came from; "" for a local file."""
 
 
 class StoryList(ScrollView, can_focus=True):
