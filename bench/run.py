@@ -60,6 +60,9 @@ class Options:
     timeout: float
     quick: bool = False
     esc_rounds: int = 8
+    feed_entries: int = 300
+    feeds: int = 10
+    feed_repeat: int = 3
 
 
 def _met(ok: bool | None) -> str:
@@ -471,6 +474,17 @@ def anchoring_rows(opts: Options) -> list[Row]:
     return rows
 
 
+def feed_rows(opts: Options, tmp: Path) -> list[Row]:
+    """Feed parsing, first refresh, 304 and unchanged refreshes, from ``bench_feeds.run``."""
+    import bench_feeds
+
+    results = bench_feeds.run(opts.feed_entries, opts.feeds, opts.feed_repeat, base=tmp)
+    return [
+        Row(f"feeds, {opts.feed_entries} entries: {figure}", measured, "-", versus)
+        for figure, measured, versus in results
+    ]
+
+
 # ----- table -------------------------------------------------------------------------------
 
 
@@ -507,6 +521,7 @@ def parse(argv: Sequence[str] | None) -> Options:
     args = parser.parse_args(argv)
     if args.quick:
         opts = Options(200, 3000, 1, 6, 3, 200, 20, 60.0, quick=True, esc_rounds=2)
+        opts.feed_entries, opts.feeds, opts.feed_repeat = 20, 2, 1
     else:
         opts = Options(10_000, 55_000, 3, 45, 20, 10_000, 200, 180.0)
     if args.stories is not None:
@@ -562,6 +577,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += _guarded(["j step bytes, 256 colours"], lambda: colour_rows(opts, library, tmp))
         rows += _guarded(["durable annotation save", "store open"], lambda: store_rows(opts, tmp))
         rows += _guarded(["re-anchoring"], lambda: anchoring_rows(opts))
+        rows += _guarded(["feed import and refresh"], lambda: feed_rows(opts, tmp))
     print(render(rows))
     print(
         f"\n{'quick run' if opts.quick else 'full run'} in {time.perf_counter() - started:.0f} s; "
