@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import filelock
+
 from tui_reader.feeds.model import ParsedFeed
 from tui_reader.feeds.story_files import (
     StoryFile,
@@ -32,6 +34,10 @@ __all__ = ["MAX_KNOWN", "ImportResult", "import_entries"]
 
 MAX_KNOWN = 20_000
 """How many dedupe keys a feed remembers (the newest are kept)."""
+LOCK_NAME = ".import.lock"
+"""The lock file in a feed's folder (hidden, so the library never lists it)."""
+LOCK_TIMEOUT = 60.0
+"""Seconds to wait for another process importing the same feed."""
 
 
 @dataclass
@@ -74,14 +80,28 @@ def import_entries(
         today: The date recorded as first seen for new entries (default: today, UTC).
 
     Raises:
-        OSError: When the folder or a file cannot be written; files already written stay
-            whole (each write is atomic) and are found again by the next import.
+        OSError: When the folder or a file cannot be written, or another process held the
+            feed's folder for over ``LOCK_TIMEOUT``; files already written stay whole (each
+            write is atomic) and are found again by the next import.
     """
-    today = today or dt.datetime.now(dt.UTC).date()
-    result = ImportResult(skipped=list(parsed.skipped))
     known = list(known)
     remembered = set(known) if folder.is_dir() else set()
     folder.mkdir(parents=True, exist_ok=True)
+    # Two refreshes of one feed at once (a cron job and the app) take turns on its folder.
+    with filelock.FileLock(folder / LOCK_NAME, timeout=LOCK_TIMEOUT):
+        return _import_locked(parsed, feed_name, folder, known, remembered, today)
+
+
+def _import_locked(
+    parsed: ParsedFeed,
+    feed_name: str,
+    folder: Path,
+    known: list[str],
+    remembered: set[str],
+    today: dt.date | None,
+) -> ImportResult:
+    today = today or dt.datetime.now(dt.UTC).date()
+    result = ImportResult(skipped=list(parsed.skipped))
     files = list(read_story_files(folder))
     by_key: dict[str, StoryFile] = {}
     for story in files:
