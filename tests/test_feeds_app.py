@@ -6,7 +6,15 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tests.app_helpers import build, notices, screen_text, wait_for_rows, write_story
+from tests.app_helpers import (
+    build,
+    notices,
+    open_first_story,
+    screen_text,
+    wait_for_rows,
+    wait_for_story,
+    write_story,
+)
 from tests.feed_server import FeedServer
 from tests.test_feeds_cli import item, rss, snapshot
 from tui_reader.feeds.subscriptions import add_feed
@@ -162,3 +170,44 @@ async def test_the_default_library_shows_feeds_added_without_stories_dir(
         await wait_for_rows(pilot, 4)
         assert "Ferry timetable change 1" in titles(app)
         assert len(titles(app)) == 5  # four bundled stories and the feed's one
+
+
+async def test_a_note_on_a_feed_story_survives_a_corrected_entry(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    body = (
+        "<p>The harbour master confirmed the change on Friday.</p>"
+        "<p>Passengers for the early crossing should arrive by six.</p>"
+    )
+    lib = tmp_path / "stories"
+    feed_server.add("/feed.xml", rss(item(1, body=body)))
+    store = Store.open(tmp_path / "data")
+    add_feed(store, feed_server.url("/feed.xml"), lib)
+    store.close()
+    app = build(tmp_path, stories=lib)
+    async with app.run_test(size=(120, 40)) as pilot:
+        article = await open_first_story(pilot)
+        await pilot.press("}", "w", "V", "h")  # highlight the second paragraph
+        await pilot.pause()
+        assert article.document is not None and len(article.highlights) == 1
+        # Upstream corrects the story: a new first paragraph shifts everything.
+        corrected = "<p>Correction: an earlier version gave the wrong day.</p>" + body
+        feed_server.add("/feed.xml", rss(item(1, body=corrected)))
+        await pilot.press("escape")
+        await pilot.press("r")
+        await wait_refreshed(pilot)
+        assert "Feeds refreshed: 0 new, 1 updated" in notices(app)
+        assert (
+            "“Ferry timetable change 1” changed upstream: press enter on it to reload "
+            "(your notes re-anchor)" in notices(app)
+        )
+        await pilot.press("enter")
+        article = await wait_for_story(pilot)
+        await pilot.pause()
+        assert article.document is not None
+        assert "Correction: an earlier version" in article.document.text
+        assert len(article.highlights) == 1
+        mark = article.highlights[0]
+        assert article.document.text[mark.start : mark.end] == (
+            "Passengers for the early crossing should arrive by six."
+        )
