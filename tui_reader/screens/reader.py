@@ -326,8 +326,8 @@ class ReaderScreen(BookmarkingScreen):
         if failed:
             text += f"; {len(failed)} of {len(reports)} failed (see the messages)"
         self.notify(text, severity="warning" if failed else "information", markup=False)
-        updated = {path.resolve() for report in reports for path in report.updated}
-        if self.story is not None and self.story.path.resolve() in updated:
+        changed = {path.resolve() for report in reports for path in report.updated}
+        if self.story is not None and self.story.path.resolve() in changed:
             self.notify(
                 f"“{self.story.title}” changed upstream: press enter on it to reload "
                 "(your notes re-anchor)",
