@@ -13,8 +13,9 @@ DOMAIN = [
     "anchoring", "approx", "config", "dates", "document", "export", "frontmatter", "hangup",
     "library", "markdown_text", "paths", "serve", "serve_auth", "serve_session", "serve_state",
     "storage", "store", "store_base", "store_records", "store_relink", "stories", "textsafe",
-    "cli_feeds", "feeds", "feeds.encoding", "feeds.fetch", "feeds.html_markdown", "feeds.importer",
-    "feeds.jsonfeed", "feeds.model", "feeds.opml", "feeds.parse", "feeds.refresh",
+    "cli_feeds", "feeds", "feeds.decompress", "feeds.encoding", "feeds.fetch", "feeds.fetch_limits",
+    "feeds.html_clean", "feeds.html_markdown", "feeds.importer", "feeds.jsonfeed",
+    "feeds.markdown_escape", "feeds.model", "feeds.opml", "feeds.parse", "feeds.refresh",
     "feeds.story_files", "feeds.subscriptions",
 ]  # fmt: skip
 """Modules that must work without Textual (tests, scripts, ``export``, ``serve``)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 from tui_reader.feeds.importer import import_entries
@@ -143,9 +144,7 @@ def test_a_deleted_story_is_not_written_again(tmp_path: Path) -> None:
 def test_a_removed_folder_is_filled_again(tmp_path: Path) -> None:
     folder = tmp_path / "example"
     first = import_entries(feed(entry(1), entry(2)), "Example", folder, today=DAY)
-    for path in md_files(folder):
-        path.unlink()
-    folder.rmdir()
+    shutil.rmtree(folder)  # as a user would: rm -r
     again = import_entries(feed(entry(1), entry(2)), "Example", folder, first.known)
     assert len(again.added) == 2
 

@@ -3,12 +3,13 @@
 Stdlib only (``http.client``), no Textual. Every network, file or protocol problem comes
 back as a :class:`FeedError` whose message reads well after ``feed NAME: ``. Redirects are
 followed here rather than by urllib so their limits and messages are ours.
+Decompression lives in :mod:`~tui_reader.feeds.decompress`; the time, size and cancel
+limits and their watchdog in :mod:`~tui_reader.feeds.fetch_limits`.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import functools
 import http.client
 import os
@@ -16,7 +17,6 @@ import socket
 import ssl
 import threading
 import time
-import zlib
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -24,6 +24,8 @@ from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
 from tui_reader import __version__
+from tui_reader.feeds.decompress import BadGzip, Decoder, TooLarge, human_size
+from tui_reader.feeds.fetch_limits import Limits, Watchdog
 from tui_reader.feeds.model import FeedError, Fetched
 
 __all__ = ["ACCEPT", "MAX_FEED_BYTES", "MAX_REDIRECTS", "USER_AGENT", "fetch"]
@@ -41,9 +43,6 @@ MAX_REDIRECTS = 5
 
 _CHUNK = 64 * 1024
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_GZIP_MAGIC = b"\x1f\x8b"
-_SLACK = 0.01  # socket timeouts end a hair early on some clocks; still count that as expired
-_POLL = 0.1  # how soon a blocked read notices cancel or the deadline
 # Everything RFC 3986 allows unescaped, plus "%" so existing escapes survive re-quoting.
 _URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
@@ -83,7 +82,7 @@ def fetch(
     except ValueError:
         parts = None
     if parts is not None and parts.scheme in ("http", "https"):
-        limits = _Limits(timeout, deadline, time.monotonic() + deadline, max_bytes, cancel)
+        limits = Limits(timeout, deadline, time.monotonic() + deadline, max_bytes, cancel)
         return _fetch_http(text, etag, last_modified, limits)
     return _read_local(text, parts, max_bytes)
 
@@ -127,83 +126,20 @@ def _read_local(text: str, parts: SplitResult | None, max_bytes: int) -> Fetched
     except OSError as error:
         raise FeedError(f"cannot read {path}: {error.strerror or error}") from None
     if too_big or len(data) > max_bytes:
-        raise FeedError(f"cannot read {path}: larger than {_size(max_bytes)}")
-    decoder = _Decoder("", max_bytes)
+        raise FeedError(f"cannot read {path}: larger than {human_size(max_bytes)}")
+    decoder = Decoder("", max_bytes)
     try:
         decoder.feed(data)
         body = decoder.finish()
-    except _TooLarge:
+    except TooLarge:
         raise FeedError(
-            f"cannot read {path}: larger than {_size(max_bytes)} once decompressed"
+            f"cannot read {path}: larger than {human_size(max_bytes)} once decompressed"
         ) from None
-    except _BadGzip as error:
+    except BadGzip as error:
         raise FeedError(
             f"cannot read {path}: gzip data that cannot be decompressed: {error}"
         ) from None
     return Fetched(body=body, url=Path(path).as_uri())
-
-
-# -- limits ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Limits:
-    """The time, size and cancel limits of one fetch."""
-
-    timeout: float
-    deadline: float
-    ends_at: float
-    max_bytes: int
-    cancel: threading.Event | None
-
-    def stopped(self) -> bool:
-        """Whether the fetch was cancelled or ran out of time."""
-        cancelled = self.cancel is not None and self.cancel.is_set()
-        return cancelled or time.monotonic() >= self.ends_at - _SLACK
-
-    def check(self) -> None:
-        """Raise the FeedError for cancel or the deadline, if either has happened."""
-        if self.cancel is not None and self.cancel.is_set():
-            raise FeedError("cancelled")
-        if time.monotonic() >= self.ends_at - _SLACK:
-            raise FeedError(f"download took longer than {self.deadline:g} s; gave up")
-
-    def socket_timeout(self) -> float:
-        """The timeout for the next socket operation: never past the deadline."""
-        return max(min(self.timeout, self.ends_at - time.monotonic()), _SLACK)
-
-    def too_large(self, after: str = "") -> FeedError:
-        """The error for a body over the size cap."""
-        return FeedError(f"response larger than {_size(self.max_bytes)}{after}; not read")
-
-
-class _Watchdog:
-    """Shuts a socket down once the fetch is cancelled or past its deadline.
-
-    Socket timeouts bound each read but not a server that drips header bytes forever, and a
-    blocked read would notice ``cancel`` only at its timeout; a shutdown wakes it at once.
-    """
-
-    def __init__(self, sock: socket.socket, limits: _Limits) -> None:
-        self._sock = sock
-        self._limits = limits
-        self._done = threading.Event()
-        # Held while shutting down so stop() never returns with a shutdown still pending.
-        self._lock = threading.Lock()
-        threading.Thread(target=self._watch, name="feed-fetch-watchdog", daemon=True).start()
-
-    def _watch(self) -> None:
-        while not self._done.wait(_POLL):
-            if self._limits.stopped():
-                with self._lock, contextlib.suppress(OSError):
-                    if not self._done.is_set():
-                        self._sock.shutdown(socket.SHUT_RDWR)
-                return
-
-    def stop(self) -> None:
-        """Stop watching; call before closing the socket."""
-        with self._lock:
-            self._done.set()
 
 
 # -- HTTP -----------------------------------------------------------------------------------
@@ -217,7 +153,7 @@ class _Answer:
     body: bytes | None
 
 
-def _fetch_http(url: str, etag: str | None, last_modified: str | None, limits: _Limits) -> Fetched:
+def _fetch_http(url: str, etag: str | None, last_modified: str | None, limits: Limits) -> Fetched:
     """GET ``url``, following redirects, and turn the final answer into a Fetched."""
     seen = [url]
     while True:
@@ -324,13 +260,13 @@ def _request_headers(
     return headers
 
 
-def _exchange(url: str, etag: str | None, last_modified: str | None, limits: _Limits) -> _Answer:
+def _exchange(url: str, etag: str | None, last_modified: str | None, limits: Limits) -> _Answer:
     """One request and its answer; the body is read only for a 2xx status."""
     limits.check()
     target = _target(url)
     headers = _request_headers(target, etag, last_modified)
     conn: http.client.HTTPConnection | None = None
-    watchdog: _Watchdog | None = None
+    watchdog: Watchdog | None = None
     phase = "answer"
     try:
         if target.https:
@@ -344,7 +280,7 @@ def _exchange(url: str, etag: str | None, last_modified: str | None, limits: _Li
         conn.connect()
         sock = conn.sock
         assert sock is not None  # connect() either set it or raised
-        watchdog = _Watchdog(sock, limits)
+        watchdog = Watchdog(sock, limits)
         sock.settimeout(limits.socket_timeout())
         conn.request("GET", target.request_target, headers=headers)
         response = conn.getresponse()
@@ -365,7 +301,7 @@ def _exchange(url: str, etag: str | None, last_modified: str | None, limits: _Li
             conn.close()
 
 
-def _read_body(response: http.client.HTTPResponse, sock: socket.socket, limits: _Limits) -> bytes:
+def _read_body(response: http.client.HTTPResponse, sock: socket.socket, limits: Limits) -> bytes:
     """Read and decompress a body in chunks, checking the limits after each one."""
     encoding = (response.getheader("Content-Encoding") or "").strip().lower()
     if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
@@ -376,7 +312,7 @@ def _read_body(response: http.client.HTTPResponse, sock: socket.socket, limits: 
         declared = None
     if declared is not None and declared > limits.max_bytes:
         raise limits.too_large()
-    decoder = _Decoder(encoding, limits.max_bytes)
+    decoder = Decoder(encoding, limits.max_bytes)
     received = 0
     try:
         while True:
@@ -399,9 +335,9 @@ def _read_body(response: http.client.HTTPResponse, sock: socket.socket, limits: 
         if declared is not None and received < declared:
             raise FeedError(f"connection closed after {received} bytes of {declared}")
         return decoder.finish()
-    except _TooLarge:
+    except TooLarge:
         raise limits.too_large(" once decompressed") from None
-    except _BadGzip as error:
+    except BadGzip as error:
         raise FeedError(f"response claims to be gzip but cannot be decompressed: {error}") from None
 
 
@@ -411,7 +347,7 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-def _network_message(error: Exception, phase: str, target: _Target, limits: _Limits) -> str:
+def _network_message(error: Exception, phase: str, target: _Target, limits: Limits) -> str:
     """Words for a failed connect, request or read."""
     label = target.label
     if isinstance(error, socket.gaierror):
@@ -460,112 +396,3 @@ def _error_message(answer: _Answer) -> str:
     if answer.status in (429, 503) and retry:
         return f"{line} — retry after {retry}{' s' if retry.isdigit() else ''}"
     return line
-
-
-# -- decompression --------------------------------------------------------------------------
-
-
-class _TooLarge(Exception):
-    """The decompressed body passed the size cap."""
-
-
-class _BadGzip(Exception):
-    """The body is not valid gzip / deflate data; the message is zlib's reason."""
-
-
-class _Decoder:
-    """Undo gzip or deflate incrementally without ever holding more than ``limit`` bytes.
-
-    With no Content-Encoding the body is still un-gzipped when it starts with the gzip
-    magic: some servers send static ``.xml.gz`` files as plain ``application/xml``.
-    """
-
-    def __init__(self, encoding: str, limit: int) -> None:
-        self._encoding = encoding
-        self._limit = limit
-        self._head = b""  # bytes held until there are enough to sniff for gzip magic
-        self._started = False
-        self._gzip = False
-        self._inflater: zlib._Decompress | None = None
-        self._ended = False
-        self._parts: list[bytes] = []
-        self._size = 0
-
-    def feed(self, data: bytes) -> None:
-        """Take the next bytes of the body as sent."""
-        if not self._started:
-            self._head += data
-            if len(self._head) < 2:
-                return
-            data, self._head = self._head, b""
-            self._start(data)
-        self._take(data)
-
-    def finish(self) -> bytes:
-        """Return the whole decoded body; fail if compressed data ended early."""
-        if not self._started:
-            head, self._head = self._head, b""
-            self._start(head)
-            self._take(head)
-        if self._inflater is not None and not self._ended:
-            raise _BadGzip("the compressed data ends too soon")
-        return b"".join(self._parts)
-
-    def _start(self, head: bytes) -> None:
-        self._started = True
-        if self._encoding in ("gzip", "x-gzip") or (
-            self._encoding in ("", "identity") and head.startswith(_GZIP_MAGIC)
-        ):
-            self._gzip = True
-            self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif self._encoding == "deflate":
-            # "deflate" should be zlib-wrapped, but some servers send raw deflate.
-            wrapped = len(head) >= 2 and head[0] & 0x0F == 8 and int.from_bytes(head[:2]) % 31 == 0
-            self._inflater = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
-
-    def _take(self, data: bytes) -> None:
-        if self._inflater is None:
-            self._keep(data)
-        else:
-            self._inflate(data)
-
-    def _inflate(self, data: bytes) -> None:
-        while data:
-            if self._ended:
-                # A second gzip member continues the body; anything else after the end
-                # (padding, junk) is ignored, as gzip tools do. Its magic may be split
-                # across two reads.
-                data, self._head = self._head + data, b""
-                if self._gzip and len(data) < 2 and _GZIP_MAGIC.startswith(data):
-                    self._head = data
-                    return
-                if not (self._gzip and data.startswith(_GZIP_MAGIC)):
-                    return
-                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-                self._ended = False
-            assert self._inflater is not None
-            try:
-                # One byte over the room left is enough to know the cap was passed.
-                out = self._inflater.decompress(data, self._limit - self._size + 1)
-            except zlib.error as error:
-                raise _BadGzip(str(error).rsplit(": ", 1)[-1]) from None
-            self._keep(out)
-            data = self._inflater.unconsumed_tail
-            if self._inflater.eof:
-                self._ended = True
-                data = self._inflater.unused_data
-
-    def _keep(self, data: bytes) -> None:
-        self._size += len(data)
-        if self._size > self._limit:
-            raise _TooLarge
-        if data:
-            self._parts.append(data)
-
-
-def _size(count: int) -> str:
-    """A byte count for people: ``20 MiB``, ``1.5 KiB``, ``100 bytes``."""
-    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if count >= scale:
-            return f"{count / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{count} bytes"
