@@ -241,11 +241,37 @@ def test_adding_a_bad_url_adds_nothing(
     )
     assert run("feeds", "add", feed_server.url("/"), *args) == 1
     err = capsys.readouterr().err
-    assert "not a feed: got an HTML page" in err
-    assert f"it links to a feed at {feed_server.url('/feed.xml')}" in err
+    assert err == (
+        f"tui-reader: feed {feed_server.url('/')}: not a feed: got an HTML page titled "
+        f'"Harbour"; it links to a feed at {feed_server.url("/feed.xml")} '
+        "(which failed: HTTP 404 Not Found)\n"
+    )
     assert run("feeds", "list", *args) == 0
     assert "No feeds yet" in capsys.readouterr().out
     assert snapshot(lib) == {}
+    assert run("feeds", "add", str(lib / "nowhere.xml"), *args) == 1
+    assert "No such file or directory" in capsys.readouterr().err
+
+
+def test_adding_a_site_address_finds_its_feed(
+    feed_server: FeedServer, dirs: tuple[list[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    args, lib = dirs
+    feed_server.add(
+        "/",
+        b'<html><head><title>Harbour</title><link rel="alternate" '
+        b'type="application/rss+xml" href="/feed.xml"></head></html>',
+        content_type="text/html",
+    )
+    feed_server.add("/feed.xml", rss(item(1)))
+    assert run("feeds", "add", feed_server.url("/"), *args) == 0
+    out = capsys.readouterr().out
+    assert f"it links to its feed at {feed_server.url('/feed.xml')}" in out
+    assert "feed Harbour News: 1 new" in out
+    assert run("feeds", "list", *args) == 0
+    assert f"    {feed_server.url('/feed.xml')}\n" in capsys.readouterr().out
+    assert run("feeds", "add", feed_server.url("/"), *args) == 1
+    assert "already subscribed" in capsys.readouterr().err
 
 
 def test_json_feed_and_legacy_encodings(

@@ -22,6 +22,7 @@ from tui_reader.feeds.subscriptions import (
     feeds_for_library,
     find_feed,
     import_opml,
+    normalize_source,
     remove_feed,
 )
 from tui_reader.paths import default_feeds_library, resolve_data_dir
@@ -104,6 +105,8 @@ def _add(args: argparse.Namespace) -> int:
     except StoreError as exc:
         _err(f"could not save the feed list: {exc}")
         return 1
+    if feed.url != normalize_source(args.source):
+        print(f"{args.source} is a web page; it links to its feed at {feed.url}")
     print(f"Added feed {feed.name} ({feed.url}); its stories go to {feed_folder(feed)}")
     _print_report(report)
     return 0 if report.ok else 1

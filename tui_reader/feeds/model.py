@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-__all__ = ["FeedEntry", "FeedError", "Fetched", "ParsedFeed"]
+__all__ = ["FeedEntry", "FeedError", "Fetched", "HtmlPage", "ParsedFeed"]
 
 
 class FeedError(Exception):
@@ -17,6 +17,14 @@ class FeedError(Exception):
     The message never names the feed: callers prefix ``feed NAME: `` themselves, so one
     message reads well on stderr and in the app.
     """
+
+
+class HtmlPage(FeedError):
+    """The document is a web page, not a feed; ``feed_url`` is the feed it links to, if any."""
+
+    def __init__(self, message: str, feed_url: str | None = None) -> None:
+        super().__init__(message)
+        self.feed_url = feed_url
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import feedparser
 
 from tui_reader.feeds.encoding import prepare_xml, sniff_wide
 from tui_reader.feeds.jsonfeed import absolute_link, parse_json_feed, plain_line, unique_tags
-from tui_reader.feeds.model import FeedEntry, FeedError, ParsedFeed
+from tui_reader.feeds.model import FeedEntry, FeedError, HtmlPage, ParsedFeed
 
 __all__ = ["parse_feed"]
 
@@ -84,7 +84,7 @@ def _html_text(html: str) -> str:
     return "".join(parser.parts)
 
 
-def _html_page_error(text: str, url: str) -> FeedError:
+def _html_page_error(text: str, url: str) -> HtmlPage:
     """Name the page, and the feed it links to, so the user knows what to add instead."""
     head = _HtmlText()
     head.feed(text[:65536])
@@ -92,11 +92,12 @@ def _html_page_error(text: str, url: str) -> FeedError:
     title = plain_line(head.title)
     if title:
         message += f' titled "{title[:100]}"'
+    feed = None
     if head.feed_href:
         feed = absolute_link(head.feed_href, urljoin(url, head.base or ""), url)
         if feed:
             message += f"; it links to a feed at {feed}"
-    return FeedError(message)
+    return HtmlPage(message, feed)
 
 
 def _check_prolog(text: str, url: str) -> str | None:

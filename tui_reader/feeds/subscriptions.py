@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tui_reader.feeds.fetch import fetch
-from tui_reader.feeds.model import FeedError
+from tui_reader.feeds.model import FeedError, Fetched, HtmlPage, ParsedFeed
 from tui_reader.feeds.opml import OpmlFeed, read_opml, write_opml
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.feeds.refresh import FetchLimits, RefreshReport, apply_document
@@ -101,7 +101,8 @@ def add_feed(
     """Subscribe to a feed: fetch it once, then write its entries into ``library``.
 
     The feed is added only when its first fetch gives a readable feed, so a typo or a web page
-    never ends up in the list.
+    never ends up in the list. A web page that links to a feed (a site's home page) is
+    followed to that feed once, and the feed's own URL is what gets stored.
 
     Args:
         store: The store keeping the feed list.
@@ -126,10 +127,19 @@ def add_feed(
             raise FeedError(f"feed {existing.name}: already subscribed to {source}")
     label = wanted or source
     try:
-        fetched = fetch(source, timeout=limits.timeout, deadline=limits.deadline)
-        if fetched.body is None:  # a 304 to an unconditional request: a broken server
-            raise FeedError("the server answered 304 Not Modified to a plain request")
-        parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
+        fetched, parsed = _fetch_and_parse(source, limits)
+    except HtmlPage as page:
+        # A site's address instead of its feed's: follow the feed the page links to.
+        if not page.feed_url or page.feed_url == source:
+            raise FeedError(f"feed {label}: {page}") from page
+        try:
+            fetched, parsed = _fetch_and_parse(page.feed_url, limits)
+        except FeedError as exc:
+            raise FeedError(f"feed {label}: {page} (which failed: {exc})") from exc
+        source = page.feed_url
+        for existing in store.feeds():
+            if existing.url == source:
+                raise FeedError(f"feed {existing.name}: already subscribed to {source}") from page
     except FeedError as exc:
         raise FeedError(f"feed {label}: {exc}") from exc
     final = wanted or _unique_name(store, _clean_name(parsed.title or "") or _fallback_name(source))
@@ -138,6 +148,14 @@ def add_feed(
     except StoreError as exc:
         raise FeedError(f"feed {final}: {exc}") from exc
     return record, apply_document(store, record, fetched, parsed)
+
+
+def _fetch_and_parse(source: str, limits: FetchLimits) -> tuple[Fetched, ParsedFeed]:
+    fetched = fetch(source, timeout=limits.timeout, deadline=limits.deadline)
+    if fetched.body is None:  # a 304 to an unconditional request: a broken server
+        raise FeedError("the server answered 304 Not Modified to a plain request")
+    parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
+    return fetched, parsed
 
 
 def remove_feed(store: Store, name: str) -> FeedRecord:
