@@ -102,6 +102,14 @@ def test_bad_config_is_reported_not_fatal(tmp_path: Path) -> None:
     assert any("app.quit" in p for p in config.problems)
     path.write_text("this is [not toml", "utf-8")
     assert load_config(path).problems
+    path.write_text("refresh_minutes = 30\n", "utf-8")
+    assert load_config(path).refresh_minutes == 30
+    path.write_text("refresh_minutes = 0.1\n", "utf-8")
+    assert load_config(path).refresh_minutes == 1
+    assert "below 1 is not allowed" in load_config(path).problems[0]
+    path.write_text("refresh_minutes = 'often'\n", "utf-8")
+    assert load_config(path).refresh_minutes == 0
+    assert "'refresh_minutes' must be a number" in load_config(path).problems[0]
 
 
 async def test_keymap_from_config_remaps_a_binding(tmp_path: Path) -> None:

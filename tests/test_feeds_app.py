@@ -137,6 +137,13 @@ async def test_F_shows_only_one_feed(tmp_path: Path, feed_server: FeedServer) ->
         await pilot.press("F", "k", "enter")
         await pilot.pause()
         assert len(titles(app)) == 2
+        # A feed whose last refresh failed says so in the picker.
+        feed_server.add("/feed.xml", b"", status=404)
+        await pilot.press("r")
+        await wait_refreshed(pilot)
+        await pilot.press("F")
+        await pilot.pause()
+        assert "Harbour News  1  ✗ HTTP 404 Not Found" in screen_text(app)
 
 
 async def test_F_without_feeds_says_how_to_add_one(tmp_path: Path) -> None:
@@ -211,3 +218,25 @@ async def test_a_note_on_a_feed_story_survives_a_corrected_entry(
         assert article.document.text[mark.start : mark.end] == (
             "Passengers for the early crossing should arrive by six."
         )
+
+
+async def test_refresh_minutes_refreshes_by_itself_and_quietly(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    from tui_reader.app import create_app
+    from tui_reader.config import Config
+
+    lib = subscribe(tmp_path, feed_server)
+    # 0.6 s here; a config file cannot go below a minute (see test_cli).
+    app = create_app(lib, tmp_path / "data", Config(refresh_minutes=0.01), tmp_path / "cache")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_rows(pilot, 2)
+        await pilot.pause(1.5)  # at least one timed refresh, with nothing new
+        assert not [n for n in notices(app) if n.startswith("Feeds refreshed")]
+        feed_server.add("/feed.xml", rss(item(1), item(2)))
+        for _ in range(100):
+            if "Ferry timetable change 2" in titles(app):
+                break
+            await pilot.pause(0.05)
+        assert "Ferry timetable change 2" in titles(app)
+        assert "Feeds refreshed: 1 new, 0 updated" in notices(app)

@@ -71,7 +71,14 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         """Show the reader and take over hang-up signals so nothing typed is lost."""
-        self.push_screen(ReaderScreen(self.stories_dirs, self.store, self.index))
+        self.push_screen(
+            ReaderScreen(
+                self.stories_dirs,
+                self.store,
+                self.index,
+                refresh_minutes=self.config.refresh_minutes,
+            )
+        )
         for problem in self.config.problems:
             self.notify(problem, severity="warning", timeout=15, markup=False)
         loop = asyncio.get_running_loop()

@@ -18,6 +18,7 @@ class Config:
 
         mouse = false
         color_system = "256"      # auto, truecolor, 256, standard, none
+        refresh_minutes = 30      # refresh the feeds while the reader is open (0: only on r)
 
         [keymap]
         "article.annotate" = "A"
@@ -26,6 +27,8 @@ class Config:
 
     mouse: bool = True
     color_system: str = "auto"
+    refresh_minutes: float = 0
+    """Refresh the feeds this often while the reader runs; 0 (the default) only on ``r``."""
     keymap: dict[str, str] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
     """What was wrong with the file, for a message on start-up."""
@@ -58,6 +61,13 @@ def load_config(path: Path | None = None) -> Config:
     if color not in COLOR_SYSTEMS:
         problems.append(f"{path}: 'color_system' must be one of {', '.join(COLOR_SYSTEMS)}")
         color = "auto"
+    refresh = raw.get("refresh_minutes", 0)
+    if isinstance(refresh, bool) or not isinstance(refresh, int | float) or refresh < 0:
+        problems.append(f"{path}: 'refresh_minutes' must be a number of minutes, 0 for never")
+        refresh = 0
+    elif 0 < refresh < 1:
+        problems.append(f"{path}: 'refresh_minutes' below 1 is not allowed; using 1")
+        refresh = 1
     keymap_raw = raw.get("keymap", {})
     keymap: dict[str, str] = {}
     if isinstance(keymap_raw, dict):
@@ -68,4 +78,10 @@ def load_config(path: Path | None = None) -> Config:
                 problems.append(f"{path}: keymap entry {key!r} must be a key string")
     else:
         problems.append(f"{path}: [keymap] must be a table")
-    return Config(mouse=mouse, color_system=color, keymap=keymap, problems=tuple(problems))
+    return Config(
+        mouse=mouse,
+        color_system=color,
+        refresh_minutes=float(refresh),
+        keymap=keymap,
+        problems=tuple(problems),
+    )

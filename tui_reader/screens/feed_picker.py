@@ -34,12 +34,20 @@ class FeedPicker(ModalScreen[str | None]):
         Binding("k", "up", "Up", show=False, id="feeds.up"),
     ]
 
-    def __init__(self, counts: dict[str, int], local: int, current: str) -> None:
-        """``counts``: stories per feed name; ``local``: stories from no feed."""
+    def __init__(
+        self,
+        counts: dict[str, int],
+        local: int,
+        current: str,
+        problems: dict[str, str] | None = None,
+    ) -> None:
+        """``counts``: stories per feed name; ``local``: stories from no feed;
+        ``problems``: the last refresh's error per feed name, shown beside it."""
         super().__init__()
         self.counts = counts
         self.local = local
         self.current = current
+        self.problems = problems or {}
 
     def compose(self) -> ComposeResult:
         """The choices, one line each, with their story counts."""
@@ -48,7 +56,10 @@ class FeedPicker(ModalScreen[str | None]):
         if self.local:
             choices.append(Option(self._label("Local files (no feed)", self.local), id="local"))
         names = sorted(self.counts, key=str.casefold)
-        choices += [Option(self._label(n, self.counts[n]), id=f"feed:{n}") for n in names]
+        choices += [
+            Option(self._label(n, self.counts[n], self.problems.get(n, "")), id=f"feed:{n}")
+            for n in names
+        ]
         with Vertical(classes="dialog") as box:
             box.border_title = "Show stories from"
             yield OptionList(*choices)
@@ -63,9 +74,12 @@ class FeedPicker(ModalScreen[str | None]):
         options.focus()
 
     @staticmethod
-    def _label(name: str, count: int) -> Text:
-        # Feed names come from feeds: never markup.
-        return Text.assemble(name, (f"  {count}", "dim"))
+    def _label(name: str, count: int, problem: str = "") -> Text:
+        # Feed names and errors come from feeds and servers: never markup.
+        label = Text.assemble(name, (f"  {count}", "dim"))
+        if problem:
+            label.append(f"  ✗ {problem}", style="bold red")
+        return label
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Filter by the chosen feed."""

@@ -126,9 +126,16 @@ class ReaderScreen(BookmarkingScreen):
             self.reports = reports
 
     def __init__(
-        self, stories_dirs: Path | Sequence[Path], store: Store, index: LibraryIndex
+        self,
+        stories_dirs: Path | Sequence[Path],
+        store: Store,
+        index: LibraryIndex,
+        *,
+        refresh_minutes: float = 0,
     ) -> None:
         super().__init__(store)
+        self.refresh_minutes = refresh_minutes
+        """Refresh the feeds this often (0: only on ``r``); see ``refresh_minutes`` in config."""
         roots = (stories_dirs,) if isinstance(stories_dirs, Path) else tuple(stories_dirs)
         self.stories_dirs = roots
         """The library: one folder, or the bundled stories plus the default feeds folder."""
@@ -139,6 +146,8 @@ class ReaderScreen(BookmarkingScreen):
         self.feed_filter = ""
         """Show only this feed's stories (``F``); "" for all (see :mod:`.feed_picker`)."""
         self.refreshing = False
+        self._quiet_refresh = False
+        """The running refresh was started by the timer: say only what is new or failed."""
         self._cancel_feeds = threading.Event()
         self.search = ""
         """Words every listed title must contain (``/``)."""
@@ -165,6 +174,8 @@ class ReaderScreen(BookmarkingScreen):
         self._apply_layout(self.size.width, self.size.height)
         self.load_library()
         self.set_interval(5.0, self.refresh_from_disk)
+        if self.refresh_minutes > 0:
+            self.set_interval(self.refresh_minutes * 60, self.timed_refresh)
         self.call_after_refresh(self.offer_draft)
         for notice in self.store.notices:
             self.notify(notice, severity="warning", timeout=30, markup=False)
@@ -282,6 +293,19 @@ class ReaderScreen(BookmarkingScreen):
         if not feeds:
             self.action_rescan()
             return
+        self._start_refresh(feeds, quiet=False)
+
+    def timed_refresh(self) -> None:
+        """The ``refresh_minutes`` timer: refresh quietly unless a refresh is running."""
+        if self.refreshing:
+            return
+        self.store.refresh()
+        feeds = self._library_feeds()
+        if feeds:
+            self._start_refresh(feeds, quiet=True)
+
+    def _start_refresh(self, feeds: list[FeedRecord], *, quiet: bool) -> None:
+        self._quiet_refresh = quiet
         self.refreshing = True
         self._cancel_feeds.clear()
         self._show_feed_progress(0, len(feeds))
@@ -325,7 +349,8 @@ class ReaderScreen(BookmarkingScreen):
         text = f"Feeds refreshed: {added} new, {updated} updated"
         if failed:
             text += f"; {len(failed)} of {len(reports)} failed (see the messages)"
-        self.notify(text, severity="warning" if failed else "information", markup=False)
+        if not self._quiet_refresh or added or updated or failed:
+            self.notify(text, severity="warning" if failed else "information", markup=False)
         changed = {path.resolve() for report in reports for path in report.updated}
         if self.story is not None and self.story.path.resolve() in changed:
             self.notify(
@@ -344,7 +369,9 @@ class ReaderScreen(BookmarkingScreen):
         """Choose a feed to show only its stories (or all stories again)."""
         from tui_reader.screens.feed_picker import FeedPicker
 
-        counts: dict[str, int] = {}
+        feeds = self._library_feeds()
+        counts: dict[str, int] = {feed.name: 0 for feed in feeds}
+        problems = {feed.name: feed.error for feed in feeds if feed.error}
         local = 0
         for item in self.items:
             if isinstance(item, StoryMeta):
@@ -366,7 +393,7 @@ class ReaderScreen(BookmarkingScreen):
                 self._show_rows()
                 self.query_one(StoryList).focus()
 
-        self.app.push_screen(FeedPicker(counts, local, self.feed_filter), chosen)
+        self.app.push_screen(FeedPicker(counts, local, self.feed_filter, problems), chosen)
 
     def _rows_of_feed(self, rows: list[StoryRow]) -> list[StoryRow]:
         if self.feed_filter == LOCAL:
