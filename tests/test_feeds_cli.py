@@ -229,16 +229,18 @@ def test_unescaped_ampersand_and_unlabelled_gzip_are_read(
     assert "Fish & Chips festival" in titles
 
 
+SITE_PAGE = (
+    b'<html><head><title>Harbour</title><link rel="alternate" '
+    b'type="application/rss+xml" href="/feed.xml"></head></html>'
+)
+"""A site's home page that links to its feed."""
+
+
 def test_adding_a_bad_url_adds_nothing(
     feed_server: FeedServer, dirs: tuple[list[str], Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     args, lib = dirs
-    feed_server.add(
-        "/",
-        b'<html><head><title>Harbour</title><link rel="alternate" '
-        b'type="application/rss+xml" href="/feed.xml"></head></html>',
-        content_type="text/html",
-    )
+    feed_server.add("/", SITE_PAGE, content_type="text/html")
     assert run("feeds", "add", feed_server.url("/"), *args) == 1
     err = capsys.readouterr().err
     assert err == (
@@ -257,12 +259,7 @@ def test_adding_a_site_address_finds_its_feed(
     feed_server: FeedServer, dirs: tuple[list[str], Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     args, lib = dirs
-    feed_server.add(
-        "/",
-        b'<html><head><title>Harbour</title><link rel="alternate" '
-        b'type="application/rss+xml" href="/feed.xml"></head></html>',
-        content_type="text/html",
-    )
+    feed_server.add("/", SITE_PAGE, content_type="text/html")
     feed_server.add("/feed.xml", rss(item(1)))
     assert run("feeds", "add", feed_server.url("/"), *args) == 0
     out = capsys.readouterr().out
@@ -331,6 +328,10 @@ def test_opml_round_trip_remove_and_a_local_file(
         "utf-8",
     )
     capsys.readouterr()
+    assert run("feeds", "import-opml", str(local), *args) == 1
+    assert capsys.readouterr().err == (
+        f"tui-reader: {local}: not an OPML file: root element is <rss>, expected <opml>\n"
+    )
     assert run("feeds", "import-opml", str(opml), *args) == 0
     assert "Added feed Tides & Times (http://127.0.0.1:9/tides.xml)" in capsys.readouterr().out
     assert run("feeds", "export-opml", *args) == 0

@@ -91,20 +91,13 @@ def _print_report(report: RefreshReport, prefix: str = "") -> None:
 
 def _add(args: argparse.Namespace) -> int:
     ctx = _Context(args)
-    try:
-        feed, report = add_feed(
-            ctx.store,
-            args.source,
-            ctx.library,
-            name=args.name,
-            limits=FetchLimits(args.timeout, args.deadline),
-        )
-    except FeedError as exc:
-        _err(str(exc))
-        return 1
-    except StoreError as exc:
-        _err(f"could not save the feed list: {exc}")
-        return 1
+    feed, report = add_feed(
+        ctx.store,
+        args.source,
+        ctx.library,
+        name=args.name,
+        limits=FetchLimits(args.timeout, args.deadline),
+    )
     if feed.url != normalize_source(args.source):
         print(f"{args.source} is a web page; it links to its feed at {feed.url}")
     print(f"Added feed {feed.name} ({feed.url}); its stories go to {feed_folder(feed)}")
@@ -130,14 +123,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _remove(args: argparse.Namespace) -> int:
     ctx = _Context(args)
-    try:
-        feed = remove_feed(ctx.store, args.name)
-    except FeedError as exc:
-        _err(str(exc))
-        return 1
-    except StoreError as exc:
-        _err(f"could not save the feed list: {exc}")
-        return 1
+    feed = remove_feed(ctx.store, args.name)
     print(
         f"Removed feed {feed.name}. Its stories stay in {feed_folder(feed)} "
         "(with their notes); delete that folder to remove them."
@@ -155,11 +141,7 @@ def _import_opml(args: argparse.Namespace) -> int:
     try:
         result = import_opml(ctx.store, data, ctx.library)
     except FeedError as exc:
-        _err(f"{args.file}: {exc}")
-        return 1
-    except StoreError as exc:
-        _err(f"could not save the feed list: {exc}")
-        return 1
+        raise FeedError(f"{args.file}: {exc}") from exc
     for feed in result.added:
         print(f"Added feed {feed.name} ({feed.url})")
     if result.already:
@@ -213,7 +195,13 @@ def feeds_main(argv: Sequence[str]) -> int:
     _common(opml_out)
     opml_out.set_defaults(run=_export_opml)
     args = parser.parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except FeedError as exc:
+        _err(str(exc))
+    except StoreError as exc:
+        _err(f"could not save the feed list: {exc}")
+    return 1
 
 
 def refresh_main(argv: Sequence[str]) -> int:

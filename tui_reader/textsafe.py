@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["UNSAFE_CHARS", "decode_bytes", "is_safe", "sanitize", "sanitize_line"]
+__all__ = ["BOMS", "UNSAFE_CHARS", "decode_bytes", "is_safe", "sanitize", "sanitize_line"]
 
 #: Code points removed by :func:`sanitize`: C0 controls except tab and newline, DEL, C1 controls
 #: (including CSI 0x9b and NEL 0x85), bidi embeddings/overrides/isolates, stray byte-order marks.
@@ -74,7 +74,7 @@ def is_safe(text: str, *, multiline: bool = True) -> bool:
     return multiline or ("\n" not in text and "\t" not in text)
 
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
+BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -107,7 +107,7 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]] | str:
         The text is not yet sanitized.
     """
     warnings: list[str] = []
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             body = data[len(bom) :]
             try:

@@ -18,15 +18,10 @@ from __future__ import annotations
 import codecs
 import re
 
+from tui_reader.textsafe import BOMS
+
 __all__ = ["GUESSABLE", "decode", "label", "prepare_xml", "sniff_wide"]
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _XML_DECL_TEXT = re.compile(r"""^(<\?xml[^>]*?\sencoding\s*=\s*)(["'])[A-Za-z0-9._:-]+\2""")
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -88,7 +83,7 @@ def sniff_wide(data: bytes) -> str | None:
     Returns:
         A codec name such as ``"utf-16-le"``, or None for ASCII-compatible bytes.
     """
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if data.startswith(bom):
             return name
     head = data[:4]
