@@ -368,3 +368,23 @@ def test_the_installed_command_runs_feeds(tmp_path: Path) -> None:
         timeout=60,
     )
     assert again.returncode == 0 and "feed Harbour News: no new entries" in again.stdout
+
+
+def test_a_cancelled_refresh_is_not_recorded_as_the_feeds_error(
+    feed_server: FeedServer, dirs: tuple[list[str], Path]
+) -> None:
+    import threading
+
+    from tui_reader.feeds.refresh import refresh_feeds
+    from tui_reader.store import Store
+
+    args, lib = dirs
+    feed_server.add("/feed.xml", rss(item(1)))
+    add(feed_server, dirs)
+    feed_server.hang("/feed.xml")
+    store = Store.open(Path(args[3]))
+    cancel = threading.Event()
+    threading.Timer(0.3, cancel.set).start()
+    [report] = refresh_feeds(store, store.feeds(), cancel=cancel)
+    assert not report.ok and report.summary == "feed Harbour News: cancelled"
+    assert store.feeds()[0].error == ""

@@ -160,7 +160,8 @@ def refresh_feed(
             )
         parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
     except FeedError as exc:
-        _record(store, replace(feed, checked=_now(), error=str(exc)))
+        if cancel is None or not cancel.is_set():  # stopping is not the feed's fault
+            _record(store, replace(feed, checked=_now(), error=str(exc)))
         return RefreshReport(feed.name, False, f"feed {feed.name}: {exc}")
     return apply_document(store, feed, fetched, parsed)
 
