@@ -19,7 +19,6 @@ from tui_reader.feeds.refresh import FetchLimits, RefreshReport, feed_folder, re
 from tui_reader.feeds.subscriptions import (
     add_feed,
     export_opml,
-    feeds_for_library,
     find_feed,
     import_opml,
     normalize_source,
@@ -107,7 +106,7 @@ def _add(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     ctx = _Context(args)
-    feeds = feeds_for_library(ctx.store, ctx.library) if ctx.library_given else ctx.store.feeds()
+    feeds = ctx.store.feeds_writing_to(ctx.library) if ctx.library_given else ctx.store.feeds()
     if not feeds:
         print("No feeds yet. Add one with: tui-reader feeds add URL")
         return 0
@@ -222,9 +221,7 @@ def refresh_main(argv: Sequence[str]) -> int:
             return 1
         feeds = [feed]
     else:
-        feeds = (
-            feeds_for_library(ctx.store, ctx.library) if ctx.library_given else ctx.store.feeds()
-        )
+        feeds = ctx.store.feeds_writing_to(ctx.library) if ctx.library_given else ctx.store.feeds()
     if not feeds:
         where = f" writing to {ctx.library}" if ctx.library_given else ""
         print(f"No feeds{where}. Add one with: tui-reader feeds add URL")

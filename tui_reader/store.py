@@ -19,6 +19,7 @@ import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from tui_reader.storage import JsonFile, StoreError
@@ -286,6 +287,11 @@ class Store(StoreBase):
         with self._mutex:
             docs = self._feeds.raw("feeds")
             return [feed_from(name, docs[name]) for name in sorted(docs, key=str.casefold)]
+
+    def feeds_writing_to(self, *libraries: Path) -> list[FeedRecord]:
+        """The feeds whose stories go into one of ``libraries`` (stories folders)."""
+        roots = {library.expanduser().resolve() for library in libraries}
+        return [feed for feed in self.feeds() if Path(feed.library) in roots]
 
     def feed(self, name: str) -> FeedRecord | None:
         """The feed called ``name``, or None."""

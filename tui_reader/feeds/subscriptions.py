@@ -24,7 +24,6 @@ __all__ = [
     "OpmlImport",
     "add_feed",
     "export_opml",
-    "feeds_for_library",
     "find_feed",
     "import_opml",
     "normalize_source",
@@ -67,7 +66,7 @@ def _unique_name(store: Store, wanted: str) -> str:
 
 def _new_record(store: Store, name: str, source: str, library: Path) -> FeedRecord:
     library = library.expanduser().resolve()
-    siblings = {f.folder for f in store.feeds() if Path(f.library) == library}
+    siblings = {f.folder for f in store.feeds_writing_to(library)}
     if library.is_dir():
         siblings |= {p.name for p in library.iterdir()}
     return FeedRecord(
@@ -82,12 +81,6 @@ def find_feed(store: Store, name: str) -> FeedRecord | None:
         return exact
     folded = [f for f in store.feeds() if f.name.casefold() == name.casefold()]
     return folded[0] if len(folded) == 1 else None
-
-
-def feeds_for_library(store: Store, library: Path) -> list[FeedRecord]:
-    """The feeds whose stories are written into ``library``."""
-    root = library.expanduser().resolve()
-    return [f for f in store.feeds() if Path(f.library) == root]
 
 
 def add_feed(

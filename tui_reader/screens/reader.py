@@ -279,17 +279,13 @@ class ReaderScreen(BookmarkingScreen):
 
     # ----- feeds -------------------------------------------------------------------------
 
-    def _library_feeds(self) -> list[FeedRecord]:
-        roots = {root.resolve() for root in self.stories_dirs}
-        return [f for f in self.store.feeds() if Path(f.library) in roots]
-
     def action_refresh(self) -> None:
         """Refresh the feeds writing into this library (in the background), then rescan."""
         if self.refreshing:
             self.notify("Already refreshing the feeds…", timeout=3, markup=False)
             return
         self.store.refresh()  # a feed added from another terminal since we started
-        feeds = self._library_feeds()
+        feeds = self.store.feeds_writing_to(*self.stories_dirs)
         if not feeds:
             self.action_rescan()
             return
@@ -300,7 +296,7 @@ class ReaderScreen(BookmarkingScreen):
         if self.refreshing:
             return
         self.store.refresh()
-        feeds = self._library_feeds()
+        feeds = self.store.feeds_writing_to(*self.stories_dirs)
         if feeds:
             self._start_refresh(feeds, quiet=True)
 
@@ -369,7 +365,7 @@ class ReaderScreen(BookmarkingScreen):
         """Choose a feed to show only its stories (or all stories again)."""
         from tui_reader.screens.feed_picker import FeedPicker
 
-        feeds = self._library_feeds()
+        feeds = self.store.feeds_writing_to(*self.stories_dirs)
         counts: dict[str, int] = {feed.name: 0 for feed in feeds}
         problems = {feed.name: feed.error for feed in feeds if feed.error}
         local = 0
