@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -76,10 +78,34 @@ async def open_first_story(pilot: Pilot[None]) -> Article:
     return await wait_for_story(pilot)
 
 
-def screen_text(app: ReaderApp) -> str:
-    """Everything the terminal shows right now (the active screen), as plain text."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+_SVG_TEXT = re.compile(
+    r'<text [^>]*?x="([\d.]+)"[^>]*?clip-path="url\(#[\w-]+-line-(\d+)\)"[^>]*>(.*?)</text>', re.S
+)
+CELL_WIDTH = 12.2
+"""Width of one terminal cell in Rich's SVG export (0.61 of its 20-pixel font)."""
+
+
+def screen_svg(app: ReaderApp) -> str:
+    """The screen as Textual's public screenshot export (SVG) draws it."""
+    return app.export_screenshot()
+
+
+def screen_text(app: ReaderApp, svg: str | None = None) -> str:
+    """Everything the terminal shows right now (the active screen), as plain text.
+
+    Read from the public SVG screenshot (or ``svg``, one already taken): each text run is put
+    back at its cell column.
+    """
+    rows: dict[int, list[str]] = {}
+    for x, line, content in _SVG_TEXT.findall(svg or screen_svg(app)):
+        text = html.unescape(content).replace("\xa0", " ").replace("\n", "")
+        if not text:
+            continue  # the line break Rich ends each row with
+        row = rows.setdefault(int(line), [])
+        column = round(float(x) / CELL_WIDTH)
+        current = "".join(row)
+        row[:] = [current.ljust(column)[:column] + text]
+    return "\n".join("".join(rows.get(i, [])) for i in range(app.size.height))
 
 
 def notices(app: ReaderApp) -> list[str]:

@@ -14,14 +14,17 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.filter import Monochrome, NoColor
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
-from tui_reader.config import Config
+from tui_reader.config import Config, is_served
 from tui_reader.driver import PromptEscapeDriver
 from tui_reader.library import LibraryIndex
 from tui_reader.screens.reader import ReaderScreen
 from tui_reader.store import Store
+from tui_reader.textsafe import sanitize
+from tui_reader.widgets.inert import plain
 
 HANGUP_GRACE = 2.0
 """Seconds a hang-up may spend restoring the terminal before the process just ends."""
@@ -53,8 +56,12 @@ class ReaderApp(App[None]):
         store: Store,
         index: LibraryIndex,
         config: Config,
+        *,
+        served: bool = False,
     ) -> None:
         super().__init__(driver_class=PromptEscapeDriver if os.name == "posix" else None)
+        self.served = served
+        """Running for a user of ``tui-reader serve``: nothing may write files outside the store."""
         self.stories_dirs = (stories_dir,) if isinstance(stories_dir, Path) else tuple(stories_dir)
         self.stories_dir = self.stories_dirs[0]
         self.store = store
@@ -140,6 +147,49 @@ class ReaderApp(App[None]):
         self.flush()
         self.exit()
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification; its text is always literal and free of control characters.
+
+        Messages quote stories, feeds, servers, file names and what the user typed, so they are
+        never parsed as markup (``markup`` is ignored) and are passed through the terminal-safety
+        filter.
+        """
+        super().notify(
+            sanitize(message),
+            title=plain(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save a screenshot under Textual's default name and folder (never a given path)."""
+        self.deliver_screenshot()
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Save a screenshot locally; refused for served users (it would write a file).
+
+        The file name and folder are always Textual's defaults: no action may take a path,
+        whoever asks for it.
+        """
+        if self.served:
+            self.notify("Screenshots are not available over tui-reader serve.", timeout=4)
+            return None
+        return super().deliver_screenshot()
+
     def action_help(self) -> None:
         """Show every key."""
         from tui_reader.screens.help import HelpScreen, help_sections  # only when asked for
@@ -150,7 +200,10 @@ class ReaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Offer every reader action in the command palette (ctrl+p)."""
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if self.served and command.title == "Screenshot":
+                continue  # it writes a file on the server
+            yield command
         if not isinstance(screen, ReaderScreen):
             return
         for binding in ReaderScreen.BINDINGS:
@@ -168,6 +221,8 @@ def create_app(
     data_dir: Path,
     config: Config | None = None,
     cache_dir: Path | None = None,
+    *,
+    served: bool | None = None,
 ) -> ReaderApp:
     """Build the reader for ``stories_dir`` with bookmarks and notes kept in ``data_dir``.
 
@@ -177,10 +232,13 @@ def create_app(
         data_dir: where the store keeps bookmarks, notes and reading state.
         config: settings (defaults when None).
         cache_dir: where the library index is cached (the platform cache dir when None).
+        served: running for a ``tui-reader serve`` user (default: as the environment says,
+            see :func:`tui_reader.config.is_served`).
 
     Returns:
         The app, ready to ``run()`` (or ``run_test()``).
     """
     store = Store.open(data_dir)
     index = LibraryIndex(cache_dir) if cache_dir is not None else LibraryIndex()
-    return ReaderApp(stories_dir, store, index, config or Config())
+    served = is_served() if served is None else served
+    return ReaderApp(stories_dir, store, index, config or Config(), served=served)

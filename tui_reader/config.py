@@ -8,6 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 COLOR_SYSTEMS = ("auto", "truecolor", "256", "standard", "none")
+ENV_SERVED = "TUI_READER_SERVED"
+"""Set (to ``1``) by ``tui-reader serve`` in the environment of every reader it starts."""
+
+
+def is_served() -> bool:
+    """Whether this reader runs for a user of ``tui-reader serve`` (who must not touch files)."""
+    return os.environ.get(ENV_SERVED, "") not in ("", "0")
 
 
 @dataclass(frozen=True)

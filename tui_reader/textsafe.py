@@ -14,7 +14,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BOMS", "UNSAFE_CHARS", "decode_bytes", "is_safe", "sanitize", "sanitize_line"]
+__all__ = [
+    "BOMS",
+    "UNSAFE_CHARS",
+    "decode_bytes",
+    "is_safe",
+    "log_value",
+    "sanitize",
+    "sanitize_line",
+]
 
 #: Code points removed by :func:`sanitize`: C0 controls except tab and newline, DEL, C1 controls
 #: (including CSI 0x9b and NEL 0x85), bidi embeddings/overrides/isolates, stray byte-order marks.
@@ -57,6 +65,23 @@ def sanitize_line(text: str) -> str:
         A stripped single line without any control character, tab or newline.
     """
     return _WHITESPACE.sub(" ", sanitize(text)).strip()
+
+
+def log_value(value: object) -> str:
+    """Quote an untrusted value for a log line: ``repr``-style, so it stays on one line.
+
+    Newlines, escape sequences, C1 and bidi controls come out as visible escapes (``\\n``,
+    ``\\x1b``, ``\\u202e``), so a value can neither start a forged log line nor reach the
+    operator's terminal as a control sequence.
+
+    Args:
+        value: Anything from outside (a ``TERM``, a user name, a command line, a key comment).
+
+    Returns:
+        The quoted value, e.g. ``'xterm'`` or ``'x\\nINFO auth ok'``.
+    """
+    text = value if isinstance(value, str) else str(value)
+    return repr(text[:200] + ("…" if len(text) > 200 else ""))
 
 
 def is_safe(text: str, *, multiline: bool = True) -> bool:

@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui_reader.widgets.inert import inert_lines
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask a question; ``y`` answers yes, ``n`` or ``esc`` no.
@@ -33,7 +35,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """A box with the question and the keys."""
         with Vertical(classes="dialog"):
-            yield Static(Text(self.question))
+            yield Static(inert_lines(self.question))  # may quote a note or a title
             yield Static(Text("y = yes    n / esc = no", style="dim"))
 
     def action_answer(self, answer: bool) -> None:

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui_reader.widgets.inert import inert
+
 ALL = ""
 """The choice that shows every story."""
 LOCAL = "\x00local"
@@ -76,9 +78,11 @@ class FeedPicker(ModalScreen[str | None]):
     @staticmethod
     def _label(name: str, count: int, problem: str = "") -> Text:
         # Feed names and errors come from feeds and servers: never markup.
-        label = Text.assemble(name, (f"  {count}", "dim"))
+        label = inert(name)
+        label.append(f"  {count}", style="dim")
         if problem:
-            label.append(f"  ✗ {problem}", style="bold red")
+            label.append("  ")
+            label.append_text(inert(f"✗ {problem}", style="bold red"))
         return label
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

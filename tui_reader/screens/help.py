@@ -15,6 +15,7 @@ from textual.widgets import Static
 from tui_reader.screens.note_editor import NoteEditor
 from tui_reader.widgets.article import Article
 from tui_reader.widgets.article_view import ArticleView
+from tui_reader.widgets.inert import inert
 from tui_reader.widgets.notes import NotesSidebar
 from tui_reader.widgets.story_list import StoryList
 
@@ -65,7 +66,8 @@ class HelpScreen(ModalScreen[None]):
                 table.add_column()
                 for binding in bindings:
                     if isinstance(binding, Binding):
-                        table.add_row(_keys(binding, keymap), Text(binding.description))
+                        # Keys may come from the user's keymap: shown as typed, never markup.
+                        table.add_row(inert(_keys(binding, keymap)), Text(binding.description))
                 yield Static(table)
             yield Static(Text(EXTRA, style="dim"))
 

@@ -11,6 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui_reader.widgets.inert import inert, inert_lines
+
 
 class MessageScreen(ModalScreen[None]):
     """Show ``body`` (plain text, never markup) under ``title``.
@@ -27,12 +29,12 @@ class MessageScreen(ModalScreen[None]):
     def __init__(self, title: str, body: Text | str) -> None:
         super().__init__()
         self.title_text = title
-        self.body = body if isinstance(body, Text) else Text(body)
+        self.body = body if isinstance(body, Text) else inert_lines(body)
 
     def compose(self) -> ComposeResult:
         """The title and the body in a scrollable box."""
         with VerticalScroll(classes="dialog") as box:
-            box.border_title = self.title_text
+            box.border_title = inert(self.title_text)
             box.can_focus = True
             yield Static(self.body)
             yield Static(Text("esc / q / enter = close", style="dim"))

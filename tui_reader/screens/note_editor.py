@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from tui_reader.screens.confirm import ConfirmScreen
+from tui_reader.widgets.inert import inert
 
 
 class NoteEditor(ModalScreen[str | None]):
@@ -41,7 +42,7 @@ class NoteEditor(ModalScreen[str | None]):
             quote = quote[:199] + "…"
         with Vertical(classes="dialog editor") as box:
             box.border_title = self.title_text
-            yield Static(Text("“" + quote + "”", style="italic"), id="editor-quote")
+            yield Static(inert("“" + quote + "”", style="italic"), id="editor-quote")
             yield TextArea(self.initial, id="editor-text", soft_wrap=True, show_line_numbers=False)
             yield Static(Text("ctrl+s = save    esc = cancel", style="dim"))
 

@@ -20,6 +20,7 @@ from tui_reader.store import StoreError
 from tui_reader.stories import Story, StoryError, load_story
 from tui_reader.widgets.article import Article
 from tui_reader.widgets.article_layout import Prepared, prepare
+from tui_reader.widgets.inert import inert
 from tui_reader.widgets.notes import NotesSidebar
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ class OpeningScreen(AnnotatingScreen):
             return
         self.story, self.document = story, prepared.document
         self.annotations, self.anchors = [], {}
-        article.border_title = story.title
+        article.border_title = inert(story.title)  # a story's title is never markup
         article.show_story(prepared, offset=self.store.position(story.story_id) or 0)
         article.focus()
         if not prepared.complete:

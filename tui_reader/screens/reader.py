@@ -25,6 +25,7 @@ from tui_reader.screens.bookmarking import BookmarkingScreen
 from tui_reader.screens.feed_picker import ALL, LOCAL
 from tui_reader.stories import StoryError, StoryMeta
 from tui_reader.widgets.article import Article
+from tui_reader.widgets.inert import inert, plain
 from tui_reader.widgets.notes import NotesSidebar
 from tui_reader.widgets.search_bar import SearchLine
 from tui_reader.widgets.story_list import StoryList, StoryRow
@@ -54,7 +55,10 @@ def _same_files(a: list[StoryMeta | StoryError], b: list[StoryMeta | StoryError]
 def to_row(item: StoryMeta | StoryError) -> StoryRow:
     """Turn a library entry into a list row."""
     if isinstance(item, StoryError):
-        return StoryRow(key=str(item.path), story_id="", title=item.path.name, error=item.reason)
+        # File names and reasons may hold anything a file system allows, escapes included.
+        return StoryRow(
+            key=str(item.path), story_id="", title=plain(item.path.name), error=plain(item.reason)
+        )
     return StoryRow(
         key=str(item.path),
         story_id=item.story_id,
@@ -405,7 +409,7 @@ class ReaderScreen(BookmarkingScreen):
             self.items = sort_newest_first(message.items)
             if message.final and not self.items:
                 where = " or ".join(str(root) for root in self.stories_dirs)
-                story_list.empty_message = f"No stories in {where}"
+                story_list.empty_message = plain(f"No stories in {where}")
             self._show_rows()
         if not message.final:
             self.call_after_refresh(self._first_paint.set)
@@ -437,7 +441,8 @@ class ReaderScreen(BookmarkingScreen):
         if self.feed_filter:
             title += " · " + ("local files" if self.feed_filter == LOCAL else self.feed_filter)
         query = self.search.strip()
-        story_list.border_title = f"{title} matching “{query}”" if query else title
+        # The query is typed by the user and feed names come from feeds: never markup.
+        story_list.border_title = inert(f"{title} matching “{query}”" if query else title)
         if query and not rows:
             story_list.empty_message = "No title matches: / to change the search, esc clears it."
         elif self.feed_filter and not rows:

@@ -11,10 +11,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui_reader.textsafe import sanitize_line
+from tui_reader.widgets.inert import inert
+
 
 def parse_tags(text: str) -> tuple[str, ...]:
     """Split ``"a, b,,c "`` into ``("a", "b", "c")``, keeping order, dropping repeats."""
-    tags = (tag.strip() for tag in text.replace(";", ",").split(","))
+    tags = (sanitize_line(tag) for tag in text.replace(";", ",").split(","))
     return tuple(dict.fromkeys(tag for tag in tags if tag))
 
 
@@ -40,7 +43,7 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
         """The story title, the tags field and the keys."""
         with Vertical(classes="dialog") as box:
             box.border_title = "Bookmark tags"
-            yield Static(Text(self.story_title, style="bold"))
+            yield Static(inert(self.story_title, style="bold"))
             yield Input(", ".join(self.tags), placeholder="e.g. afghanistan, to-read")
             yield Static(Text("comma-separated · enter = save · esc = cancel", style="dim"))
 

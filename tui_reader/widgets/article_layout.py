@@ -19,6 +19,7 @@ from rich.text import Text
 
 from tui_reader.document import Block, Document, sentence_starts, word_ends, word_starts
 from tui_reader.stories import Story
+from tui_reader.textsafe import sanitize_line
 
 _SPAN_STYLES = {
     "strong": Style(bold=True),
@@ -184,7 +185,8 @@ def header_lines(
         for a, b in _pairs(divide_line(story.url, width, fold=True), len(story.url)):
             lines.append(Line(url[a:b], Text("")))
     if tags or story.tags:
-        shown = ", ".join(dict.fromkeys((*tags, *story.tags)))
+        # Bookmark tags were typed by the user (or came from another session's file).
+        shown = ", ".join(dict.fromkeys(sanitize_line(tag) for tag in (*tags, *story.tags)))
         tag_text = Text(f"Tags: {shown}", style=Style(color="cyan"))
         for a, b in _pairs(divide_line(tag_text.plain, width, fold=True), len(tag_text.plain)):
             lines.append(Line(tag_text[a:b], Text("")))

@@ -12,6 +12,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from tui_reader.widgets.inert import inert, inert_lines
+
 EMPTY_HELP = (
     "No notes on this story yet.\n\n"
     "In the article: v starts a selection, w/e/)/} extend it, "
@@ -103,10 +105,11 @@ class NotesSidebar(OptionList):
                 self.highlighted = 0
 
     def _option(self, entry: NoteEntry) -> Option:
-        text = Text()
-        text.append("“" + _excerpt(entry.quote) + "”", style="italic")
+        # Quotes and notes are shown as typed: never markup, never a control character.
+        text = inert("“" + _excerpt(entry.quote) + "”", style="italic")
         if entry.note:
-            text.append("\n" + entry.note.strip())
+            text.append("\n")
+            text.append_text(inert_lines(entry.note.strip()))
         else:
             text.append("\n(highlight)", style="dim")
         text.append(f"\n{entry.when}", style="dim")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from tui_reader.widgets.inert import plain
+
 
 class SearchLine(Static):
     """One line under the panes while a search is typed or kept."""
@@ -16,7 +18,7 @@ class SearchLine(Static):
     def show(self, query: str, typing: bool) -> None:
         """Draw the query (with a cursor while typing) and the keys that end it."""
         line = Text("/", style="bold")
-        line.append(query)
+        line.append(plain(query))  # typed by the user: shown literally
         if typing:
             line.append("▏", style="reverse")
             line.append("   enter keeps · esc clears", style="dim")

@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_reader.textcells import fit
+from tui_reader.widgets.inert import plain
 
 CURSOR_FOCUSED = Style(reverse=True, bold=True)
 CURSOR_BLURRED = Style(underline=True, bold=True)
@@ -170,7 +171,7 @@ class StoryList(ScrollView, can_focus=True):
             self._cache_width = width
         index = int(self.scroll_y) + y
         if not self.rows:
-            text = self.empty_message if y == 0 else ""
+            text = plain(self.empty_message) if y == 0 else ""
             return Strip([Segment(fit(text, width), DIM)], width)
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
@@ -191,7 +192,7 @@ class StoryList(ScrollView, can_focus=True):
         if is_cursor:
             base = base + (CURSOR_FOCUSED if self.has_focus else CURSOR_BLURRED)
         if row.error is not None:
-            text = fit(f" ✗ {row.title}: {row.error}", width)
+            text = fit(" ✗ " + plain(f"{row.title}: {row.error}"), width)
             return Strip([Segment(text, base + ERROR_STYLE)], width)
         count = self.note_counts.get(row.story_id, 0)
         unread = row.story_id not in self.read
@@ -202,9 +203,11 @@ class StoryList(ScrollView, can_focus=True):
         )
         date = row.date.isoformat() if row.date else ""
         show_source = width >= 70 and row.source
-        right = f" {date:>10}" + (f"  {fit(row.source, 18)}" if show_source else "")
+        # Titles and feed names come from files and feeds (also via the index cache): the
+        # row is drawn as plain segments, so it must not carry a control character.
+        right = f" {date:>10}" + (f"  {fit(plain(row.source), 18)}" if show_source else "")
         title_width = max(width - 4 - len(right), 5)
-        line = fit(f"{marks} {fit(row.title, title_width)}{right}", width)
+        line = fit(f"{marks} {fit(plain(row.title), title_width)}{right}", width)
         return Strip([Segment(line, base + UNREAD_STYLE if unread else base)], width)
 
     # ----- movement ------------------------------------------------------------------------
