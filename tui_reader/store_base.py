@@ -55,6 +55,8 @@ LOCK_TIMEOUT = 10.0
 """Seconds to wait for ``store.lock`` before a write fails with :class:`StoreError`."""
 ANN = "annotations"
 """The table holding annotations in each shard file."""
+_WRITE_FAILURES = (OSError, TypeError, ValueError, OverflowError, RecursionError)
+"""What a durable write can raise: the file system, or orjson refusing the data."""
 
 
 class StoreBase:
@@ -182,7 +184,10 @@ class StoreBase:
                         )
                 try:
                     yield
-                except OSError as exc:
+                except _WRITE_FAILURES as exc:
+                    # Whatever failed (the disk, or the serializer on odd data), memory goes
+                    # back to what is on disk and the caller gets the store's own error.
                     for f in files:
                         f.load(self.notices, can_fix=True)
-                    raise StoreError(f"Could not save to {self.data_dir}: {exc}") from exc
+                    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                    raise StoreError(f"Could not save to {self.data_dir}: {reason}") from exc
