@@ -35,6 +35,7 @@ class _Route:
     delay: float = 0.0
     size: int = 0
     content_length: bool = True
+    reason: str | None = None
 
 
 class FeedServer:
@@ -114,6 +115,7 @@ class FeedServer:
         last_modified: str | None = None,
         gzip: bool = False,
         gzip_without_header: bool = False,
+        reason: str | None = None,
     ) -> None:
         """Serve ``body`` at ``path`` (replacing what was there).
 
@@ -121,7 +123,8 @@ class FeedServer:
         equals ``last_modified`` gets 304 with no body. ``gzip`` compresses the body and says
         so in ``Content-Encoding``; ``gzip_without_header`` compresses it silently.
         ``headers`` are sent last and replace defaults of the same name (e.g. a wrong
-        ``Content-Length``).
+        ``Content-Length``). ``reason`` replaces the status line's reason phrase, sent as is
+        (a hostile server's escape sequences included).
         """
         sent = body
         merged = {"Content-Type": content_type}
@@ -136,7 +139,7 @@ class FeedServer:
         if status not in (204, 304):
             merged["Content-Length"] = str(len(sent))
         _merge(merged, headers or {})
-        route = _Route("static", sent, status, merged, etag, last_modified)
+        route = _Route("static", sent, status, merged, etag, last_modified, reason=reason)
         self._set(path, route)
 
     def redirect(self, path: str, to: str, status: int = 301) -> None:
@@ -220,8 +223,10 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up, which is often what the test is about
 
-        def _send(self, status: int, headers: dict[str, str], body: bytes = b"") -> None:
-            self.send_response(status)
+        def _send(
+            self, status: int, headers: dict[str, str], body: bytes = b"", reason: str | None = None
+        ) -> None:
+            self.send_response(status, reason)
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
@@ -258,7 +263,7 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 headers = {k: v for k, v in route.headers.items() if k in ("ETag", "Last-Modified")}
                 self._send(304, headers)
             else:
-                self._send(route.status, route.headers, route.body)
+                self._send(route.status, route.headers, route.body, route.reason)
 
         def _not_modified(self, route: _Route) -> bool:
             if route.status != 200:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui_reader import __version__
+from tui_reader.cli_output import err
 
 SUBCOMMANDS = ("export", "serve", "feeds", "refresh")
 
@@ -96,7 +97,7 @@ def _export(argv: Sequence[str]) -> int:
 
     store = Store.open(resolve_data_dir(args.data_dir))
     for notice in store.notices:
-        print(f"tui-reader: {notice}", file=sys.stderr)
+        err(notice)
     sys.stdout.write(export_json(store) + "\n")
     store.close()
     return 0
@@ -112,7 +113,7 @@ def _run_reader(argv: Sequence[str]) -> int:
     given = args.stories or args.stories_dir
     stories = Path(given or default_stories_dir()).expanduser()
     if not stories.is_dir():
-        print(f"tui-reader: {stories} is not a folder of stories", file=sys.stderr)
+        err(f"{stories} is not a folder of stories")
         return 2
     from tui_reader.config import load_config
     from tui_reader.paths import resolve_data_dir

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tui_reader.cli_output import err, say
 from tui_reader.feeds.model import FeedError
 from tui_reader.feeds.refresh import FetchLimits, RefreshReport, feed_folder, refresh_feeds
 from tui_reader.feeds.subscriptions import (
@@ -62,7 +63,7 @@ def _limits(parser: argparse.ArgumentParser) -> None:
 
 
 def _err(message: str) -> None:
-    print(f"tui-reader: {message}", file=sys.stderr)
+    err(message)
 
 
 class _Context:
@@ -82,10 +83,11 @@ class _Context:
 
 
 def _print_report(report: RefreshReport, prefix: str = "") -> None:
-    stream = sys.stdout if report.ok else sys.stderr
-    print(("" if report.ok else "tui-reader: ") + prefix + report.summary, file=stream)
-    for line in report.details:
-        print(f"    {line}", file=stream)
+    lines = "\n".join([prefix + report.summary, *(f"    {line}" for line in report.details)])
+    if report.ok:
+        say(lines)
+    else:
+        err(lines)
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -98,8 +100,8 @@ def _add(args: argparse.Namespace) -> int:
         limits=FetchLimits(args.timeout, args.deadline),
     )
     if feed.url != normalize_source(args.source):
-        print(f"{args.source} is a web page; it links to its feed at {feed.url}")
-    print(f"Added feed {feed.name} ({feed.url}); its stories go to {feed_folder(feed)}")
+        say(f"{args.source} is a web page; it links to its feed at {feed.url}")
+    say(f"Added feed {feed.name} ({feed.url}); its stories go to {feed_folder(feed)}")
     _print_report(report)
     return 0 if report.ok else 1
 
@@ -108,7 +110,7 @@ def _list(args: argparse.Namespace) -> int:
     ctx = _Context(args)
     feeds = ctx.store.feeds_writing_to(ctx.library) if ctx.library_given else ctx.store.feeds()
     if not feeds:
-        print("No feeds yet. Add one with: tui-reader feeds add URL")
+        say("No feeds yet. Add one with: tui-reader feeds add URL")
         return 0
     for feed in feeds:
         state = (
@@ -116,14 +118,14 @@ def _list(args: argparse.Namespace) -> int:
             if feed.error
             else (f"checked {feed.checked}" if feed.checked else "never refreshed")
         )
-        print(f"{feed.name}\n    {feed.url}\n    -> {feed_folder(feed)}\n    {state}")
+        say(f"{feed.name}\n    {feed.url}\n    -> {feed_folder(feed)}\n    {state}")
     return 0
 
 
 def _remove(args: argparse.Namespace) -> int:
     ctx = _Context(args)
     feed = remove_feed(ctx.store, args.name)
-    print(
+    say(
         f"Removed feed {feed.name}. Its stories stay in {feed_folder(feed)} "
         "(with their notes); delete that folder to remove them."
     )
@@ -142,11 +144,11 @@ def _import_opml(args: argparse.Namespace) -> int:
     except FeedError as exc:
         raise FeedError(f"{args.file}: {exc}") from exc
     for feed in result.added:
-        print(f"Added feed {feed.name} ({feed.url})")
+        say(f"Added feed {feed.name} ({feed.url})")
     if result.already:
-        print(f"{len(result.already)} feed(s) were already in the list.")
+        say(f"{len(result.already)} feed(s) were already in the list.")
     if result.added:
-        print("Run 'tui-reader refresh' to fetch their stories.")
+        say("Run 'tui-reader refresh' to fetch their stories.")
     return 0
 
 
@@ -161,7 +163,7 @@ def _export_opml(args: argparse.Namespace) -> int:
     except OSError as exc:
         _err(f"cannot write {args.file}: {exc.strerror or exc}")
         return 1
-    print(f"Wrote {len(ctx.store.feeds())} feed(s) to {args.file}")
+    say(f"Wrote {len(ctx.store.feeds())} feed(s) to {args.file}")
     return 0
 
 
@@ -224,7 +226,7 @@ def refresh_main(argv: Sequence[str]) -> int:
         feeds = ctx.store.feeds_writing_to(ctx.library) if ctx.library_given else ctx.store.feeds()
     if not feeds:
         where = f" writing to {ctx.library}" if ctx.library_given else ""
-        print(f"No feeds{where}. Add one with: tui-reader feeds add URL")
+        say(f"No feeds{where}. Add one with: tui-reader feeds add URL")
         return 0
     total = len(feeds)
     done = 0

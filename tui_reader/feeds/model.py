@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from tui_reader.textsafe import sanitize
+
 __all__ = ["FeedEntry", "FeedError", "Fetched", "HtmlPage", "ParsedFeed"]
 
 
@@ -15,8 +17,13 @@ class FeedError(Exception):
     """What is wrong with a feed, in words for the user.
 
     The message never names the feed: callers prefix ``feed NAME: `` themselves, so one
-    message reads well on stderr and in the app.
+    message reads well on stderr and in the app. It often quotes a server (a reason phrase, a
+    header), so it is made terminal-safe here, once, for every place that shows or stores it.
     """
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        one_line = sanitize(str(message)).replace("\n", " ").replace("\t", " ")
+        super().__init__(one_line, *args)
 
 
 class HtmlPage(FeedError):
