@@ -18,6 +18,7 @@ import asyncssh
 import platformdirs
 
 from tui_reader.serve_auth import KeyRing
+from tui_reader.serve_log import configure_logging
 from tui_reader.serve_state import (
     ReaderServer,
     ServeConfig,
@@ -125,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace) -> ServeConfig:
     """Turn parsed arguments into a :class:`ServeConfig`, filling in the defaults."""
     data_root: Path = args.data_root or Path(platformdirs.user_data_dir("tui-reader")) / "serve"
+    # Readers run in "/" (see serve_session): every path they get must be absolute.
+    data_root = data_root.expanduser().absolute()
     host, port = args.listen
     return ServeConfig(
         host=host,
@@ -132,7 +135,7 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         authorized_keys=args.authorized_keys,
         host_key=args.host_key or data_root / "ssh_host_ed25519_key",
         data_root=data_root,
-        stories=args.stories,
+        stories=args.stories.expanduser().absolute() if args.stories else None,
         max_sessions=args.max_sessions,
         max_sessions_per_user=args.max_sessions_per_user,
         idle_timeout=args.idle_timeout,
@@ -192,12 +195,7 @@ async def serve(config: ServeConfig) -> int:
 def main(argv: list[str]) -> int:
     """Entry point of ``tui-reader serve``; ``argv`` excludes the ``serve`` word."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(message)s",
-    )
-    if not args.verbose:
-        logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    configure_logging(args.verbose)
     config = config_from_args(args)
     if not config.authorized_keys.is_file():
         log.error("authorized keys file not found: %s", config.authorized_keys)

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import asyncssh
 
+from tui_reader.textsafe import log_value
+
 log = logging.getLogger("tui_reader.serve")
 
 NAME_RE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
@@ -164,7 +166,7 @@ class KeyRing:
             try:
                 yield parse_line(line)
             except ValueError as exc:
-                log.warning("%s:%d skipped: %s", self.path, number, exc)
+                log.warning("%s:%d skipped: %s", self.path, number, log_value(exc))
 
     def allows(self, username: str, key: asyncssh.SSHKey) -> bool:
         """Return whether ``key`` may log in as reader ``username``."""

@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING
 
 import asyncssh
 
+from tui_reader.config import ENV_SERVED
+from tui_reader.textsafe import log_value
+
 if TYPE_CHECKING:
     from tui_reader.serve_state import ServeState
 
@@ -73,6 +76,7 @@ def child_env(term: str, client_env: Mapping[str, str], data_dir: str, user: str
     # The reader must import the same tui_reader as this server, installed or not.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
     env["TUI_READER_USER"] = user
+    env[ENV_SERVED] = "1"  # no screenshots, no paths from the session (see tui_reader.config)
     return env
 
 
@@ -126,7 +130,7 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
 
     def subsystem_requested(self, subsystem: str) -> bool:
         """Refuse every subsystem (sftp included)."""
-        log.info("subsystem %r refused user=%s peer=%s", subsystem, self.user, self.peer)
+        log.info("subsystem %s refused user=%s peer=%s", log_value(subsystem), self.user, self.peer)
         return False
 
     def session_started(self) -> None:
@@ -134,8 +138,8 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         assert self._chan is not None
         if self._command is not None:
             log.info(
-                "not running exec command %r user=%s peer=%s",
-                self._command[:200], self.user, self.peer,
+                "not running exec command %s user=%s peer=%s",
+                log_value(self._command), self.user, self.peer,
             )  # fmt: skip
         if self._term is None:
             self._refuse(NEED_TTY)
@@ -200,13 +204,16 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         if self._counted:
             self._counted = False
             self._state.release(self)
-            log.info("disconnect user=%s peer=%s reason=%s", self.user, self.peer, exc or "closed")
+            reason = log_value(exc) if exc else "closed"
+            log.info("disconnect user=%s peer=%s reason=%s", self.user, self.peer, reason)
 
     # -- the reader process ---------------------------------------------------------------
 
     def _refuse(self, message: str) -> None:
         assert self._chan is not None
-        log.info("session refused user=%s peer=%s: %s", self.user, self.peer, message.strip())
+        log.info(
+            "session refused user=%s peer=%s: %s", self.user, self.peer, log_value(message.strip())
+        )
         self._write(message.encode())
         with contextlib.suppress(OSError):
             self._chan.exit(1)
@@ -219,14 +226,17 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
             env = child_env(self._term, self._chan.get_environment(), str(data_dir), self.user)
             await self._spawn(argv, env)
         except OSError as exc:
-            log.error("reader failed to start user=%s peer=%s: %s", self.user, self.peer, exc)
+            log.error(
+                "reader failed to start user=%s peer=%s: %s", self.user, self.peer, log_value(exc)
+            )
             if not self._closed:
                 self._refuse("tui-reader: could not start the reader, sorry\r\n")
             return
         assert self.proc is not None
         log.info(
             "session start user=%s peer=%s pid=%d term=%s size=%dx%d",
-            self.user, self.peer, self.proc.pid, self._term, self._size[0], self._size[1],
+            self.user, self.peer, self.proc.pid, log_value(self._term), self._size[0],
+            self._size[1],
         )  # fmt: skip
         self._last_input = self._state.loop.time()
         self._arm_idle()
@@ -247,7 +257,8 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-I", "-S", "-c", _CTTY_SHIM, *argv,
                 stdin=slave, stdout=slave, stderr=slave,
-                env=env, cwd=env["TUI_READER_DATA_DIR"], start_new_session=True,
+                # "/" holds nothing a user can write: no file there can shadow a module.
+                env=env, cwd="/", start_new_session=True,
             )  # fmt: skip
         except BaseException:
             os.close(master)
@@ -279,7 +290,7 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         except OSError as exc:
             # EIO: every slave fd is closed, i.e. the reader (and its children) exited.
             if exc.errno != errno.EIO:
-                log.warning("pty read failed user=%s: %s", self.user, exc)
+                log.warning("pty read failed user=%s: %s", self.user, log_value(exc))
             data = b""
         if not data:
             self._stop_reading()

@@ -19,6 +19,7 @@ import asyncssh
 
 from tui_reader.serve_auth import KeyRing, valid_name
 from tui_reader.serve_session import ReaderSession
+from tui_reader.textsafe import log_value
 
 log = logging.getLogger("tui_reader.serve")
 
@@ -132,7 +133,9 @@ class ServeState:
                 .replace("{user}", user)
                 for w in words
             ]
-        argv = [sys.executable, "-m", "tui_reader"]
+        # -P: neither the working directory nor the script's folder goes on sys.path, so no
+        # file a user can write is ever imported in place of a module.
+        argv = [sys.executable, "-P", "-m", "tui_reader"]
         if stories:
             argv.append(stories)
         return [*argv, "--data-dir", str(data_dir)]
@@ -216,8 +219,8 @@ class ReaderServer(asyncssh.SSHServer):
             return True
         self._failures += 1
         log.warning(
-            "auth failed user=%r peer=%s key=%s attempt=%d",
-            username, self._peer, key.get_fingerprint(), self._failures,
+            "auth failed user=%s peer=%s key=%s attempt=%d",
+            log_value(username), self._peer, key.get_fingerprint(), self._failures,
         )  # fmt: skip
         if self._failures >= self._state.config.max_auth_attempts and self._conn is not None:
             conn = self._conn
