@@ -56,7 +56,7 @@ from tui_reader.feeds.refresh import (  # noqa: E402
     refresh_feed,
     refresh_feeds,
 )
-from tui_reader.store import FeedRecord, Store  # noqa: E402
+from tui_reader.storage.store import FeedRecord, Store  # noqa: E402
 
 Row = tuple[str, str, str]
 

@@ -107,7 +107,7 @@ class _Server:
         self._reader: asyncio.Task[None] | None = None
 
     async def start(self, root: Path, max_sessions: int, reader_command: str | None) -> None:
-        code = "import sys; from tui_reader.serve import main; sys.exit(main(sys.argv[1:]))"
+        code = "import sys; from tui_reader.serve.server import main; sys.exit(main(sys.argv[1:]))"
         extra = ["--reader-command", reader_command] if reader_command else []
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         self.proc = await asyncio.create_subprocess_exec(

@@ -22,9 +22,9 @@ if __package__ in (None, ""):  # run as a script from a checkout
 
 from tinydb import TinyDB
 
-from tui_reader.paths import ensure_private_dir
-from tui_reader.storage import AtomicJSONStorage
-from tui_reader.store import SHARDS, Store, _shard
+from tui_reader.core.paths import ensure_private_dir
+from tui_reader.storage.files import AtomicJSONStorage
+from tui_reader.storage.store import SHARDS, Store, _shard
 
 Row = tuple[str, float, str]
 QUOTE = "The committee said the decision would be revisited after the spring session ended."

@@ -120,7 +120,10 @@ def _reader_argv(library: Path, data_dir: Path) -> list[str]:
 
 def _prime_bytecode(env: dict[str, str]) -> None:
     """Compile everything a launch imports once, so no measured launch pays for it."""
-    modules = "tui_reader.cli, tui_reader.app, tui_reader.config, textual.app, textual.widgets"
+    modules = (
+        "tui_reader.cli.main, tui_reader.ui.app, tui_reader.core.config, textual.app, "
+        "textual.widgets"
+    )
     subprocess.run(
         [sys.executable, "-c", f"import {modules}; import textual.widgets._static"],
         check=False,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tui_reader.app import ReaderApp, create_app
-from tui_reader.screens.reader import ReaderScreen
-from tui_reader.widgets.article import Article
-from tui_reader.widgets.story_list import StoryList
+from tui_reader.ui.app import ReaderApp, create_app
+from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.widgets.article import Article
+from tui_reader.ui.widgets.story_list import StoryList
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "stories" / "000_8fca52f5ebd7e4f3.txt"

@@ -37,7 +37,7 @@ class ServerProcess:
         for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
             env[name] = str(root / "xdg" / name.lower())
         env["PYTHONPATH"] = str(REPO)
-        code = "import sys; from tui_reader.serve import main; sys.exit(main(sys.argv[1:]))"
+        code = "import sys; from tui_reader.serve.server import main; sys.exit(main(sys.argv[1:]))"
         self.proc = subprocess.Popen(
             [sys.executable, "-c", code, "--listen", "127.0.0.1:0",
              "--authorized-keys", str(authorized_keys), "--data-root", str(self.data_root),

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tui_reader import anchoring, approx
-from tui_reader.anchoring import (
+from tui_reader.anchoring import anchors as anchoring
+from tui_reader.anchoring import approx
+from tui_reader.anchoring.anchors import (
     Anchor,
     TextPositionSelector,
     TextQuoteSelector,

@@ -15,10 +15,10 @@ from tests.app_helpers import (
     wait_for_story,
     write_story,
 )
-from tui_reader.screens.note_editor import NoteEditor
-from tui_reader.store import Store
-from tui_reader.widgets.notes import NotesSidebar
-from tui_reader.widgets.story_list import StoryList
+from tui_reader.storage.store import Store
+from tui_reader.ui.screens.note_editor import NoteEditor
+from tui_reader.ui.widgets.notes import NotesSidebar
+from tui_reader.ui.widgets.story_list import StoryList
 
 SEED_TITLE = "Security Blocs Led by Russia, China Meet on Afghanistan"
 

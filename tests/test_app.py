@@ -16,9 +16,9 @@ from tests.app_helpers import (
     wait_for_story,
     write_story,
 )
-from tui_reader.widgets.article import Article
-from tui_reader.widgets.notes import NotesSidebar
-from tui_reader.widgets.story_list import StoryList
+from tui_reader.ui.widgets.article import Article
+from tui_reader.ui.widgets.notes import NotesSidebar
+from tui_reader.ui.widgets.story_list import StoryList
 
 
 def library(tmp_path: Path) -> Path:

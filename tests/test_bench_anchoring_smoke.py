@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from tui_reader.anchoring import anchor_many
+from tui_reader.anchoring.anchors import anchor_many
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench_anchoring.py"
 

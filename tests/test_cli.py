@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from tests.app_helpers import SEED, wait_for_rows
-from tui_reader.cli import default_stories_dir
-from tui_reader.config import load_config
-from tui_reader.store import Store
+from tui_reader.cli.main import default_stories_dir
+from tui_reader.core.config import load_config
+from tui_reader.storage.store import Store
 
 
 def run(*args: str, env_home: Path) -> subprocess.CompletedProcess[str]:
@@ -118,7 +118,7 @@ async def test_keymap_from_config_remaps_a_binding(tmp_path: Path) -> None:
     shutil.copy(SEED, stories / SEED.name)
     config_path = tmp_path / "config.toml"
     config_path.write_text('[keymap]\n"reader.bookmark" = "m"\n', "utf-8")
-    from tui_reader.app import create_app
+    from tui_reader.ui.app import create_app
 
     app = create_app(stories, tmp_path / "data", load_config(config_path), tmp_path / "cache")
     async with app.run_test(size=(80, 24)) as pilot:

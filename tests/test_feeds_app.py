@@ -18,10 +18,10 @@ from tests.app_helpers import (
 from tests.feed_server import FeedServer
 from tests.test_feeds_cli import item, rss, snapshot
 from tui_reader.feeds.subscriptions import add_feed
-from tui_reader.screens.feed_picker import FeedPicker
-from tui_reader.screens.reader import ReaderScreen
-from tui_reader.store import Store
-from tui_reader.widgets.story_list import StoryList
+from tui_reader.storage.store import Store
+from tui_reader.ui.screens.feed_picker import FeedPicker
+from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.widgets.story_list import StoryList
 
 
 def subscribe(tmp_path: Path, server: FeedServer) -> Path:
@@ -160,9 +160,9 @@ async def test_the_default_library_shows_feeds_added_without_stories_dir(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
     """``tui-reader`` with no folder: the bundled stories plus ``<data dir>/feeds``."""
-    from tui_reader.app import create_app
-    from tui_reader.cli import default_stories_dir, reader_library
-    from tui_reader.paths import default_feeds_library
+    from tui_reader.cli.main import default_stories_dir, reader_library
+    from tui_reader.core.paths import default_feeds_library
+    from tui_reader.ui.app import create_app
 
     data = tmp_path / "data"
     assert reader_library(None, data) == [default_stories_dir()]  # no feeds folder yet
@@ -223,8 +223,8 @@ async def test_a_note_on_a_feed_story_survives_a_corrected_entry(
 async def test_refresh_minutes_refreshes_by_itself_and_quietly(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
-    from tui_reader.app import create_app
-    from tui_reader.config import Config
+    from tui_reader.core.config import Config
+    from tui_reader.ui.app import create_app
 
     lib = subscribe(tmp_path, feed_server)
     # 0.6 s here; a config file cannot go below a minute (see test_cli).

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.feed_server import FeedServer
-from tui_reader.cli import main
-from tui_reader.stories import StoryMeta, load_story, read_meta
+from tui_reader.cli.main import main
+from tui_reader.core.stories import StoryMeta, load_story, read_meta
 
 
 def rss(*items: str, title: str = "Harbour News", encoding: str = "utf-8") -> bytes:
@@ -376,7 +376,7 @@ def test_a_cancelled_refresh_is_not_recorded_as_the_feeds_error(
     import threading
 
     from tui_reader.feeds.refresh import refresh_feeds
-    from tui_reader.store import Store
+    from tui_reader.storage.store import Store
 
     args, lib = dirs
     feed_server.add("/feed.xml", rss(item(1)))

@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.app_helpers import REPO, build, screen_text, wait_for_rows, write_story
 from tests.feed_server import FeedServer
 from tests.test_hostile_input import assert_clean
-from tui_reader.store import FeedRecord, Store
+from tui_reader.storage.store import FeedRecord, Store
 
 REASON = "Oops \x1b]52;c;SGVsbG8=\x1b\\ \x1b]0;PWNED-TITLE\x1b\\"
 

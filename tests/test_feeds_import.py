@@ -7,10 +7,10 @@ import os
 import shutil
 from pathlib import Path
 
+from tui_reader.core.stories import StoryMeta, load_story, read_meta
 from tui_reader.feeds.importer import import_entries
 from tui_reader.feeds.model import FeedEntry, ParsedFeed
-from tui_reader.library import scan
-from tui_reader.stories import StoryMeta, load_story, read_meta
+from tui_reader.library.index import scan
 
 UTC = dt.UTC
 DAY = dt.date(2026, 11, 29)

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as hs
 
+from tui_reader.core.textsafe import sanitize_line
 from tui_reader.feeds.model import FeedError
 from tui_reader.feeds.opml import OpmlFeed, read_opml, write_opml
-from tui_reader.textsafe import sanitize_line
 
 NESTED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from tests.feed_server import FeedServer
 from tests.test_feeds_cli import item, rss
+from tui_reader.core.stories import StoryMeta, read_meta
 from tui_reader.feeds.subscriptions import add_feed
-from tui_reader.store import Store
-from tui_reader.stories import StoryMeta, read_meta
+from tui_reader.storage.store import Store
 
 
 def test_concurrent_refreshes_write_each_entry_once(

@@ -12,9 +12,9 @@ import pytest
 
 from tests.app_helpers import SEED, build, wait_for_rows
 from tests.pty_helpers import Terminal
-from tui_reader.screens.confirm import ConfirmScreen
-from tui_reader.screens.note_editor import NoteEditor
-from tui_reader.store import Store
+from tui_reader.storage.store import Store
+from tui_reader.ui.screens.confirm import ConfirmScreen
+from tui_reader.ui.screens.note_editor import NoteEditor
 
 
 @pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
@@ -55,14 +55,14 @@ async def test_draft_is_offered_and_saved_on_next_start(tmp_path: Path) -> None:
     stories.mkdir()
     shutil.copy(SEED, stories / SEED.name)
     data = tmp_path / "data"
-    from tui_reader.store_records import Draft
+    from tui_reader.storage.records import Draft
 
     store = Store.open(data)
     selectors: list[dict[str, object]] = [
         {"type": "TextQuoteSelector", "exact": "Russian Defense", "prefix": "", "suffix": " Min"},
         {"type": "TextPositionSelector", "start": 0, "end": 15},
     ]
-    from tui_reader.stories import load_story
+    from tui_reader.core.stories import load_story
 
     story = load_story(stories / SEED.name)
     assert not isinstance(story, Exception) and hasattr(story, "story_id")

@@ -25,11 +25,11 @@ from tests.app_helpers import (
     wait_for_story,
     write_story,
 )
-from tui_reader.app import create_app
-from tui_reader.config import Config
-from tui_reader.screens.feed_picker import FeedPicker
-from tui_reader.store import FeedRecord, Store
-from tui_reader.stories import read_meta
+from tui_reader.core.config import Config
+from tui_reader.core.stories import read_meta
+from tui_reader.storage.store import FeedRecord, Store
+from tui_reader.ui.app import create_app
+from tui_reader.ui.screens.feed_picker import FeedPicker
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """What must never reach the terminal: C0 (but tab/newline), DEL, C1, bidi controls."""

@@ -6,8 +6,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from tui_reader.library import INDEX_VERSION, Item, LibraryIndex, scan, sort_newest_first
-from tui_reader.stories import StoryError, StoryMeta, read_meta
+from tui_reader.core.stories import StoryError, StoryMeta, read_meta
+from tui_reader.library.index import INDEX_VERSION, Item, LibraryIndex, scan, sort_newest_first
 
 
 def write(path: Path, text: str) -> Path:

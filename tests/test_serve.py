@@ -30,8 +30,8 @@ from tests.serve_helpers import (
     ssh_argv,
     write_stories,
 )
-from tui_reader.serve import parse_listen
-from tui_reader.serve_auth import parse_line, valid_name
+from tui_reader.serve.auth import parse_line, valid_name
+from tui_reader.serve.server import parse_listen
 
 TITLES = ["Serve Alpha", "Serve Beta", "Serve Gamma"]  # short: the list pane may be narrow
 

@@ -16,10 +16,10 @@ from typing import Any
 import orjson
 import pytest
 
-from tui_reader import storage
-from tui_reader.export import export_json
-from tui_reader.paths import ensure_private_dir, resolve_data_dir
-from tui_reader.store import SHARDS, Draft, Store, StoreError, _shard
+from tui_reader.storage import files as storage
+from tui_reader.core.paths import ensure_private_dir, resolve_data_dir
+from tui_reader.notes.export import export_json
+from tui_reader.storage.store import SHARDS, Draft, Store, StoreError, _shard
 
 QUOTE: dict[str, Any] = {
     "type": "TextQuoteSelector",
@@ -76,7 +76,8 @@ def test_ensure_private_dir_is_0700_despite_umask(tmp_path: Path) -> None:
 
 def test_store_modules_never_import_textual() -> None:
     code = (
-        "import sys, tui_reader.store, tui_reader.export, tui_reader.hangup, tui_reader.paths;"
+        "import sys, tui_reader.storage.store, tui_reader.notes.export, tui_reader.ui.hangup,"
+        " tui_reader.core.paths;"
         "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.app_helpers import build, notices, open_first_story, write_story
-from tui_reader.store import Store, StoreError
+from tui_reader.storage.store import Store, StoreError
 
 
 @pytest.mark.parametrize("name", ["state.json", "bookmarks.json"])

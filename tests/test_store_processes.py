@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tui_reader.store import Store
+from tui_reader.storage.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
@@ -23,7 +23,7 @@ SEL = [{"type": "TextQuoteSelector", "exact": "quote", "prefix": "", "suffix": "
 WRITER = """
 import sys
 from pathlib import Path
-from tui_reader.store import Store
+from tui_reader.storage.store import Store
 
 store = Store.open(Path(sys.argv[1]))
 tag, count = sys.argv[2], int(sys.argv[3])
@@ -43,9 +43,9 @@ while count < 0 or i < count:
 HANGUP = """
 import sys, time
 from pathlib import Path
-from tui_reader.hangup import install_hangup_handlers
-from tui_reader.store import Store
-from tui_reader.store_records import Draft
+from tui_reader.ui.hangup import install_hangup_handlers
+from tui_reader.storage.store import Store
+from tui_reader.storage.records import Draft
 
 store = Store.open(Path(sys.argv[1]))
 sel = [{"type": "TextQuoteSelector", "exact": "quote", "prefix": "", "suffix": ""}]
@@ -175,7 +175,7 @@ def test_hangup_saves_the_draft(tmp_path: Path, signum: int, mode: str) -> None:
 UNREADABLE = """
 import sys
 from pathlib import Path
-from tui_reader.store import Store
+from tui_reader.storage.store import Store
 
 store = Store.open(Path(sys.argv[1]))
 print("ready", flush=True)

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from tests.app_helpers import SEED, build, notices, open_first_story, wait_for_rows
-from tui_reader.screens.note_editor import NoteEditor
-from tui_reader.store import Store
-from tui_reader.stories import Story, load_story
-from tui_reader.widgets.story_list import StoryList
+from tui_reader.core.stories import Story, load_story
+from tui_reader.storage.store import Store
+from tui_reader.ui.screens.note_editor import NoteEditor
+from tui_reader.ui.widgets.story_list import StoryList
 
 
 def seed_library(tmp_path: Path) -> Path:
@@ -106,7 +106,7 @@ async def test_another_session_s_bookmark_appears_without_restart(tmp_path: Path
         assert story_id not in story_list.bookmarked
         # A second session of the same user, in its own process, bookmarks the story.
         code = (
-            "import sys; from pathlib import Path; from tui_reader.store import Store; "
+            "import sys; from pathlib import Path; from tui_reader.storage.store import Store; "
             "s = Store.open(Path(sys.argv[1])); s.set_bookmark(sys.argv[2], True); s.close()"
         )
         subprocess.run([sys.executable, "-c", code, str(data), story_id], check=True)

@@ -13,8 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from tui_reader.library import scan
-from tui_reader.stories import (
+from tui_reader.core.stories import (
     Story,
     StoryError,
     StoryMeta,
@@ -25,7 +24,8 @@ from tui_reader.stories import (
     story_id,
     title_from_name,
 )
-from tui_reader.textsafe import decode_bytes, is_safe, sanitize
+from tui_reader.core.textsafe import decode_bytes, is_safe, sanitize
+from tui_reader.library.index import scan
 
 SEED = Path(__file__).resolve().parent.parent / "stories" / "000_8fca52f5ebd7e4f3.txt"
 SEED_URL = (

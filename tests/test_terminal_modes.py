@@ -11,7 +11,7 @@ import pytest
 
 from tests.app_helpers import SEED
 from tests.pty_helpers import Terminal
-from tui_reader.store import Store
+from tui_reader.storage.store import Store
 
 TRUECOLOR = re.compile(rb"\x1b\[[0-9;]*[34]8;2;")
 COLOR_256 = re.compile(rb"\x1b\[[0-9;]*[34]8;5;")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from tui_reader.textsafe import BOMS
+from tui_reader.core.textsafe import BOMS
 
 __all__ = ["GUESSABLE", "decode", "label", "prepare_xml", "sniff_wide"]
 

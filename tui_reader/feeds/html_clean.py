@@ -19,7 +19,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
-from tui_reader.textsafe import sanitize
+from tui_reader.core.textsafe import sanitize
 
 __all__ = ["BLOCKS", "FLAT", "NOT_TEXT", "attr_text", "clean_tree", "text_blocks"]
 

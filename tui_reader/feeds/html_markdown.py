@@ -21,9 +21,9 @@ from bs4.element import NavigableString, PageElement, Tag
 from bs4.exceptions import ParserRejectedMarkup
 from markdownify import MarkdownConverter
 
+from tui_reader.core.textsafe import sanitize
 from tui_reader.feeds.html_clean import BLOCKS, NOT_TEXT, attr_text, clean_tree, text_blocks
 from tui_reader.feeds.markdown_escape import BR, escape, escape_inline, tidy
-from tui_reader.textsafe import sanitize
 
 __all__ = ["html_to_markdown", "text_to_markdown"]
 

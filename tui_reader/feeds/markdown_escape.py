@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from tui_reader.textsafe import sanitize
+from tui_reader.core.textsafe import sanitize
 
 __all__ = ["BR", "escape", "escape_inline", "tidy"]
 
@@ -27,7 +27,8 @@ paragraph (then it vanishes) or breaks a line within one (then it becomes a back
 _INLINE = re.compile(r"[\\*_`\[\]|]|<(?=[A-Za-z/!?])|&(?=#?\w+;)|~(?=~|$)|(?<=~)~|^~|!$")
 _LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+=]+(?=\s|$)|>)")
 _LIST_NUMBER = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
-# The story loader's footer marker (tui_reader.stories._ORIGINAL), which a body line must not be.
+# The story loader's footer marker (tui_reader.core.stories._ORIGINAL), which a body line must
+# not be.
 _ORIGINAL = re.compile(r"[*_]*original\s+url\s*:?[*_]*\s*\S*", re.I)
 _ORIGINAL_COLON = re.compile(r"(url\s*):", re.I)
 _ORIGINAL_GAP = re.compile(r"(original)\s+", re.I)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tui_reader.textsafe import sanitize
+from tui_reader.core.textsafe import sanitize
 
 __all__ = ["FeedEntry", "FeedError", "Fetched", "HtmlPage", "ParsedFeed"]
 

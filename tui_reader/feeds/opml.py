@@ -16,8 +16,8 @@ from typing import NoReturn
 from urllib.parse import urlsplit
 from xml.parsers.expat import ErrorString
 
+from tui_reader.core.textsafe import sanitize_line
 from tui_reader.feeds.model import FeedError
-from tui_reader.textsafe import sanitize_line
 
 __all__ = ["OpmlFeed", "read_opml", "write_opml"]
 

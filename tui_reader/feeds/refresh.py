@@ -22,7 +22,7 @@ from tui_reader.feeds.fetch import fetch
 from tui_reader.feeds.importer import ImportResult, import_entries
 from tui_reader.feeds.model import FeedError, Fetched, ParsedFeed
 from tui_reader.feeds.parse import parse_feed
-from tui_reader.store import FeedRecord, Store, StoreError
+from tui_reader.storage.store import FeedRecord, Store, StoreError
 
 __all__ = ["FetchLimits", "RefreshReport", "apply_document", "refresh_feed", "refresh_feeds"]
 

@@ -48,12 +48,12 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from tui_reader.dates import coerce_date
+from tui_reader.core.dates import coerce_date
+from tui_reader.core.markdown_text import inline_text
+from tui_reader.core.stories import normalize_url
+from tui_reader.core.textsafe import sanitize_line
 from tui_reader.feeds.html_markdown import html_to_markdown, text_to_markdown
 from tui_reader.feeds.model import FeedEntry
-from tui_reader.markdown_text import inline_text
-from tui_reader.stories import normalize_url
-from tui_reader.textsafe import sanitize_line
 
 __all__ = [
     "StoryFile",

@@ -1,7 +1,7 @@
 """The feed list: adding (with a first fetch), finding, removing, OPML in and out.
 
-Pure module: no Textual. Every function takes the :class:`~tui_reader.store.Store` that keeps
-the list, and returns what it did in words the CLI and the app can show as they are.
+Pure module: no Textual. Every function takes the :class:`~tui_reader.storage.store.Store` that
+keeps the list, and returns what it did in words the CLI and the app can show as they are.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tui_reader.core.textsafe import sanitize_line
 from tui_reader.feeds.fetch import fetch
 from tui_reader.feeds.model import FeedError, Fetched, HtmlPage, ParsedFeed
 from tui_reader.feeds.opml import OpmlFeed, read_opml, write_opml
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.feeds.refresh import FetchLimits, RefreshReport, apply_document
 from tui_reader.feeds.story_files import folder_name
-from tui_reader.store import FeedRecord, Store, StoreError
-from tui_reader.textsafe import sanitize_line
+from tui_reader.storage.store import FeedRecord, Store, StoreError
 
 __all__ = [
     "OpmlImport",

@@ -1,0 +1,256 @@
+"""Quote and position selectors over a story's plain text, and re-anchoring after edits.
+
+Pure module: no Textual, no IO. Offsets are indices into a Python ``str``.
+
+Selectors follow the W3C Web Annotation model (``TextQuoteSelector``,
+``TextPositionSelector``). Re-anchoring follows the Hypothesis client: the old
+position if it still holds the quote, else the exact quote (best context, then
+nearest), else a fuzzy match scored on quote, prefix, suffix and position, else
+the annotation is orphaned (``None``).
+
+This module owns the selectors and the scoring; the approximate search itself
+(Myers' bit-parallel algorithm behind a pigeonhole filter) is :mod:`tui_reader.anchoring.approx`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from tui_reader.anchoring.approx import TextIndex, match_start, search, search_window
+
+CONTEXT = 32
+"""Characters of prefix and suffix stored with a quote."""
+MAX_ERRORS = 256
+"""Upper bound on edits a fuzzy match may have (also capped at half the quote)."""
+_WEIGHTS = (50.0, 20.0, 20.0, 2.0)  # quote, prefix, suffix, position (Hypothesis client)
+_MAX_CANDIDATES = 200  # bounds scoring work for degenerate inputs ("aaaa..." texts)
+_NEAR = 4096  # characters either side of the old position searched first
+
+
+@dataclass(frozen=True)
+class TextQuoteSelector:
+    """The quoted text plus the text just before and after it."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the W3C JSON form."""
+        return {
+            "type": "TextQuoteSelector",
+            "exact": self.exact,
+            "prefix": self.prefix,
+            "suffix": self.suffix,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> TextQuoteSelector:
+        """Build from the W3C JSON form; raises ``ValueError`` if it is malformed."""
+        if not isinstance(data, Mapping) or data.get("type") != "TextQuoteSelector":
+            raise ValueError("not a TextQuoteSelector")
+        exact, prefix, suffix = (data.get(k) for k in ("exact", "prefix", "suffix"))
+        prefix, suffix = prefix or "", suffix or ""  # context is optional in W3C
+        if not (isinstance(exact, str) and isinstance(prefix, str) and isinstance(suffix, str)):
+            raise ValueError("TextQuoteSelector needs string exact, prefix and suffix")
+        return cls(exact, prefix, suffix)
+
+
+@dataclass(frozen=True)
+class TextPositionSelector:
+    """Character offsets ``[start, end)`` into the story's plain text."""
+
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the W3C JSON form."""
+        return {"type": "TextPositionSelector", "start": self.start, "end": self.end}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> TextPositionSelector:
+        """Build from the W3C JSON form; raises ``ValueError`` if it is malformed."""
+        if not isinstance(data, Mapping) or data.get("type") != "TextPositionSelector":
+            raise ValueError("not a TextPositionSelector")
+        start, end = data.get("start"), data.get("end")
+        # bool is an int subclass; True/False offsets are corrupt data, not positions.
+        if type(start) is not int or type(end) is not int or not 0 <= start <= end:
+            raise ValueError("TextPositionSelector needs integers 0 <= start <= end")
+        return cls(start, end)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where an annotation sits in the current text, and how it was found."""
+
+    start: int
+    end: int
+    method: Literal["position", "exact", "fuzzy"]
+
+
+def describe(text: str, start: int, end: int, context: int = CONTEXT) -> list[dict[str, object]]:
+    """Return the W3C selectors (quote, then position) for ``text[start:end]``.
+
+    Args:
+        text: the story's plain text.
+        start, end: the selected range; must satisfy ``0 <= start < end <= len(text)``.
+        context: how many characters of prefix and suffix to keep.
+
+    Raises:
+        ValueError: for an empty or out-of-range selection.
+    """
+    if not 0 <= start < end <= len(text) or context < 0:
+        raise ValueError(f"bad selection {start}:{end} (context {context}) of {len(text)}")
+    quote = TextQuoteSelector(
+        text[start:end], text[max(0, start - context) : start], text[end : end + context]
+    )
+    return [quote.to_dict(), TextPositionSelector(start, end).to_dict()]
+
+
+def anchor(text: str, selectors: Sequence[Mapping[str, object]]) -> Anchor | None:
+    """Find an annotation's passage in ``text``; ``None`` means orphaned.
+
+    Never raises: malformed selectors are ignored, and with no usable selector the
+    annotation is orphaned.
+    """
+    return _anchor(TextIndex(text), selectors)
+
+
+def anchor_many(
+    text: str, selector_lists: Iterable[Sequence[Mapping[str, object]]]
+) -> list[Anchor | None]:
+    """Anchor many annotations on one text, sharing the text's search indexes."""
+    index = TextIndex(text)
+    return [_anchor(index, selectors) for selectors in selector_lists]
+
+
+def _parse(selectors: object) -> tuple[TextQuoteSelector | None, TextPositionSelector | None]:
+    """The first well-formed selector of each kind; anything malformed is skipped."""
+    if isinstance(selectors, Mapping):  # a lone selector where a list belongs
+        selectors = [selectors]
+    if not isinstance(selectors, Sequence) or isinstance(selectors, str | bytes):
+        return None, None
+    quote: TextQuoteSelector | None = None
+    position: TextPositionSelector | None = None
+    for raw in selectors:
+        kind = raw.get("type") if isinstance(raw, Mapping) else None
+        try:
+            if kind == "TextQuoteSelector" and quote is None:
+                quote = TextQuoteSelector.from_dict(raw)
+            elif kind == "TextPositionSelector" and position is None:
+                position = TextPositionSelector.from_dict(raw)
+        except ValueError:
+            continue
+    return quote, position
+
+
+def _anchor(index: TextIndex, selectors: Sequence[Mapping[str, object]]) -> Anchor | None:
+    quote, position = _parse(selectors)
+    text = index.text
+    if quote is None:
+        if position is not None and position.start < position.end <= len(text):
+            return Anchor(position.start, position.end, "position")
+        return None
+    exact = quote.exact
+    if not exact:
+        return None
+    hint = position.start if position is not None else None
+    if position is not None and text.startswith(exact, position.start):
+        return Anchor(position.start, position.start + len(exact), "position")
+    found = _exact(index, quote, hint)
+    if found is not None:
+        return Anchor(found, found + len(exact), "exact")
+    match = _fuzzy(index, quote, hint)
+    if match is None:
+        return None
+    return Anchor(match[0], match[1], "fuzzy")
+
+
+def _exact(index: TextIndex, quote: TextQuoteSelector, hint: int | None) -> int | None:
+    """Start of the best exact occurrence: best context agreement, then nearest ``hint``."""
+    text, exact = index.text, quote.exact
+    if hint is not None:
+        # An intact occurrence within _NEAR of the hint beats anything farther away, so
+        # the usual small shift costs a scan of a few kilobytes, not the whole story.
+        nearby = _intact(text, quote, _occurrences(text, exact, hint - _NEAR, hint + _NEAR), hint)
+        if nearby is not None:
+            return nearby
+    starts = _occurrences(text, exact, 0, len(text))
+    if len(starts) <= 1:
+        return starts[0] if starts else None
+    found = _intact(text, quote, starts, hint or 0)
+    if found is not None:
+        return found
+    starts.sort(key=lambda s: abs(s - (hint or 0)))
+    # max() keeps the first of equal scores, and starts are sorted nearest first.
+    return max(
+        starts[:_MAX_CANDIDATES], key=lambda s: sum(_context(text, s, s + len(exact), quote))
+    )
+
+
+def _occurrences(text: str, sub: str, lo: int, hi: int) -> list[int]:
+    """Starts of ``sub`` in ``text`` between ``lo`` and ``hi`` (clamped)."""
+    starts: list[int] = []
+    lo, hi = max(0, lo), min(len(text), hi + len(sub))
+    at = text.find(sub, lo, hi)
+    while at != -1:
+        starts.append(at)
+        at = text.find(sub, at + 1, hi)
+    return starts
+
+
+def _intact(text: str, quote: TextQuoteSelector, starts: list[int], hint: int) -> int | None:
+    """The start nearest ``hint`` whose prefix and suffix are exactly as stored."""
+    before, after, size = len(quote.prefix), len(quote.suffix), len(quote.exact)
+    best: int | None = None
+    for s in starts:
+        if best is not None and abs(s - hint) >= abs(best - hint):
+            continue
+        e = s + size
+        if text[max(0, s - before) : s] == quote.prefix and text[e : e + after] == quote.suffix:
+            best = s
+    return best
+
+
+def _fuzzy(index: TextIndex, quote: TextQuoteSelector, hint: int | None) -> tuple[int, int] | None:
+    """Best approximate match ``(start, end)``, scored like the Hypothesis client."""
+    text, exact = index.text, quote.exact
+    m = len(exact)
+    limit = min(MAX_ERRORS, m // 2)
+    if limit == 0 or not text:
+        return None
+    errors, ends = search(index, exact, limit)
+    if len(ends) > _MAX_CANDIDATES:
+        ends = sorted(ends, key=lambda e: abs(e - m - (hint or 0)))[:_MAX_CANDIDATES]
+    w_quote, w_prefix, w_suffix, w_pos = _WEIGHTS
+    best: tuple[float, int, int] | None = None
+    for end in ends:
+        start = match_start(text, exact, end, errors)
+        prefix, suffix = _context(text, start, end, quote)
+        position = 1 - abs(start - hint) / len(text) if hint is not None else 1.0
+        score = w_quote * (1 - errors / m) + w_prefix * prefix + w_suffix * suffix
+        score += w_pos * position
+        if best is None or score > best[0]:
+            best = (score, start, end)
+    return None if best is None else (best[1], best[2])
+
+
+def _context(text: str, start: int, end: int, quote: TextQuoteSelector) -> tuple[float, float]:
+    """How well the text around ``[start, end)`` matches the prefix and suffix (0..1 each)."""
+    prefix, suffix = quote.prefix, quote.suffix
+    return (
+        _similarity(text[max(0, start - len(prefix)) : start], prefix) if prefix else 1.0,
+        _similarity(text[end : end + len(suffix)], suffix) if suffix else 1.0,
+    )
+
+
+def _similarity(window: str, pattern: str) -> float:
+    """1 minus the fewest edits to find ``pattern`` somewhere in ``window``, per character."""
+    if not pattern or not window:
+        return 0.0
+    if pattern in window:
+        return 1.0
+    errors, _ = search_window(window, pattern, 0, len(window), len(pattern))
+    return 1 - errors / len(pattern)

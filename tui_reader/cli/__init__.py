@@ -1,0 +1,6 @@
+"""The command line: the reader, feeds, export, serve. Textual is imported only when the
+reader is launched."""
+
+from tui_reader.cli.main import main
+
+__all__ = ["main"]

@@ -1,0 +1,157 @@
+"""Command line: ``tui-reader [STORIES_DIR]``, ``tui-reader export``, ``tui-reader serve``.
+
+Textual is imported only when the reader is launched, so ``export`` and ``--help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui_reader import __version__
+from tui_reader.cli.output import err
+
+SUBCOMMANDS = ("export", "serve", "feeds", "refresh")
+
+
+def default_stories_dir() -> Path:
+    """The bundled stories: inside the installed package, or the repo's ``stories/``."""
+    package = Path(__file__).resolve().parents[1]  # tui_reader/
+    for candidate in (package / "bundled_stories", package.parent / "stories"):
+        if candidate.is_dir():
+            return candidate
+    return package / "bundled_stories"
+
+
+def reader_library(stories_dir: Path | None, data_dir: Path) -> list[Path]:
+    """The folders the reader shows: the one given, else the bundled stories plus the
+    default feeds folder (``<data dir>/feeds``, where feeds added without ``--stories`` go)."""
+    if stories_dir is not None:
+        return [stories_dir]
+    from tui_reader.core.paths import default_feeds_library
+
+    feeds = default_feeds_library(data_dir)
+    return [default_stories_dir(), *([feeds] if feeds.is_dir() else [])]
+
+
+def _reader_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-reader",
+        description=(
+            "A keyboard-first terminal news reader. Read the stories in a folder, bookmark "
+            "them, select passages with the keyboard and attach notes that are never lost. "
+            "Press ? inside for every key. Other commands: 'tui-reader feeds --help', "
+            "'tui-reader refresh --help', 'tui-reader export --help', 'tui-reader serve --help'."
+        ),
+    )
+    parser.add_argument(
+        "stories_dir",
+        nargs="?",
+        metavar="STORIES_DIR",
+        help="folder of .md/.markdown/.txt stories (default: the bundled stories)",
+    )
+    parser.add_argument("--stories", metavar="DIR", help="same as STORIES_DIR")
+    _add_data_dir(parser)
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="settings file (default: config.toml in the user config dir, or $TUI_READER_CONFIG)",
+    )
+    parser.add_argument(
+        "--no-mouse",
+        action="store_true",
+        help="ignore the mouse (saves output over slow SSH links)",
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "truecolor", "256", "standard", "none"),
+        help="colour depth (default: config, then $TEXTUAL_COLOR_SYSTEM, then detected)",
+    )
+    parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
+    return parser
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where bookmarks and notes live (default: $TUI_READER_DATA_DIR, "
+        "else the platform's user data dir)",
+    )
+
+
+def _export(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="tui-reader export",
+        description="Print all bookmarks and annotations for scripts.",
+    )
+    parser.add_argument("--format", choices=("json",), default="json")
+    _add_data_dir(parser)
+    args = parser.parse_args(argv)
+    from tui_reader.core.paths import resolve_data_dir
+    from tui_reader.notes.export import export_json
+    from tui_reader.storage.store import Store
+
+    store = Store.open(resolve_data_dir(args.data_dir))
+    for notice in store.notices:
+        err(notice)
+    sys.stdout.write(export_json(store) + "\n")
+    store.close()
+    return 0
+
+
+def _run_reader(argv: Sequence[str]) -> int:
+    args = _reader_parser().parse_args(argv)
+    if args.stories_dir and args.stories and args.stories_dir != args.stories:
+        print(
+            "tui-reader: give the stories folder once (STORIES_DIR or --stories)", file=sys.stderr
+        )
+        return 2
+    given = args.stories or args.stories_dir
+    stories = Path(given or default_stories_dir()).expanduser()
+    if not stories.is_dir():
+        err(f"{stories} is not a folder of stories")
+        return 2
+    from tui_reader.core.config import load_config
+    from tui_reader.core.paths import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data_dir)
+    library = reader_library(Path(given).expanduser() if given else None, data_dir)
+
+    config = load_config(Path(args.config) if args.config else None)
+    color = args.color or (config.color_system if config.color_system != "auto" else None)
+    if color:
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = "standard" if color == "none" else color
+        if color == "none":
+            os.environ["NO_COLOR"] = "1"
+    # Textual reads ESCDELAY (ms) at import. 25 ms is ample for a sequence, which terminals
+    # send in one write even over SSH; a user's own ESCDELAY wins.
+    os.environ.setdefault("ESCDELAY", "25")
+    from tui_reader.ui.app import create_app  # imports Textual: only now
+    from tui_reader.ui.hangup import install_hangup_handlers
+
+    app = create_app(library, data_dir, config)
+    # Covers the moments before the event loop runs; once mounted, the app handles signals.
+    install_hangup_handlers(app.flush)
+    app.run(mouse=config.mouse and not args.no_mouse)
+    app.store.close()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "export":
+        return _export(argv[1:])
+    if argv and argv[0] in ("feeds", "refresh"):
+        from tui_reader.cli.feeds import feeds_main, refresh_main
+
+        return (feeds_main if argv[0] == "feeds" else refresh_main)(argv[1:])
+    if argv and argv[0] == "serve":
+        from tui_reader.serve.server import main as serve_main
+
+        return serve_main(argv[1:])
+    return _run_reader(argv)

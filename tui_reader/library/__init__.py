@@ -1,0 +1,1 @@
+"""A folder of stories: scanning, the metadata index cache and sorting."""

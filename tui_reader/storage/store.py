@@ -1,0 +1,324 @@
+"""Bookmarks, annotations, reading state and the unsaved-note draft, kept with TinyDB.
+
+:class:`Store` is the one entry point the app uses; callers get plain dataclasses
+(:mod:`tui_reader.storage.records`). The files, their layout in the data dir, the lock and the
+durable read-modify-write every method below goes through are :mod:`tui_reader.storage.base`;
+moving data between story ids is :mod:`tui_reader.storage.relink`.
+
+Errors: a write that cannot be saved raises :class:`StoreError` (message fit for the user) and
+leaves memory as it is on disk; files that could not be read are never overwritten, and
+:attr:`Store.durable` is False (see :mod:`tui_reader.storage.base`).
+
+Story identity is the caller's (``Story.story_id``); :meth:`Store.relink` moves everything from
+an old id to a new one when the UI finds a story, by path, whose id changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from tui_reader.storage.base import ANN, LOCK_TIMEOUT, SHARDS, StoreBase
+from tui_reader.storage.files import JsonFile, StoreError
+from tui_reader.storage.records import (
+    Annotation,
+    Bookmark,
+    Draft,
+    FeedRecord,
+    annotation_doc,
+    annotation_from,
+    bookmark_from,
+    checked_selectors,
+    copy_selectors,
+    draft_doc,
+    draft_from,
+    feed_doc,
+    feed_from,
+    now_iso,
+)
+from tui_reader.storage.relink import move_annotations, relink_bookmark, relink_state
+
+__all__ = [
+    "LOCK_TIMEOUT",
+    "SHARDS",
+    "Annotation",
+    "Bookmark",
+    "Draft",
+    "FeedRecord",
+    "Store",
+    "StoreError",
+]
+
+
+def _shard(story_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(story_id.encode(), digest_size=2).digest()) % SHARDS
+
+
+class Store(StoreBase):
+    """The reader's persistent data in one data dir. Create with :meth:`Store.open`."""
+
+    # Bookmarks
+
+    def set_bookmark(
+        self,
+        story_id: str,
+        on: bool,
+        *,
+        tags: Sequence[str] = (),
+        title: str = "",
+        path: str = "",
+    ) -> Bookmark | None:
+        """Bookmark a story (replacing tags, title and path) or remove its bookmark.
+
+        Returns:
+            The bookmark now stored, or None when removed.
+        """
+        with self._writing(self._bookmarks):
+            old = self._bookmarks.raw("bookmarks").get(story_id)
+            if not on:
+                if old is not None:
+                    self._bookmarks.delete("bookmarks", [story_id])
+                return None
+            created = str(old.get("created", "")) if old else now_iso()
+            doc = {"tags": list(tags), "title": title, "path": path, "created": created}
+            self._bookmarks.put("bookmarks", story_id, doc)
+            return bookmark_from(story_id, doc)
+
+    def is_bookmarked(self, story_id: str) -> bool:
+        """Whether ``story_id`` is bookmarked (as of the last refresh or write)."""
+        with self._mutex:
+            return story_id in self._bookmarks.raw("bookmarks")
+
+    def bookmarks(self) -> dict[str, Bookmark]:
+        """All bookmarks by story id."""
+        with self._mutex:
+            return {k: bookmark_from(k, d) for k, d in self._bookmarks.raw("bookmarks").items()}
+
+    # Annotations
+
+    def add_annotation(
+        self,
+        story_id: str,
+        selectors: Sequence[Mapping[str, Any]],
+        note: str,
+        *,
+        story_title: str = "",
+        story_path: str = "",
+    ) -> Annotation:
+        """Store a new highlight or note; it is on disk when this returns.
+
+        Raises:
+            StoreError: it could not be saved. ValueError: selectors are not JSON data.
+        """
+        now = now_iso()
+        sel = checked_selectors(selectors)
+        ann = Annotation(str(uuid.uuid4()), story_id, sel, note, now, now, story_title, story_path)
+        shard = self._shards[_shard(story_id)]
+        with self._writing(shard):
+            shard.put(ANN, ann.id, annotation_doc(ann))
+        return replace(ann, selectors=copy_selectors(sel))
+
+    def _find(self, ann_id: str) -> JsonFile | None:
+        return next((s for s in self._shards if ann_id in s.raw(ANN)), None)
+
+    def update_annotation(
+        self,
+        ann_id: str,
+        *,
+        note: str | None = None,
+        selectors: Sequence[Mapping[str, Any]] | None = None,
+    ) -> Annotation:
+        """Change a note's text and/or selectors; durable on return.
+
+        Raises:
+            KeyError: no annotation has that id (another session may have deleted it).
+        """
+        fields: dict[str, Any] = {"updated": now_iso()}
+        if note is not None:
+            fields["note"] = note
+        if selectors is not None:
+            fields["selectors"] = checked_selectors(selectors)
+        with self._writing(*self._shards):
+            shard = self._find(ann_id)
+            if shard is None:
+                raise KeyError(ann_id)
+            shard.patch(ANN, [ann_id], fields)
+            return annotation_from(ann_id, shard.raw(ANN)[ann_id])
+
+    def delete_annotation(self, ann_id: str) -> Annotation | None:
+        """Delete an annotation; returns it (for undo), or None if it was not there."""
+        with self._writing(*self._shards):
+            shard = self._find(ann_id)
+            if shard is None:
+                return None
+            ann = annotation_from(ann_id, shard.raw(ANN)[ann_id])
+            shard.delete(ANN, [ann_id])
+            return ann
+
+    def restore_annotation(self, ann: Annotation) -> None:
+        """Put back a deleted annotation with the same id (undo of :meth:`delete_annotation`)."""
+        shard = self._shards[_shard(ann.story_id)]
+        doc = annotation_doc(replace(ann, selectors=checked_selectors(ann.selectors)))
+        with self._writing(shard):
+            shard.put(ANN, ann.id, doc)
+
+    def annotations_for(self, story_id: str) -> list[Annotation]:
+        """A story's annotations, oldest first."""
+        with self._mutex:
+            found = self._shards[_shard(story_id)].find(ANN, "story_id", story_id)
+            anns = [annotation_from(ann_id, doc) for ann_id, doc in found]
+        return sorted(anns, key=lambda a: (a.created, a.id))
+
+    def get_annotation(self, ann_id: str) -> Annotation | None:
+        """The annotation with this id, or None."""
+        with self._mutex:
+            shard = self._find(ann_id)
+            return None if shard is None else annotation_from(ann_id, shard.raw(ANN)[ann_id])
+
+    def all_annotations(self) -> list[Annotation]:
+        """Every annotation, ordered by story id then creation time."""
+        with self._mutex:
+            seen: dict[str, Annotation] = {}
+            for shard in self._shards:
+                for ann_id, doc in shard.raw(ANN).items():
+                    seen.setdefault(ann_id, annotation_from(ann_id, doc))
+        return sorted(seen.values(), key=lambda a: (a.story_id, a.created, a.id))
+
+    def annotation_counts(self) -> dict[str, int]:
+        """Number of annotations per story id (stories without any are absent)."""
+        counts: dict[str, int] = {}
+        with self._mutex:
+            for shard in self._shards:
+                for doc in shard.raw(ANN).values():
+                    sid = str(doc.get("story_id", ""))
+                    counts[sid] = counts.get(sid, 0) + 1
+        return counts
+
+    # Reading state
+
+    def mark_read(self, story_id: str, read: bool = True) -> None:
+        """Mark a story read or unread; durable on return."""
+        with self._writing(self._state):
+            if (story_id in self._state.raw("read")) == read:
+                return
+            if read:
+                self._state.put("read", story_id, {"at": now_iso()})
+            else:
+                self._state.delete("read", [story_id])
+
+    def read_ids(self) -> set[str]:
+        """Ids of stories marked read."""
+        with self._mutex:
+            return set(self._state.raw("read"))
+
+    def set_position(self, story_id: str, offset: int) -> None:
+        """Remember the reading position in a story (a durable write: call it on leave/pause)."""
+        with self._writing(self._state):
+            if self.position(story_id) != offset:
+                self._state.put("positions", story_id, {"offset": int(offset), "at": now_iso()})
+
+    def position(self, story_id: str) -> int | None:
+        """The remembered reading position of a story, or None."""
+        with self._mutex:
+            offset = self._state.raw("positions").get(story_id, {}).get("offset")
+        return offset if isinstance(offset, int) else None
+
+    def set_last_open(self, story_id: str) -> None:
+        """Remember the story that is open, to reopen it on the next start."""
+        with self._writing(self._state):
+            if self.last_open() != story_id:
+                doc = {"story_id": story_id, "at": now_iso()}
+                self._state.put("session", "last_open", doc)
+
+    def last_open(self) -> str | None:
+        """The story that was open last, or None."""
+        with self._mutex:
+            sid = self._state.raw("session").get("last_open", {}).get("story_id")
+        return sid if isinstance(sid, str) else None
+
+    # Draft
+
+    def save_draft(self, draft: Draft) -> Draft:
+        """Durably keep the note being typed (e.g. from a SIGHUP handler); returns it stamped."""
+        stamped = replace(draft, selectors=checked_selectors(draft.selectors), saved_at=now_iso())
+        with self._writing(self._draft):
+            self._draft.put("draft", "current", draft_doc(stamped))
+        return stamped
+
+    def draft(self) -> Draft | None:
+        """The saved draft, or None."""
+        with self._mutex:
+            doc = self._draft.raw("draft").get("current")
+        return None if doc is None else draft_from(doc)
+
+    def clear_draft(self) -> None:
+        """Forget the draft (after it was saved as a note or discarded)."""
+        with self._writing(self._draft):
+            if "current" in self._draft.raw("draft"):
+                self._draft.delete("draft", ["current"])
+
+    # Identity
+
+    def relink(self, old_story_id: str, new_story_id: str) -> int:
+        """Move bookmark, annotations and reading state from one story id to another.
+
+        Idempotent, so calling it again completes a relink interrupted by a crash.
+
+        Returns:
+            The number of annotations moved.
+        """
+        if old_story_id == new_story_id:
+            return 0
+        old, new = old_story_id, new_story_id
+        src, dst = self._shards[_shard(old)], self._shards[_shard(new)]
+        with self._writing(self._bookmarks, self._state, src, dst):
+            relink_bookmark(self._bookmarks, old, new)
+            relink_state(self._state, old, new)
+            return move_annotations(src, dst, old, new)
+
+    # Feeds
+
+    def feeds(self) -> list[FeedRecord]:
+        """Every subscribed feed, by name."""
+        with self._mutex:
+            docs = self._feeds.raw("feeds")
+            return [feed_from(name, docs[name]) for name in sorted(docs, key=str.casefold)]
+
+    def feeds_writing_to(self, *libraries: Path) -> list[FeedRecord]:
+        """The feeds whose stories go into one of ``libraries`` (stories folders)."""
+        roots = {library.expanduser().resolve() for library in libraries}
+        return [feed for feed in self.feeds() if Path(feed.library) in roots]
+
+    def feed(self, name: str) -> FeedRecord | None:
+        """The feed called ``name``, or None."""
+        with self._mutex:
+            doc = self._feeds.raw("feeds").get(name)
+            return None if doc is None else feed_from(name, doc)
+
+    def add_feed(self, feed: FeedRecord) -> FeedRecord:
+        """Subscribe to a feed; raises :class:`StoreError` if the name is taken."""
+        with self._writing(self._feeds):
+            if feed.name in self._feeds.raw("feeds"):
+                raise StoreError(f"There is already a feed called {feed.name!r}.")
+            stored = replace(feed, added=feed.added or now_iso())
+            self._feeds.put("feeds", feed.name, feed_doc(stored))
+            return stored
+
+    def save_feed(self, feed: FeedRecord) -> None:
+        """Store a feed's new fetch state; a feed removed meanwhile stays removed."""
+        with self._writing(self._feeds):
+            if feed.name in self._feeds.raw("feeds"):
+                self._feeds.put("feeds", feed.name, feed_doc(feed))
+
+    def remove_feed(self, name: str) -> FeedRecord | None:
+        """Unsubscribe; returns the removed feed, or None if there was none by that name."""
+        with self._writing(self._feeds):
+            doc = self._feeds.raw("feeds").get(name)
+            if doc is None:
+                return None
+            self._feeds.delete("feeds", [name])
+            return feed_from(name, doc)

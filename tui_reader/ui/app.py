@@ -1,0 +1,244 @@
+"""ReaderApp: the application shell. Screens do the work; this wires settings and signals."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.filter import Monochrome, NoColor
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.widgets import Input, TextArea
+
+from tui_reader.core.config import Config, is_served
+from tui_reader.core.textsafe import sanitize
+from tui_reader.library.index import LibraryIndex
+from tui_reader.storage.store import Store
+from tui_reader.ui.driver import PromptEscapeDriver
+from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.widgets.inert import plain
+
+HANGUP_GRACE = 2.0
+"""Seconds a hang-up may spend restoring the terminal before the process just ends."""
+
+
+class ReaderApp(App[None]):
+    """The terminal news reader.
+
+    | Key | Action |
+    | --- | --- |
+    | `?` | all keys |
+    | `/` | search titles |
+    | `ctrl+p` | command palette |
+    | `q` | quit |
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-reader"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        # Priority: "/" starts a search from whichever pane has focus.
+        Binding("slash", "search", "Search", priority=True, id="app.search"),
+    ]
+
+    def __init__(
+        self,
+        stories_dir: Path | Sequence[Path],
+        store: Store,
+        index: LibraryIndex,
+        config: Config,
+        *,
+        served: bool = False,
+    ) -> None:
+        super().__init__(driver_class=PromptEscapeDriver if os.name == "posix" else None)
+        self.served = served
+        """Running for a user of ``tui-reader serve``: nothing may write files outside the store."""
+        self.stories_dirs = (stories_dir,) if isinstance(stories_dir, Path) else tuple(stories_dir)
+        self.stories_dir = self.stories_dirs[0]
+        self.store = store
+        self.index = index
+        self.config = config
+        # Animation frames cost bytes on every SSH link: scrolling jumps, it never glides.
+        self.animation_level = "none"
+        if self.no_color:
+            # Textual's NO_COLOR maps colours to greys (still colour codes); the convention
+            # (no-color.org) is no colour at all. Reverse/underline/bold still mark state.
+            self._filters = [NoColor() if isinstance(f, Monochrome) else f for f in self._filters]
+        if config.keymap:
+            self.set_keymap(config.keymap)
+
+    def on_mount(self) -> None:
+        """Show the reader and take over hang-up signals so nothing typed is lost."""
+        self.push_screen(
+            ReaderScreen(
+                self.stories_dirs,
+                self.store,
+                self.index,
+                refresh_minutes=self.config.refresh_minutes,
+            )
+        )
+        for problem in self.config.problems:
+            self.notify(problem, severity="warning", timeout=15, markup=False)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, self.hang_up, signum)
+            except (NotImplementedError, RuntimeError):
+                continue  # not the main thread (e.g. some test runners): nothing to install
+
+    async def on_event(self, event: events.Event) -> None:
+        """Route keys to a search being typed; drop mouse motion with no button held."""
+        if isinstance(event, events.MouseMove) and not event.button and not event.is_forwarded:
+            return  # hover effects would repaint over SSH
+        # Keys are taken here, in arrival order, before they are routed to a pane: every key
+        # typed after "/" reaches the search, however fast it comes.
+        screen = self.screen_stack[-1] if self.screen_stack else None  # none yet at start-up
+        if isinstance(event, events.Key) and isinstance(screen, ReaderScreen):  # noqa: SIM102
+            if screen.search_key(event):
+                return
+        await super().on_event(event)
+
+    def on_app_focus(self) -> None:
+        """Coming back to the terminal: pick up what another session saved meanwhile."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.refresh_from_disk()
+
+    def hang_up(self, signum: int = signal.SIGHUP) -> None:
+        """The terminal went away (or we were asked to stop): save everything, then exit."""
+        self.flush()
+        # Restoring a terminal that hung up can block; the note is already on disk.
+        watchdog = threading.Timer(HANGUP_GRACE, os._exit, args=(128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
+        self.exit(return_code=128 + signum)
+
+    def flush(self) -> None:
+        """Write the draft being typed and the reading position to disk."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.flush_draft(force=True)
+                screen.save_position()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``/`` searches only from the reader, never while typing text."""
+        if action == "search":
+            typing = isinstance(self.focused, (Input, TextArea))
+            screen = self.screen_stack[-1] if self.screen_stack else None
+            return isinstance(screen, ReaderScreen) and not typing and not screen.searching
+        return True
+
+    def action_search(self) -> None:
+        """Search story titles."""
+        if isinstance(self.screen, ReaderScreen):
+            self.screen.open_search()
+
+    async def action_quit(self) -> None:
+        """Save the reading position, then quit."""
+        self.flush()
+        self.exit()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification; its text is always literal and free of control characters.
+
+        Messages quote stories, feeds, servers, file names and what the user typed, so they are
+        never parsed as markup (``markup`` is ignored) and are passed through the terminal-safety
+        filter.
+        """
+        super().notify(
+            sanitize(message),
+            title=plain(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save a screenshot under Textual's default name and folder (never a given path)."""
+        self.deliver_screenshot()
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Save a screenshot locally; refused for served users (it would write a file).
+
+        The file name and folder are always Textual's defaults: no action may take a path,
+        whoever asks for it.
+        """
+        if self.served:
+            self.notify("Screenshots are not available over tui-reader serve.", timeout=4)
+            return None
+        return super().deliver_screenshot()
+
+    def action_help(self) -> None:
+        """Show every key."""
+        from tui_reader.ui.screens.help import HelpScreen, help_sections  # only when asked for
+
+        screen = self.screen
+        screen_bindings = list(ReaderScreen.BINDINGS) if isinstance(screen, ReaderScreen) else []
+        self.push_screen(HelpScreen(help_sections(list(self.BINDINGS), screen_bindings)))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Offer every reader action in the command palette (ctrl+p)."""
+        for command in super().get_system_commands(screen):
+            if self.served and command.title == "Screenshot":
+                continue  # it writes a file on the server
+            yield command
+        if not isinstance(screen, ReaderScreen):
+            return
+        for binding in ReaderScreen.BINDINGS:
+            if isinstance(binding, Binding) and binding.description:
+                yield SystemCommand(
+                    binding.description,
+                    f"Key: {binding.key}",
+                    lambda action=binding.action: self.call_later(screen.run_action, action),
+                )
+        yield SystemCommand("Keys", "Show every key (?)", self.action_help)
+
+
+def create_app(
+    stories_dir: Path | Sequence[Path],
+    data_dir: Path,
+    config: Config | None = None,
+    cache_dir: Path | None = None,
+    *,
+    served: bool | None = None,
+) -> ReaderApp:
+    """Build the reader for ``stories_dir`` with bookmarks and notes kept in ``data_dir``.
+
+    Args:
+        stories_dir: the folder of story files, or several folders shown as one library
+            (the bundled stories and the default feeds folder).
+        data_dir: where the store keeps bookmarks, notes and reading state.
+        config: settings (defaults when None).
+        cache_dir: where the library index is cached (the platform cache dir when None).
+        served: running for a ``tui-reader serve`` user (default: as the environment says,
+            see :func:`tui_reader.core.config.is_served`).
+
+    Returns:
+        The app, ready to ``run()`` (or ``run_test()``).
+    """
+    store = Store.open(data_dir)
+    index = LibraryIndex(cache_dir) if cache_dir is not None else LibraryIndex()
+    served = is_served() if served is None else served
+    return ReaderApp(stories_dir, store, index, config or Config(), served=served)

@@ -1,0 +1,270 @@
+"""The article pane: the story view plus keyboard (and mouse) selection and annotation."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import ClassVar
+
+from textual import events
+from textual.actions import SkipAction
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from tui_reader.ui.article_layout import Prepared, offset_at
+from tui_reader.ui.widgets.article_view import ArticleView, Highlight
+
+__all__ = ["Article", "Highlight"]
+
+
+class Article(ArticleView):
+    """Shows a story; ``v`` selects text by keyboard, ``a``/``h`` annotate the selection.
+
+    | Key | Action |
+    | --- | --- |
+    | `v` / `V` | start a selection / select the paragraph |
+    | `w` `b` `e` `(` `)` `{` `}` | move the cursor by word, sentence, paragraph |
+    | `a` / `h` | annotate / highlight the selection |
+    | `n` / `N` | next / previous annotation |
+    | `esc` | cancel the selection |
+
+    A mouse drag selects too, where the terminal reports the mouse.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "select", "Select", id="article.select"),
+        Binding("V", "select_paragraph", "Paragraph", show=False, id="article.select_paragraph"),
+        Binding("w", "word_forward", "Word", show=False, id="article.word_forward"),
+        Binding("e", "word_end", "Word end", show=False, id="article.word_end"),
+        Binding("b", "word_back", "Word back", show=False, id="article.word_back"),
+        Binding(")", "sentence_forward", "Sentence", show=False, id="article.sentence_forward"),
+        Binding("(", "sentence_back", "Sentence back", show=False, id="article.sentence_back"),
+        Binding("}", "paragraph_forward", "Paragraph", show=False, id="article.paragraph_forward"),
+        Binding("{", "paragraph_back", "Para back", show=False, id="article.paragraph_back"),
+        Binding("a", "annotate", "Annotate", id="article.annotate"),
+        Binding("h", "highlight", "Highlight", show=False, id="article.highlight"),
+        Binding("n", "next_note", "Next note", show=False, id="article.next_note"),
+        Binding("N", "previous_note", "Prev note", show=False, id="article.previous_note"),
+        Binding("escape", "cancel", "Cancel", show=False, id="article.cancel"),
+    ]
+
+    class AnnotateRequested(Message):
+        """The reader asked to annotate ``[start, end)`` of the document text."""
+
+        def __init__(self, article: Article, start: int, end: int, with_note: bool) -> None:
+            super().__init__()
+            self.article = article
+            self.start = start
+            self.end = end
+            self.with_note = with_note
+
+        @property
+        def control(self) -> Article:
+            """The article that posted the request."""
+            return self.article
+
+    class NoteReached(Message):
+        """The cursor jumped to an annotation (``n``/``N``)."""
+
+        def __init__(self, article: Article, annotation_id: str) -> None:
+            super().__init__()
+            self.article = article
+            self.annotation_id = annotation_id
+
+        @property
+        def control(self) -> Article:
+            """The article that posted the message."""
+            return self.article
+
+    class Notice(Message):
+        """Something the reader should be told (e.g. "select a passage first")."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._words: list[int] = []
+        self._word_ends: list[int] = []
+        self._sentences: list[int] = []
+        self._dragging = False
+
+    def show_story(self, prepared: Prepared, *, offset: int = 0) -> None:
+        """Display a prepared story, with its word and sentence indexes for the motions."""
+        self._words = prepared.words
+        self._word_ends = prepared.word_ends
+        self._sentences = prepared.sentences
+        super().show_story(prepared, offset=offset)
+
+    def complete_story(self, prepared: Prepared) -> None:
+        """Take the complete layout and the motion indexes."""
+        if prepared.story is self.story:
+            self._words = prepared.words
+            self._word_ends = prepared.word_ends
+            self._sentences = prepared.sentences
+        super().complete_story(prepared)
+
+    # ----- mouse ---------------------------------------------------------------------------
+
+    def _offset_at_pointer(self, event: events.MouseEvent) -> int | None:
+        content = event.get_content_offset(self)
+        if content is None:
+            return None
+        x, y = content
+        row = int(self.scroll_y) + y
+        if not 0 <= row < len(self._lines) or not self._lines[row].selectable:
+            return None
+        return offset_at(self._lines[row], x)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """Press: put the cursor under the pointer and start a selection there."""
+        offset = self._offset_at_pointer(event)
+        if offset is None or event.button != 1:
+            return
+        self.clear_selection()
+        self._move_cursor(offset)
+        self.select_from = offset
+        self._dragging = True
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Drag: extend the selection to the pointer."""
+        if self._dragging:
+            offset = self._offset_at_pointer(event)
+            if offset is not None:
+                self._move_cursor(offset + 1 if offset >= (self.select_from or 0) else offset)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        """Release: keep the selection (a plain click only moves the cursor)."""
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+            if self.select_from == self.cursor:
+                self.clear_selection()
+
+    # ----- motions -------------------------------------------------------------------------
+
+    def _next(self, points: list[int], default: int) -> int:
+        index = bisect_right(points, self.cursor)
+        return points[index] if index < len(points) else default
+
+    def _previous(self, points: list[int]) -> int:
+        index = bisect_left(points, self.cursor) - 1
+        return points[index] if index >= 0 else 0
+
+    def _text_end(self) -> int:
+        return len(self.document.text) if self.document else 0
+
+    def action_word_forward(self) -> None:
+        """Move to the start of the next word."""
+        self._move_cursor(self._next(self._words, self._text_end()))
+
+    def action_word_end(self) -> None:
+        """Move just past the end of this (or the next) word."""
+        self._move_cursor(self._next(self._word_ends, self._text_end()))
+
+    def action_word_back(self) -> None:
+        """Move to the start of the previous word (while selecting; else ``b`` bookmarks)."""
+        if self.select_from is None:
+            raise SkipAction()
+        self._move_cursor(self._previous(self._words))
+
+    def action_sentence_forward(self) -> None:
+        """Move to the start of the next sentence."""
+        self._move_cursor(self._next(self._sentences, self._text_end()))
+
+    def action_sentence_back(self) -> None:
+        """Move to the start of the previous sentence."""
+        self._move_cursor(self._previous(self._sentences))
+
+    def _block_bounds(self) -> tuple[list[int], list[int]]:
+        blocks = self.document.blocks if self.document else ()
+        return [b.start for b in blocks], [b.end for b in blocks]
+
+    def action_paragraph_forward(self) -> None:
+        """Move to the end of this paragraph, or of the next one."""
+        self._move_cursor(self._next(self._block_bounds()[1], self._text_end()))
+
+    def action_paragraph_back(self) -> None:
+        """Move to the start of this paragraph, or of the previous one."""
+        self._move_cursor(self._previous(self._block_bounds()[0]))
+
+    def action_select(self) -> None:
+        """Start a selection at the cursor (or cancel the one in progress)."""
+        if self.document is None:
+            return
+        if self.select_from is not None:
+            self.clear_selection()
+            return
+        self._ensure_visible(self._row_of(self.cursor))
+        self.select_from = self.cursor
+        self._refresh_rows(self.cursor)
+
+    def action_select_paragraph(self) -> None:
+        """Select the whole paragraph under the cursor."""
+        if self.document is None or not self.document.blocks:
+            return
+        block = self.document.blocks[self.document.block_at(self.cursor)]
+        old = self.selection or (self.cursor, self.cursor)
+        self.select_from = block.start
+        self.cursor = block.end
+        self._refresh_range(min(old[0], block.start), max(old[1], block.end))
+
+    def action_cancel(self) -> None:
+        """Drop the selection (``esc`` goes to the screen when nothing is selected)."""
+        if self.select_from is None:
+            raise SkipAction()
+        else:
+            old = self.selection or (self.cursor, self.cursor)
+            self.select_from = None
+            self._refresh_range(*old)
+
+    def _request(self, with_note: bool) -> None:
+        selection = self.selection
+        if selection is None or self.document is None:
+            self.post_message(self.Notice("Select a passage first: v, then w/e/)/} or V"))
+            return
+        start, end = selection
+        text = self.document.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            self.post_message(self.Notice("The selection is empty: extend it with w, e, ) or }"))
+            return
+        self.post_message(self.AnnotateRequested(self, start, end, with_note))
+
+    def clear_selection(self) -> None:
+        """Called once an annotation was saved from the selection."""
+        if self.select_from is not None:
+            self.action_cancel()
+
+    def action_annotate(self) -> None:
+        """Annotate the selection with a note."""
+        self._request(with_note=True)
+
+    def action_highlight(self) -> None:
+        """Highlight the selection without a note."""
+        self._request(with_note=False)
+
+    def _jump_note(self, forward: bool) -> None:
+        if not self.highlights:
+            self.post_message(self.Notice("This story has no notes yet"))
+            return
+        if forward:
+            later = [h for h in self.highlights if h.start > self.cursor]
+            target = later[0] if later else self.highlights[0]
+        else:
+            earlier = [h for h in self.highlights if h.start < self.cursor]
+            target = earlier[-1] if earlier else self.highlights[-1]
+        self.scroll_to_offset(target.start, target.annotation_id)
+        self.post_message(self.NoteReached(self, target.annotation_id))
+
+    def action_next_note(self) -> None:
+        """Jump to the next annotation."""
+        self._jump_note(forward=True)
+
+    def action_previous_note(self) -> None:
+        """Jump to the previous annotation."""
+        self._jump_note(forward=False)
