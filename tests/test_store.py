@@ -16,10 +16,10 @@ from typing import Any
 import orjson
 import pytest
 
-from tui_reader.storage import files as storage
 from tui_reader.core.paths import ensure_private_dir, resolve_data_dir
 from tui_reader.notes.export import export_json
-from tui_reader.storage.store import SHARDS, Draft, Store, StoreError, _shard
+from tui_reader.storage import files as storage
+from tui_reader.storage.store import SHARDS, Draft, NotFound, Store, StoreError, _shard
 
 QUOTE: dict[str, Any] = {
     "type": "TextQuoteSelector",
@@ -109,8 +109,9 @@ def test_annotation_crud_and_reopen(store: Store, data_dir: Path) -> None:
     assert updated.note == "edited" and updated.selectors == SEL and updated.updated > a.updated
     moved = store.update_annotation(b.id, selectors=[POS])
     assert moved.selectors == [POS] and moved.note == ""
-    with pytest.raises(KeyError):
+    with pytest.raises(NotFound, match="not in the store"):  # the store's own error, never KeyError
         store.update_annotation("no-such-id", note="x")
+    assert issubclass(NotFound, StoreError)
 
     reopened = Store.open(data_dir)
     assert reopened.get_annotation(a.id) == updated

@@ -62,6 +62,10 @@ class StoreError(Exception):
     """A store operation could not be completed; the message is fit to show to the user."""
 
 
+class NotFound(StoreError):
+    """The record to change is not in the store (another session may have deleted it)."""
+
+
 class _BadFile(Exception):
     """A file's bytes are not a usable database of the expected kind (message: why)."""
 
@@ -307,10 +311,10 @@ class JsonFile:
             else:
                 st.disk_good = True
                 st.data = self._upgrade(data, version, notices)
+        # TinyDB caches query results per table; another process may have changed them. (Its
+        # cached next id never matters: every doc is inserted with our own string id.)
         for name in self._tables:
-            table = self.table(name)
-            table.clear_cache()
-            table._next_id = None  # TinyDB caches the next id; another process may have used it
+            self.table(name).clear_cache()
 
     def _upgrade(self, data: Tables, version: int, notices: list[str]) -> Tables:
         if version == SCHEMA_VERSION:

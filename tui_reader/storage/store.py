@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_reader.storage.base import ANN, LOCK_TIMEOUT, SHARDS, StoreBase
-from tui_reader.storage.files import JsonFile, StoreError
+from tui_reader.storage.files import JsonFile, NotFound, StoreError
 from tui_reader.storage.records import (
     Annotation,
     Bookmark,
@@ -49,6 +49,7 @@ __all__ = [
     "Bookmark",
     "Draft",
     "FeedRecord",
+    "NotFound",
     "Store",
     "StoreError",
 ]
@@ -135,7 +136,8 @@ class Store(StoreBase):
         """Change a note's text and/or selectors; durable on return.
 
         Raises:
-            KeyError: no annotation has that id (another session may have deleted it).
+            NotFound: no annotation has that id (another session may have deleted it).
+            StoreError: it could not be saved.
         """
         fields: dict[str, Any] = {"updated": now_iso()}
         if note is not None:
@@ -145,7 +147,7 @@ class Store(StoreBase):
         with self._writing(*self._shards):
             shard = self._find(ann_id)
             if shard is None:
-                raise KeyError(ann_id)
+                raise NotFound(f"The note {ann_id} is not in the store any more.")
             shard.patch(ANN, [ann_id], fields)
             return annotation_from(ann_id, shard.raw(ANN)[ann_id])
 
