@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -110,4 +112,30 @@ def screen_text(app: ReaderApp, svg: str | None = None) -> str:
 
 def notices(app: ReaderApp) -> list[str]:
     """The messages the app has shown as notifications so far (newest last)."""
-    return [notification.message for notification in app._notifications]
+    return list(app.told)
+
+
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 10.0
+) -> None:
+    """Let the app run until ``condition()`` holds; fail naming ``what`` if it never does."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        await pilot.pause(0.02)
+
+
+async def select_and_annotate(pilot: Pilot[None], note: str, keys: Sequence[str] = ("V",)) -> None:
+    """In the open article: select (a paragraph by default), press ``a``, type ``note``, save.
+
+    Waits until the editor has closed again, i.e. the note is on disk.
+    """
+    from tui_reader.ui.screens.note_editor import NoteEditor
+
+    app = pilot.app
+    await pilot.press(*keys, "a")
+    await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor), "the note editor")
+    await pilot.press(*note)
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: not isinstance(app.screen, NoteEditor), "the note saved")

@@ -40,7 +40,7 @@ async def wait_refreshed(pilot: Pilot[None]) -> ReaderScreen:
     reader = pilot.app.screen
     assert isinstance(reader, ReaderScreen)
     for _ in range(300):
-        if not reader.refreshing and not any(w.group == "feeds" for w in reader.workers):
+        if not reader.feeds.running and not any(w.group == "feeds" for w in reader.workers):
             break
         await pilot.pause(0.02)
     await wait_for_rows(pilot)
@@ -104,7 +104,7 @@ async def test_the_reader_keeps_working_while_a_feed_hangs(
         await pilot.press("r")
         await pilot.pause(0.1)
         reader = app.screen
-        assert isinstance(reader, ReaderScreen) and reader.refreshing
+        assert isinstance(reader, ReaderScreen) and reader.feeds.running
         assert "refreshing feeds 0/1…" in screen_text(app)
         await pilot.press("j")
         assert story_list.cursor == 1  # keys still work while the download hangs

@@ -43,7 +43,7 @@ while count < 0 or i < count:
 HANGUP = """
 import sys, time
 from pathlib import Path
-from tui_reader.ui.hangup import install_hangup_handlers
+from tui_reader.ui.hangup import HangUp
 from tui_reader.storage.store import Store
 from tui_reader.storage.records import Draft
 
@@ -59,7 +59,10 @@ def flush():
     store.save_draft(Draft("story-1", sel, "half-typed note"))
 
 
-install_hangup_handlers(flush, on_terminate=graceful)
+hangup = HangUp(flush)
+hangup.install()
+if graceful is not None:
+    hangup.attach(graceful)
 print("ready", flush=True)
 for _ in range(6000):
     if stop:

@@ -14,8 +14,6 @@ from pathlib import Path
 from tui_reader import __version__
 from tui_reader.cli.output import err
 
-SUBCOMMANDS = ("export", "serve", "feeds", "refresh")
-
 
 def default_stories_dir() -> Path:
     """The bundled stories: inside the installed package, or the repo's ``stories/``."""
@@ -131,11 +129,10 @@ def _run_reader(argv: Sequence[str]) -> int:
     # send in one write even over SSH; a user's own ESCDELAY wins.
     os.environ.setdefault("ESCDELAY", "25")
     from tui_reader.ui.app import create_app  # imports Textual: only now
-    from tui_reader.ui.hangup import install_hangup_handlers
 
     app = create_app(library, data_dir, config)
-    # Covers the moments before the event loop runs; once mounted, the app handles signals.
-    install_hangup_handlers(app.flush)
+    # The moments before the event loop runs; once mounted, the loop hands signals to it too.
+    app.hangup.install()
     app.run(mouse=config.mouse and not args.no_mouse)
     app.store.close()
     return app.return_code or 0

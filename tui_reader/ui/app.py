@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -13,7 +11,7 @@ from typing import ClassVar
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.filter import Monochrome, NoColor
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
@@ -22,12 +20,10 @@ from tui_reader.core.config import Config, is_served
 from tui_reader.core.textsafe import sanitize
 from tui_reader.library.index import LibraryIndex
 from tui_reader.storage.store import Store
-from tui_reader.ui.driver import PromptEscapeDriver
+from tui_reader.ui.driver import PromptEscapeDriver, missing_internals
+from tui_reader.ui.hangup import HANGUP_SIGNALS, HangUp
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.inert import plain
-
-HANGUP_GRACE = 2.0
-"""Seconds a hang-up may spend restoring the terminal before the process just ends."""
 
 
 class ReaderApp(App[None]):
@@ -59,22 +55,32 @@ class ReaderApp(App[None]):
         *,
         served: bool = False,
     ) -> None:
-        super().__init__(driver_class=PromptEscapeDriver if os.name == "posix" else None)
+        prompt_escape = os.name == "posix" and not missing_internals()
+        super().__init__(driver_class=PromptEscapeDriver if prompt_escape else None)
         self.served = served
         """Running for a user of ``tui-reader serve``: nothing may write files outside the store."""
+        self.told: list[str] = []
+        """Every notification shown this session, oldest first (what the reader was told)."""
+        self.hangup = HangUp(self.flush)
+        """What SIGHUP and SIGTERM do: the process handler and the event loop share it."""
         self.stories_dirs = (stories_dir,) if isinstance(stories_dir, Path) else tuple(stories_dir)
-        self.stories_dir = self.stories_dirs[0]
         self.store = store
         self.index = index
         self.config = config
         # Animation frames cost bytes on every SSH link: scrolling jumps, it never glides.
         self.animation_level = "none"
-        if self.no_color:
-            # Textual's NO_COLOR maps colours to greys (still colour codes); the convention
-            # (no-color.org) is no colour at all. Reverse/underline/bold still mark state.
-            self._filters = [NoColor() if isinstance(f, Monochrome) else f for f in self._filters]
+        self._no_color = NoColor()
         if config.keymap:
             self.set_keymap(config.keymap)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, but ``NO_COLOR`` means no colour codes at all.
+
+        Textual maps colours to greys under NO_COLOR (still colour codes); the convention
+        (no-color.org) is no colour at all. Reverse, underline and bold still mark state.
+        """
+        filters = super().get_line_filters()
+        return [self._no_color if isinstance(f, Monochrome) else f for f in filters]
 
     def on_mount(self) -> None:
         """Show the reader and take over hang-up signals so nothing typed is lost."""
@@ -88,10 +94,11 @@ class ReaderApp(App[None]):
         )
         for problem in self.config.problems:
             self.notify(problem, severity="warning", timeout=15, markup=False)
+        self.hangup.attach(lambda code: self.exit(return_code=code))
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGHUP, signal.SIGTERM):
+        for signum in HANGUP_SIGNALS:
             try:
-                loop.add_signal_handler(signum, self.hang_up, signum)
+                loop.add_signal_handler(signum, self.hangup.handle, signum)
             except (NotImplementedError, RuntimeError):
                 continue  # not the main thread (e.g. some test runners): nothing to install
 
@@ -113,21 +120,11 @@ class ReaderApp(App[None]):
             if isinstance(screen, ReaderScreen):
                 screen.refresh_from_disk()
 
-    def hang_up(self, signum: int = signal.SIGHUP) -> None:
-        """The terminal went away (or we were asked to stop): save everything, then exit."""
-        self.flush()
-        # Restoring a terminal that hung up can block; the note is already on disk.
-        watchdog = threading.Timer(HANGUP_GRACE, os._exit, args=(128 + signum,))
-        watchdog.daemon = True
-        watchdog.start()
-        self.exit(return_code=128 + signum)
-
     def flush(self) -> None:
         """Write the draft being typed and the reading position to disk."""
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen):
-                screen.flush_draft(force=True)
-                screen.save_position()
+                screen.flush()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``/`` searches only from the reader, never while typing text."""
@@ -162,8 +159,10 @@ class ReaderApp(App[None]):
         never parsed as markup (``markup`` is ignored) and are passed through the terminal-safety
         filter.
         """
+        message = sanitize(message)
+        self.told.append(message)
         super().notify(
-            sanitize(message),
+            message,
             title=plain(title),
             severity=severity,
             timeout=timeout,

@@ -1,10 +1,11 @@
 """Save state when the terminal goes away: SIGHUP (dropped SSH connection) and SIGTERM.
 
-A Textual app killed by SIGHUP exits at once, without ``on_unmount`` or ``atexit``. The handler
-installed here runs the UI's ``flush`` (which saves the note being typed as a draft, durably)
-before anything else, then exits with status ``128 + signum``. After SIGHUP there is no terminal
-to restore, so it exits at once; after SIGTERM it lets the app exit gracefully (restoring the
-terminal), with a watchdog thread forcing the exit if that hangs.
+One path for both moments a signal can arrive. :class:`HangUp` is installed as the process's
+signal handler before the app runs (a Textual app killed by SIGHUP exits at once, without
+``on_unmount`` or ``atexit``), and the app hands the same object to its event loop once it runs
+(:meth:`HangUp.attach`). Either way: flush what must survive (the note being typed, the reading
+position), start a watchdog that ends the process after ``grace`` seconds, then leave — through
+the app (which restores the terminal) when it runs, else at once.
 """
 
 from __future__ import annotations
@@ -17,51 +18,55 @@ import traceback
 from collections.abc import Callable
 from types import FrameType
 
+__all__ = ["HANGUP_SIGNALS", "HangUp"]
+
 HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 
 
-def install_hangup_handlers(
-    flush: Callable[[], None],
-    *,
-    on_terminate: Callable[[int], None] | None = None,
-    grace: float = 2.0,
-) -> None:
-    """Save state on SIGHUP/SIGTERM, then exit with status ``128 + signum``.
-
-    SIGHUP: ``flush()``, then ``os._exit`` at once (the terminal is gone; nothing to restore).
-    SIGTERM: ``flush()``, then ``on_terminate(143)`` if given (e.g. ask the app to exit so it
-    restores the terminal), else raise ``SystemExit(143)``; either way a watchdog ends the
-    process after ``grace`` seconds. Further signals while handling the first are ignored.
-    Must be called from the main thread.
+class HangUp:
+    """Flush, then exit with status ``128 + signum``; a second signal never cuts a flush short.
 
     Args:
-        flush: saves whatever must survive (e.g. ``lambda: store.save_draft(...)``); exceptions
-            are reported to stderr and do not stop the exit.
-        on_terminate: optional graceful exit for SIGTERM, called in the main thread.
-        grace: seconds SIGTERM's graceful exit may take.
+        flush: saves whatever must survive; an exception is reported on stderr and does not
+            stop the exit.
+        grace: seconds the exit may take before the process just ends.
     """
-    busy = threading.Event()
 
-    def handle(signum: int, frame: FrameType | None) -> None:
-        code = 128 + signum
-        if busy.is_set():
+    def __init__(self, flush: Callable[[], None], *, grace: float = 2.0) -> None:
+        self.flush = flush
+        self.grace = grace
+        self._exit_app: Callable[[int], None] | None = None
+        self._busy = threading.Event()
+
+    def install(self) -> None:
+        """Handle SIGHUP and SIGTERM in this process (call from the main thread)."""
+        for signum in HANGUP_SIGNALS:
+            signal.signal(signum, self.handle)
+
+    def attach(self, exit_app: Callable[[int], None]) -> None:
+        """The app runs now: leave through ``exit_app(status)`` so the terminal is restored."""
+        self._exit_app = exit_app
+
+    def handle(self, signum: int, frame: FrameType | None = None) -> None:
+        """What a hang-up does (a signal handler, or called by the app's event loop)."""
+        if self._busy.is_set():
             return  # already saving: a second hang-up must not cut the save short
-        busy.set()
+        self._busy.set()
+        code = 128 + signum
         try:
-            flush()
+            self.flush()
         except Exception:  # the exit must happen whatever flush did; say why it failed
             _report(traceback.format_exc())
-        if signum != signal.SIGTERM:
-            os._exit(code)
-        watchdog = threading.Timer(grace, os._exit, args=(code,))
+        # Restoring a terminal that hung up can block; what matters is already on disk.
+        watchdog = threading.Timer(self.grace, os._exit, args=(code,))
         watchdog.daemon = True
         watchdog.start()
-        if on_terminate is None:
+        if self._exit_app is not None:
+            self._exit_app(code)
+        elif signum != signal.SIGTERM:
+            os._exit(code)  # no app yet and no terminal left: nothing to restore
+        else:
             raise SystemExit(code)
-        on_terminate(code)
-
-    for signum in HANGUP_SIGNALS:
-        signal.signal(signum, handle)
 
 
 def _report(text: str) -> None:

@@ -1,0 +1,214 @@
+"""The library behind the story list: loading it in stages, and the rows a filter leaves.
+
+Loading is a chain of short thread workers, each posting :class:`LibraryPart.Loaded` and the
+next one starting only after the screen has painted what the last one brought (no thread
+waits on the UI): the cached first rows, then the whole cached index, then a scan of the
+folders, which fills the list as it goes on a cold start. A rescan bumps the generation, so a
+stale stage's rows are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from textual.message import Message
+from textual.screen import Screen
+
+from tui_reader.core.document import warm_up
+from tui_reader.core.stories import StoryError, StoryMeta
+from tui_reader.library.index import Item, LibraryIndex, sort_newest_first
+from tui_reader.storage.store import Store
+from tui_reader.ui.screens.feed_picker import ALL, LOCAL
+from tui_reader.ui.widgets.inert import inert, plain
+from tui_reader.ui.widgets.story_list import StoryList, StoryRow
+
+__all__ = ["Filters", "LibraryPart", "to_row"]
+
+Stage = Literal["head", "cached", "scan", "final"]
+
+
+def to_row(item: Item) -> StoryRow:
+    """Turn a library entry into a list row."""
+    if isinstance(item, StoryError):
+        # File names and reasons may hold anything a file system allows, escapes included.
+        return StoryRow(
+            key=str(item.path), story_id="", title=plain(item.path.name), error=plain(item.reason)
+        )
+    return StoryRow(
+        key=str(item.path),
+        story_id=item.story_id,
+        title=item.title,
+        date=item.date,
+        source=item.feed or item.source or "",
+        feed=item.feed or "",
+    )
+
+
+def same_files(a: Sequence[Item], b: Sequence[Item]) -> bool:
+    """True when two scans list the same files, unchanged (by path, size and mtime)."""
+
+    def key(item: Item) -> tuple[str, int, int]:
+        if isinstance(item, StoryError):
+            return (str(item.path), -1, -1)
+        return (str(item.path), item.size, item.mtime_ns)
+
+    return len(a) == len(b) and sorted(map(key, a)) == sorted(map(key, b))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the story list is narrowed to."""
+
+    bookmarked: frozenset[str] | None = None
+    """Only these story ids (``B``), or None for all."""
+    feed: str = ALL
+    """One feed's stories, local files only, or all (``F``; see :mod:`.feed_picker`)."""
+    search: str = ""
+    """Words every listed title must contain (``/``)."""
+
+
+class LibraryPart:
+    """Loads the library for a screen and says which rows a set of filters shows."""
+
+    class Loaded(Message):
+        """A stage of loading brought rows (``items`` None: the scan found nothing changed)."""
+
+        def __init__(self, generation: int, stage: Stage, items: list[Item] | None) -> None:
+            super().__init__()
+            self.generation = generation
+            self.stage = stage
+            self.items = items
+
+    def __init__(
+        self, host: Screen[Any], roots: Sequence[Path], index: LibraryIndex, store: Store
+    ) -> None:
+        self.host = host
+        self.store = store
+        self.roots = tuple(roots)
+        """The folders shown as one library."""
+        self.index = index
+        self.items: list[Item] = []
+        """Every entry, newest first."""
+        self.generation = 0
+        self._cached: list[Item] = []
+
+    # ----- loading -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """(Re)load the library: cached rows first, then a scan of the folders."""
+        self.generation += 1
+        generation = self.generation
+        self._cached = []
+        self._run(lambda: self._head(generation))
+
+    def _run(self, work: Any) -> None:
+        self.host.run_worker(work, thread=True, group="library", exit_on_error=False)
+
+    def _head(self, generation: int) -> None:
+        head = [row for root in self.roots for row in self.index.load_head(root)]
+        self.host.post_message(self.Loaded(generation, "head", head))
+
+    def _full_cache(self, generation: int) -> None:
+        cached = [row for root in self.roots for row in self.index.load(root)]
+        self._cached = cached
+        self.host.post_message(self.Loaded(generation, "cached", cached))
+
+    def _scan(self, generation: int) -> None:
+        seen: list[Item] = []
+        cached = self._cached
+
+        def batch(items: list[Item]) -> None:
+            # A cold start fills the list as files are parsed, so it is usable at once.
+            seen.extend(items)
+            if not cached and generation == self.generation:
+                self.host.post_message(self.Loaded(generation, "scan", list(seen)))
+
+        fresh = [
+            row for root in self.roots for row in self.index.refresh(root, batch, batch_size=2500)
+        ]
+        warm_up()  # so the first story opened does not wait for the Markdown parser to load
+        unchanged = bool(cached) and same_files(cached, fresh)
+        self.host.post_message(self.Loaded(generation, "final", None if unchanged else fresh))
+
+    def loaded(self, message: Loaded) -> bool:
+        """Take a stage's rows (True when the list must be redrawn) and start the next stage.
+
+        The next stage starts after the screen has painted these rows, so 10,000 stats never
+        compete with the first paint for the CPU.
+        """
+        if message.generation != self.generation:
+            return False  # a rescan started since: stale rows are dropped
+        generation = message.generation
+        if message.stage == "head":
+            self.host.call_after_refresh(self._run, lambda: self._full_cache(generation))
+        elif message.stage == "cached":
+            self.host.call_after_refresh(self._run, lambda: self._scan(generation))
+        if message.items is None or (message.stage != "final" and not message.items):
+            return False
+        self.items = sort_newest_first(message.items)
+        return True
+
+    # ----- rows ----------------------------------------------------------------------------
+
+    def listed_ids(self) -> frozenset[str]:
+        """The ids of every story in the library."""
+        return frozenset(item.story_id for item in self.items if isinstance(item, StoryMeta))
+
+    def errors(self) -> int:
+        """How many files could not be read."""
+        return sum(isinstance(item, StoryError) for item in self.items)
+
+    def rows(self, filters: Filters) -> list[StoryRow]:
+        """The rows ``filters`` leave, in list order."""
+        rows = [to_row(item) for item in self.items]
+        if filters.bookmarked is not None:
+            rows = [row for row in rows if row.story_id in filters.bookmarked]
+        if filters.feed == LOCAL:
+            rows = [row for row in rows if row.error is None and not row.feed]
+        elif filters.feed != ALL:
+            rows = [row for row in rows if row.feed == filters.feed]
+        words = filters.search.casefold().split()
+        if words:
+            rows = [row for row in rows if all(w in row.title.casefold() for w in words)]
+        return rows
+
+    def feed_counts(self) -> tuple[dict[str, int], int]:
+        """Stories per feed name, and the number of local stories (from no feed)."""
+        counts: dict[str, int] = {}
+        local = 0
+        for item in self.items:
+            if isinstance(item, StoryMeta):
+                if item.feed:
+                    counts[item.feed] = counts.get(item.feed, 0) + 1
+                else:
+                    local += 1
+        return counts, local
+
+    def show(self, story_list: StoryList, filters: Filters) -> None:
+        """Show the rows ``filters`` leave, with a border title and an empty message to match."""
+        rows = self.rows(filters)
+        title = "Bookmarks" if filters.bookmarked is not None else "Stories"
+        if filters.feed:
+            title += " · " + ("local files" if filters.feed == LOCAL else filters.feed)
+        query = filters.search
+        # The query is typed by the user and feed names come from feeds: never markup.
+        story_list.border_title = inert(f"{title} matching “{query}”" if query else title)
+        if query and not rows:
+            story_list.empty_message = "No title matches: / to change the search, esc clears it."
+        elif filters.feed and not rows:
+            story_list.empty_message = "No stories from this feed: F picks another."
+        elif filters.bookmarked is not None and not rows:
+            story_list.empty_message = "No bookmarks yet: press b on a story. B shows all."
+        self.show_marks(story_list)
+        story_list.set_rows(rows)
+
+    def show_marks(self, story_list: StoryList) -> None:
+        """Redraw the bookmark, unread and note-count markers from the store."""
+        story_list.set_marks(
+            bookmarked=set(self.store.bookmarks()),
+            read=self.store.read_ids(),
+            note_counts=self.store.annotation_counts(),
+        )
