@@ -16,7 +16,7 @@ DOMAIN = [
     "cli_feeds", "feeds", "feeds.decompress", "feeds.encoding", "feeds.fetch", "feeds.fetch_limits",
     "feeds.html_clean", "feeds.html_markdown", "feeds.importer", "feeds.jsonfeed",
     "feeds.markdown_escape", "feeds.model", "feeds.opml", "feeds.parse", "feeds.refresh",
-    "feeds.story_files", "feeds.subscriptions",
+    "feeds.story_files", "feeds.subscriptions", "feeds.extract", "feeds.page_meta",
 ]  # fmt: skip
 """Modules that must work without Textual (tests, scripts, ``export``, ``serve``)."""
 
