@@ -17,7 +17,7 @@ DOMAIN = [
     "feeds.html_clean", "feeds.html_markdown", "feeds.importer", "feeds.jsonfeed",
     "feeds.markdown_escape", "feeds.model", "feeds.opml", "feeds.parse", "feeds.refresh",
     "feeds.story_files", "feeds.subscriptions", "feeds.extract", "feeds.page_meta",
-    "feeds.netguard", "feeds.http_transport",
+    "feeds.netguard", "feeds.http_transport", "feeds.fetch_local",
 ]  # fmt: skip
 """Modules that must work without Textual (tests, scripts, ``export``, ``serve``)."""
 

@@ -11,7 +11,6 @@ in :mod:`~tui_reader.feeds.fetch_limits`.
 
 from __future__ import annotations
 
-import os
 import socket
 import ssl
 import threading
@@ -19,14 +18,13 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urljoin, urlsplit
-from urllib.request import url2pathname
 
 from tui_reader import __version__
-from tui_reader.feeds.decompress import BadGzip, Decoder, TooLarge, human_size
+from tui_reader.feeds.decompress import BadGzip, Decoder, TooLarge
 from tui_reader.feeds.fetch_limits import Limits
+from tui_reader.feeds.fetch_local import read_local
 from tui_reader.feeds.model import FeedError, Fetched
 from tui_reader.feeds.netguard import NetPolicy, policy_from_env
 
@@ -101,7 +99,7 @@ def fetch(
         return _fetch_http(text, etag, last_modified, limits, ACCEPT, policy)
     if policy.refuse_private:
         raise FeedError(f"only http and https URLs can be fetched here, not {text}")
-    return _read_local(text, parts, max_bytes)
+    return read_local(text, parts, max_bytes)
 
 
 def fetch_page(
@@ -127,61 +125,6 @@ def fetch_page(
         raise FeedError(f"not an http or https URL: {text}")
     limits = Limits(timeout, deadline, time.monotonic() + deadline, max_bytes, cancel)
     return _fetch_http(text, None, None, limits, ACCEPT_HTML, policy or policy_from_env())
-
-
-# -- local files ----------------------------------------------------------------------------
-
-
-def _local_path(text: str, parts: SplitResult | None) -> str:
-    """Turn ``text`` into a path, or fail when it is neither a path nor a URL we know."""
-    not_a_url = FeedError(f"not a URL or an existing file: {text}")
-    if not text:
-        raise not_a_url
-    if parts is not None and parts.scheme == "file":
-        if parts.netloc not in ("", "localhost"):
-            raise not_a_url
-        return url2pathname(parts.path)
-    path = os.path.expanduser(text)
-    if os.path.lexists(path):
-        return path
-    # A missing "feeds/x.xml" is a path with a typo; a missing "example.com/feed" or
-    # "ftp://..." is more likely a URL without (or with an unsupported) scheme.
-    has_scheme = parts is not None and len(parts.scheme) > 1
-    looks_like_path = text.startswith(("/", "~", ".")) or os.path.isdir(
-        os.path.dirname(os.path.abspath(path))
-    )
-    if has_scheme or not looks_like_path:
-        raise not_a_url
-    return path
-
-
-def _read_local(text: str, parts: SplitResult | None, max_bytes: int) -> Fetched:
-    """Read a local feed file, un-gzipping it if it is gzip data."""
-    try:
-        path = os.path.realpath(_local_path(text, parts))
-    except ValueError:  # a NUL byte, which no path can hold
-        raise FeedError(f"not a URL or an existing file: {text}") from None
-    try:
-        with open(path, "rb") as handle:
-            too_big = os.fstat(handle.fileno()).st_size > max_bytes
-            data = b"" if too_big else handle.read(max_bytes + 1)
-    except OSError as error:
-        raise FeedError(f"cannot read {path}: {error.strerror or error}") from None
-    if too_big or len(data) > max_bytes:
-        raise FeedError(f"cannot read {path}: larger than {human_size(max_bytes)}")
-    decoder = Decoder("", max_bytes)
-    try:
-        decoder.feed(data)
-        body = decoder.finish()
-    except TooLarge:
-        raise FeedError(
-            f"cannot read {path}: larger than {human_size(max_bytes)} once decompressed"
-        ) from None
-    except BadGzip as error:
-        raise FeedError(
-            f"cannot read {path}: gzip data that cannot be decompressed: {error}"
-        ) from None
-    return Fetched(body=body, url=Path(path).as_uri())
 
 
 # -- HTTP -----------------------------------------------------------------------------------
