@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tui_reader import __version__
 
-SUBCOMMANDS = ("export", "serve", "feeds", "refresh")
+SUBCOMMANDS = ("export", "serve", "feeds", "refresh", "save")
 
 
 def default_stories_dir() -> Path:
@@ -43,7 +43,8 @@ def _reader_parser() -> argparse.ArgumentParser:
             "A keyboard-first terminal news reader. Read the stories in a folder, bookmark "
             "them, select passages with the keyboard and attach notes that are never lost. "
             "Press ? inside for every key. Other commands: 'tui-reader feeds --help', "
-            "'tui-reader refresh --help', 'tui-reader export --help', 'tui-reader serve --help'."
+            "'tui-reader refresh --help', 'tui-reader save --help', 'tui-reader export --help', "
+            "'tui-reader serve --help'."
         ),
     )
     parser.add_argument(
@@ -149,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui_reader.cli_feeds import feeds_main, refresh_main
 
         return (feeds_main if argv[0] == "feeds" else refresh_main)(argv[1:])
+    if argv and argv[0] == "save":
+        from tui_reader.cli_save import save_main
+
+        return save_main(argv[1:])
     if argv and argv[0] == "serve":
         from tui_reader.serve import main as serve_main
 

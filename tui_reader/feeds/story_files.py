@@ -50,12 +50,14 @@ import yaml
 
 from tui_reader.dates import coerce_date
 from tui_reader.feeds.html_markdown import html_to_markdown, text_to_markdown
+from tui_reader.feeds.markdown_escape import escape_inline
 from tui_reader.feeds.model import FeedEntry
 from tui_reader.markdown_text import inline_text
 from tui_reader.stories import normalize_url
 from tui_reader.textsafe import sanitize_line
 
 __all__ = [
+    "FullText",
     "StoryFile",
     "entry_hash",
     "entry_keys",
@@ -64,6 +66,7 @@ __all__ = [
     "folder_name",
     "read_story_files",
     "render_story",
+    "story_text",
     "write_atomically",
 ]
 
@@ -72,6 +75,22 @@ _MAX_FRONT = 16 * 1024
 _SLUG_JUNK = re.compile(r"[^\w]+")
 _LINK_JUNK = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$|^\d+$", re.I)
 _BYLINE_LIKE = re.compile(r"[*_]*by\s", re.I)
+
+
+@dataclass(frozen=True)
+class FullText:
+    """What fetching a feed entry's page gave: the article, or why the summary stays.
+
+    Attributes:
+        markdown: The article's body as Markdown; "" when the summary is kept.
+        extractor: Which extractor produced it (see :func:`tui_reader.feeds.extract.extractor`).
+        error: Why the summary is kept (a failed fetch, no article, less text than the
+            summary); "" when the article is used.
+    """
+
+    markdown: str = ""
+    extractor: str = ""
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -196,8 +215,37 @@ def _guard_first_line(body: str) -> str:
     return first + sep + rest
 
 
+def story_text(
+    front: dict[str, Any], title: str, author: str, date: dt.date, body: str, link: str | None
+) -> str:
+    """A story file in the seed's format, under YAML front matter.
+
+    Args:
+        front: The front matter (title, url, tags, ...), dumped as YAML.
+        title: The ``# Title`` heading (plain text).
+        author: The ``By`` line's name, or "" for none.
+        date: The date line.
+        body: The Markdown body.
+        link: The ``Original url:`` footer's URL, if any.
+    """
+    lines = ["---", _dump(front).rstrip("\n"), "---", f"# {title}", ""]
+    if author:
+        lines += [f"By {author}", ""]
+    lines += [_long_date(date), ""]
+    if body.strip():
+        body = body.strip("\n")
+        lines += [body if author else _guard_first_line(body), ""]
+    if link:
+        lines += ["Original url:", f"<{sanitize_line(link)}>", ""]
+    return "\n".join(lines)
+
+
 def render_story(
-    entry: FeedEntry, feed_name: str, title: str, first_seen: dt.date
+    entry: FeedEntry,
+    feed_name: str,
+    title: str,
+    first_seen: dt.date,
+    full_text: FullText | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The text of ``entry``'s story file, and its front matter as a dict.
 
@@ -206,6 +254,8 @@ def render_story(
         feed_name: The feed's name, stored as ``feed:`` so the list can show and filter by it.
         title: The entry's title (see :func:`entry_title`).
         first_seen: The day the entry was first imported; the date shown when it has none.
+        full_text: For a feed that fetches each entry's page: the article taken from it, or
+            why the feed's summary was kept instead.
     """
     date = _entry_date(entry)
     front: dict[str, Any] = {"feed": feed_name, "title": title}
@@ -224,16 +274,17 @@ def render_story(
         body = html_to_markdown(entry.content_html, entry.base_url or entry.link)
     else:
         body = text_to_markdown(entry.content_text or "")
-    lines = ["---", _dump(front).rstrip("\n"), "---", f"# {title}", ""]
-    if author:
-        lines += [f"By {author}", ""]
-    lines += [_long_date(date or first_seen), ""]
-    if body.strip():
-        body = body.strip("\n")
-        lines += [body if author else _guard_first_line(body), ""]
-    if entry.link:
-        lines += ["Original url:", f"<{sanitize_line(entry.link)}>", ""]
-    return "\n".join(lines), front
+    if full_text is not None:
+        front["full_text"] = "page" if full_text.markdown else "summary"
+        if full_text.markdown:
+            front["extractor"] = full_text.extractor
+            body = full_text.markdown
+        else:
+            front["full_text_error"] = sanitize_line(full_text.error)
+            note = escape_inline(f"Full text not saved ({full_text.error}); the feed's summary:")
+            body = f"*{note}*\n\n{body}"
+    text = story_text(front, title, author, date or first_seen, body, entry.link)
+    return text, front
 
 
 def _dump(front: dict[str, Any]) -> str:
