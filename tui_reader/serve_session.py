@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 import asyncssh
 
+from tui_reader.feeds.netguard import ALLOW_PRIVATE_ENV, SERVED_ENV
+
 if TYPE_CHECKING:
     from tui_reader.serve_state import ServeState
 
@@ -55,9 +57,17 @@ def set_winsize(fd: int, cols: int, rows: int, px_width: int = 0, px_height: int
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, px_width, px_height))
 
 
-def child_env(term: str, client_env: Mapping[str, str], data_dir: str, user: str) -> dict[str, str]:
+def child_env(
+    term: str,
+    client_env: Mapping[str, str],
+    data_dir: str,
+    user: str,
+    *,
+    allow_private: bool = False,
+) -> dict[str, str]:
     """Build a reader's environment: the server's, minus operator-specific terminal variables,
-    plus the client's TERM and COLORTERM (validated) and the user's data dir."""
+    plus the client's TERM and COLORTERM (validated), the user's data dir, and the marks that
+    it is served (so its fetches refuse private addresses unless ``allow_private``)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -73,6 +83,9 @@ def child_env(term: str, client_env: Mapping[str, str], data_dir: str, user: str
     # The reader must import the same tui_reader as this server, installed or not.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
     env["TUI_READER_USER"] = user
+    env[SERVED_ENV] = "1"
+    if allow_private:
+        env[ALLOW_PRIVATE_ENV] = "1"
     return env
 
 
@@ -216,7 +229,13 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         try:
             data_dir = self._state.user_dir(self.user)
             argv = self._state.reader_argv(self.user, data_dir)
-            env = child_env(self._term, self._chan.get_environment(), str(data_dir), self.user)
+            env = child_env(
+                self._term,
+                self._chan.get_environment(),
+                str(data_dir),
+                self.user,
+                allow_private=self._state.config.allow_private_addresses,
+            )
             await self._spawn(argv, env)
         except OSError as exc:
             log.error("reader failed to start user=%s peer=%s: %s", self.user, self.peer, exc)

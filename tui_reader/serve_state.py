@@ -38,6 +38,9 @@ class ServeConfig:
     idle_timeout: float = 1800.0
     max_auth_attempts: int = 6
     login_timeout: float = 30.0
+    allow_private_addresses: bool = False
+    """Let readers fetch loopback and private addresses (refused by default: a reader's save
+    or feed must not reach the server's own network)."""
     reader_command: str | None = None
     """A shell-style command line replacing the reader; ``{data_dir}``, ``{stories}`` and
     ``{user}`` are substituted in each word (for tests and benchmarks)."""

@@ -134,14 +134,16 @@ class NetPolicy:
                 (a name that points both outside and inside is refused whole).
             OSError: ``socket.gaierror`` when the name does not resolve.
         """
-        found = self.resolve(host.strip("[]"), port)
+        host = host.strip("[]")
+        found = self.resolve(host, port)
         if not found:
             raise socket.gaierror(socket.EAI_NONAME, "no address")
         if self.refuse_private:
             for address in found:
                 why = blocked_reason(address)
                 if why is not None:
-                    shown = host if host.strip("[]") == address else f"{host} ({address})"
+                    name = f"[{host}]" if ":" in host else host
+                    shown = name if host == address else f"{name} ({address})"
                     raise AddressRefused(
                         f"refused to fetch {shown}: {why}; a served reader may only fetch "
                         "public addresses (the operator can allow more with "

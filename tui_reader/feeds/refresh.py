@@ -21,6 +21,7 @@ from pathlib import Path
 from tui_reader.feeds.fetch import fetch
 from tui_reader.feeds.importer import ImportResult, import_entries
 from tui_reader.feeds.model import FeedError, Fetched, ParsedFeed
+from tui_reader.feeds.netguard import NetPolicy
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.store import FeedRecord, Store, StoreError
 
@@ -136,8 +137,13 @@ def refresh_feed(
     *,
     limits: FetchLimits | None = None,
     cancel: threading.Event | None = None,
+    policy: NetPolicy | None = None,
 ) -> RefreshReport:
-    """Fetch ``feed`` and write its new and changed entries; never raises for a bad feed."""
+    """Fetch ``feed`` and write its new and changed entries; never raises for a bad feed.
+
+    ``policy`` says which addresses may be fetched (default: from the environment, see
+    :func:`~tui_reader.feeds.netguard.policy_from_env`).
+    """
     limits = limits or FetchLimits()
     # Without its folder a 304 would leave the feed empty: ask for the whole document.
     conditional = feed_folder(feed).is_dir()
@@ -149,6 +155,7 @@ def refresh_feed(
             timeout=limits.timeout,
             deadline=limits.deadline,
             cancel=cancel,
+            policy=policy,
         )
         if fetched.body is None:
             _record(store, replace(feed, checked=_now(), error=""))
