@@ -175,12 +175,13 @@ def _not_found(login: bool, why: str) -> NotArticle:
     return NotArticle(f"no article on the page: {why}")
 
 
-def extract_article(html: str, url: str) -> Article:
+def extract_article(html: str, url: str | None) -> Article:
     """Extract the article from a page's HTML.
 
     Args:
         html: The page, decoded (see :func:`decode_html`).
-        url: The page's URL: relative links and images are resolved against it.
+        url: The page's URL: relative links and images are resolved against it. None for
+            a file: the page's own canonical URL is used, if it names an absolute one.
 
     Returns:
         The :class:`Article`, every string sanitized.
@@ -194,11 +195,12 @@ def extract_article(html: str, url: str) -> Article:
 
     tree = _parse(html)
     meta = page_meta(tree)  # before trafilatura, which prunes the tree it is given
+    base = url or _absolute(meta.canonical, "")
     # Read before trafilatura too: it drops forms. Only reported when no article is found.
     login = bool(tree.xpath(_PASSWORD_FIELD))
     out = trafilatura.extract(
         tree,
-        url=url,
+        url=base,
         output_format="html",
         with_metadata=True,
         include_comments=False,
@@ -227,14 +229,14 @@ def extract_article(html: str, url: str) -> Article:
     if _link_share(body) > MAX_LINK_SHARE:
         raise NotArticle("no article on the page: it is mostly links (an index page?)")
     inner = "".join(tostring(child, encoding="unicode") for child in body)
-    canonical = meta.canonical or found.get("url")
+    canonical = _absolute(meta.canonical or found.get("url"), base or "")
     return Article(
         title=title,
         byline=_line(meta.byline) or _line(found.get("author")) or _line(meta.meta_author),
         date=_date(meta.date) or _date(found.get("date")),
         site_name=_line(meta.site_name) or _line(found.get("sitename")),
-        markdown=html_to_markdown(inner, url, image_marker=True),
-        canonical=_absolute(canonical, url),
+        markdown=html_to_markdown(inner, base, image_marker=True),
+        canonical=canonical,
         extractor=extractor(),
         words=words,
     )
