@@ -47,6 +47,10 @@ class FeedServer:
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict[str, str]]] = []
         """(path, request headers as sent) for every request, in arrival order."""
+        self.active = 0
+        """Requests being answered right now."""
+        self.peak = 0
+        """The most requests ever answered at once."""
         self._routes: dict[str, _Route] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -114,6 +118,7 @@ class FeedServer:
         last_modified: str | None = None,
         gzip: bool = False,
         gzip_without_header: bool = False,
+        delay: float = 0.0,
     ) -> None:
         """Serve ``body`` at ``path`` (replacing what was there).
 
@@ -121,7 +126,7 @@ class FeedServer:
         equals ``last_modified`` gets 304 with no body. ``gzip`` compresses the body and says
         so in ``Content-Encoding``; ``gzip_without_header`` compresses it silently.
         ``headers`` are sent last and replace defaults of the same name (e.g. a wrong
-        ``Content-Length``).
+        ``Content-Length``). ``delay`` waits that many seconds before answering.
         """
         sent = body
         merged = {"Content-Type": content_type}
@@ -136,7 +141,7 @@ class FeedServer:
         if status not in (204, 304):
             merged["Content-Length"] = str(len(sent))
         _merge(merged, headers or {})
-        route = _Route("static", sent, status, merged, etag, last_modified)
+        route = _Route("static", sent, status, merged, etag, last_modified, delay=delay)
         self._set(path, route)
 
     def redirect(self, path: str, to: str, status: int = 301) -> None:
@@ -172,6 +177,11 @@ class FeedServer:
     def _record(self, raw_path: str, headers: dict[str, str]) -> None:
         with self._lock:
             self.requests.append((raw_path, headers))
+
+    def _busy(self, change: int) -> None:
+        with self._lock:
+            self.active += change
+            self.peak = max(self.peak, self.active)
 
 
 def _norm(path: str) -> str:
@@ -212,6 +222,7 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             server._record(self.path, dict(self.headers.items()))
             route = server._route(self.path)
+            server._busy(+1)
             try:
                 if route is None:
                     self._send(404, {"Content-Type": "text/plain"}, b"not found\n")
@@ -219,6 +230,8 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                     self._serve(route)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up, which is often what the test is about
+            finally:
+                server._busy(-1)
 
         def _send(self, status: int, headers: dict[str, str], body: bytes = b"") -> None:
             self.send_response(status)
@@ -254,6 +267,8 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                     if stop.is_set():
                         return
                     self.wfile.write(chunk)
+            elif route.delay and stop.wait(route.delay):
+                return  # the server is stopping
             elif self._not_modified(route):
                 headers = {k: v for k, v in route.headers.items() if k in ("ETag", "Last-Modified")}
                 self._send(304, headers)

@@ -18,7 +18,7 @@ DOMAIN = [
     "feeds.markdown_escape", "feeds.model", "feeds.opml", "feeds.parse", "feeds.refresh",
     "feeds.story_files", "feeds.subscriptions", "feeds.extract", "feeds.page_meta",
     "feeds.netguard", "feeds.http_transport", "feeds.fetch_local",
-    "feeds.save", "cli_save",
+    "feeds.save", "cli_save", "feeds.full_text",
 ]  # fmt: skip
 """Modules that must work without Textual (tests, scripts, ``export``, ``serve``)."""
 

@@ -51,13 +51,12 @@ import yaml
 from tui_reader.dates import coerce_date
 from tui_reader.feeds.html_markdown import html_to_markdown, text_to_markdown
 from tui_reader.feeds.markdown_escape import escape_inline
-from tui_reader.feeds.model import FeedEntry
+from tui_reader.feeds.model import FeedEntry, FullText
 from tui_reader.markdown_text import inline_text
 from tui_reader.stories import normalize_url
 from tui_reader.textsafe import sanitize_line
 
 __all__ = [
-    "FullText",
     "StoryFile",
     "entry_hash",
     "entry_keys",
@@ -78,22 +77,6 @@ _BYLINE_LIKE = re.compile(r"[*_]*by\s", re.I)
 
 
 @dataclass(frozen=True)
-class FullText:
-    """What fetching a feed entry's page gave: the article, or why the summary stays.
-
-    Attributes:
-        markdown: The article's body as Markdown; "" when the summary is kept.
-        extractor: Which extractor produced it (see :func:`tui_reader.feeds.extract.extractor`).
-        error: Why the summary is kept (a failed fetch, no article, less text than the
-            summary); "" when the article is used.
-    """
-
-    markdown: str = ""
-    extractor: str = ""
-    error: str = ""
-
-
-@dataclass(frozen=True)
 class StoryFile:
     """A story file already in a feed's folder, as far as dedupe needs to know it.
 
@@ -103,6 +86,9 @@ class StoryFile:
         first_seen: The day the entry was first imported, if recorded.
         entry_hash: The :func:`entry_hash` of the entry it was written from, if recorded.
         text: The file's whole text, to tell whether an update changes anything.
+        full_text: ``page`` when the body is the article from the entry's page,
+            ``summary`` when fetching it failed, "" for an ordinary feed entry.
+        full_text_error: Why the summary was kept, when it was.
     """
 
     path: Path
@@ -110,6 +96,8 @@ class StoryFile:
     first_seen: dt.date | None
     entry_hash: str
     text: str
+    full_text: str = ""
+    full_text_error: str = ""
 
 
 def slug(text: str, limit: int = _MAX_SLUG) -> str:
@@ -375,6 +363,8 @@ def read_story_files(folder: Path) -> Iterator[StoryFile]:
             coerce_date(front.get("first_seen")),
             str(front.get("entry_hash", "")),
             text,
+            str(front.get("full_text", "")),
+            str(front.get("full_text_error", "")),
         )
 
 
