@@ -16,7 +16,7 @@ import ssl
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urljoin, urlsplit
@@ -161,7 +161,6 @@ class _Progress:
     phase: str = "answer"  # then "body"
     received: int = 0
     declared: int | None = None
-    seen: list[str] = field(default_factory=list)
 
 
 def _fetch_http(
