@@ -19,3 +19,5 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, str(tmp_path / "xdg" / name.lower()))
     monkeypatch.delenv("TUI_READER_DATA_DIR", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TUI_READER_SERVED", raising=False)
+    monkeypatch.delenv("TUI_READER_ALLOW_PRIVATE", raising=False)

@@ -48,6 +48,10 @@ class FeedServer:
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict[str, str]]] = []
         """(path, request headers as sent) for every request, in arrival order."""
+        self.active = 0
+        """Requests being answered right now."""
+        self.peak = 0
+        """The most requests ever answered at once."""
         self._routes: dict[str, _Route] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -116,6 +120,7 @@ class FeedServer:
         gzip: bool = False,
         gzip_without_header: bool = False,
         reason: str | None = None,
+        delay: float = 0.0,
     ) -> None:
         """Serve ``body`` at ``path`` (replacing what was there).
 
@@ -124,7 +129,8 @@ class FeedServer:
         so in ``Content-Encoding``; ``gzip_without_header`` compresses it silently.
         ``headers`` are sent last and replace defaults of the same name (e.g. a wrong
         ``Content-Length``). ``reason`` replaces the status line's reason phrase, sent as is
-        (a hostile server's escape sequences included).
+        (a hostile server's escape sequences included). ``delay`` waits that many seconds
+        before answering.
         """
         sent = body
         merged = {"Content-Type": content_type}
@@ -139,7 +145,9 @@ class FeedServer:
         if status not in (204, 304):
             merged["Content-Length"] = str(len(sent))
         _merge(merged, headers or {})
-        route = _Route("static", sent, status, merged, etag, last_modified, reason=reason)
+        route = _Route(
+            "static", sent, status, merged, etag, last_modified, delay=delay, reason=reason
+        )
         self._set(path, route)
 
     def redirect(self, path: str, to: str, status: int = 301) -> None:
@@ -175,6 +183,11 @@ class FeedServer:
     def _record(self, raw_path: str, headers: dict[str, str]) -> None:
         with self._lock:
             self.requests.append((raw_path, headers))
+
+    def _busy(self, change: int) -> None:
+        with self._lock:
+            self.active += change
+            self.peak = max(self.peak, self.active)
 
 
 def _norm(path: str) -> str:
@@ -215,6 +228,7 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             server._record(self.path, dict(self.headers.items()))
             route = server._route(self.path)
+            server._busy(+1)
             try:
                 if route is None:
                     self._send(404, {"Content-Type": "text/plain"}, b"not found\n")
@@ -222,6 +236,8 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                     self._serve(route)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up, which is often what the test is about
+            finally:
+                server._busy(-1)
 
         def _send(
             self, status: int, headers: dict[str, str], body: bytes = b"", reason: str | None = None
@@ -259,6 +275,8 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                     if stop.is_set():
                         return
                     self.wfile.write(chunk)
+            elif route.delay and stop.wait(route.delay):
+                return  # the server is stopping
             elif self._not_modified(route):
                 headers = {k: v for k, v in route.headers.items() if k in ("ETag", "Last-Modified")}
                 self._send(304, headers)

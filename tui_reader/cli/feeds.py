@@ -1,4 +1,4 @@
-"""Command line for feeds: ``tui-reader feeds add|list|remove|import-opml|export-opml`` and
+"""Command line for feeds: ``tui-reader feeds add|list|set|remove|import-opml|export-opml`` and
 ``tui-reader refresh``.
 
 Every subcommand takes ``--stories DIR`` and ``--data-dir DIR`` like the reader. The feed list
@@ -25,6 +25,7 @@ from tui_reader.feeds.subscriptions import (
     import_opml,
     normalize_source,
     remove_feed,
+    set_full_text,
 )
 from tui_reader.storage.store import Store, StoreError
 
@@ -98,6 +99,7 @@ def _add(args: argparse.Namespace) -> int:
         ctx.library,
         name=args.name,
         limits=FetchLimits(args.timeout, args.deadline),
+        full_text=args.full_text,
     )
     if feed.url != normalize_source(args.source):
         say(f"{args.source} is a web page; it links to its feed at {feed.url}")
@@ -119,6 +121,16 @@ def _list(args: argparse.Namespace) -> int:
             else (f"checked {feed.checked}" if feed.checked else "never refreshed")
         )
         say(f"{feed.name}\n    {feed.url}\n    -> {feed_folder(feed)}\n    {state}")
+        if feed.full_text:
+            say("    full text: each new entry's page is saved")
+    return 0
+
+
+def _set(args: argparse.Namespace) -> int:
+    ctx = _Context(args)
+    feed = set_full_text(ctx.store, args.name, args.full_text == "on")
+    state = "on: new entries get their page's article" if feed.full_text else "off"
+    say(f"Feed {feed.name}: full text {state}")
     return 0
 
 
@@ -177,12 +189,27 @@ def feeds_main(argv: Sequence[str]) -> int:
     add = commands.add_parser("add", help="subscribe to a feed URL or file and fetch it")
     add.add_argument("source", metavar="URL-or-FILE")
     add.add_argument("--name", help="the feed's name (default: its title)")
+    add.add_argument(
+        "--full-text",
+        action="store_true",
+        help="fetch each new entry's page and keep its article (for feeds of teasers)",
+    )
     _common(add)
     _limits(add)
     add.set_defaults(run=_add)
     listing = commands.add_parser("list", help="show the feeds and their last refresh")
     _common(listing)
     listing.set_defaults(run=_list)
+    setting = commands.add_parser("set", help="change a feed's settings")
+    setting.add_argument("name", metavar="NAME")
+    setting.add_argument(
+        "--full-text",
+        choices=("on", "off"),
+        required=True,
+        help="fetch each new entry's page and keep its article",
+    )
+    _common(setting)
+    setting.set_defaults(run=_set)
     remove = commands.add_parser("remove", help="unsubscribe (the stories stay)")
     remove.add_argument("name", metavar="NAME")
     _common(remove)

@@ -12,9 +12,19 @@ ENV_SERVED = "TUI_READER_SERVED"
 """Set (to ``1``) by ``tui-reader serve`` in the environment of every reader it starts."""
 
 
+ENV_ALLOW_PRIVATE = "TUI_READER_ALLOW_PRIVATE"
+"""Set (to ``1``) by ``serve --allow-private-addresses``: served readers may fetch anything."""
+
+
 def is_served() -> bool:
-    """Whether this reader runs for a user of ``tui-reader serve`` (who must not touch files)."""
+    """Whether this reader runs for a user of ``tui-reader serve`` (who must not touch files,
+    nor make the server fetch internal addresses)."""
     return os.environ.get(ENV_SERVED, "") not in ("", "0")
+
+
+def private_addresses_allowed() -> bool:
+    """Whether the operator let served readers fetch private and loopback addresses."""
+    return os.environ.get(ENV_ALLOW_PRIVATE, "") not in ("", "0")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Story files: decoding, parsing the seed format and front matter, and story identity.
 
-A story file is ``.md``, ``.markdown`` or ``.txt``. Two header styles are understood:
+A story file is ``.md``, ``.markdown`` or ``.txt``, or a saved web page (``.html``, ``.htm``),
+whose article is extracted as a saved URL's is (:mod:`tui_reader.feeds.extract`, imported only
+when a page is read). Two header styles are understood for text files:
 
 * the seed format: a ``# Title`` heading, a ``By ...`` line, a date line, the Markdown body, and a
   footer ``Original url:`` followed (possibly after blank lines) by ``<url>``;
@@ -37,6 +39,7 @@ from tui_reader.core.textsafe import decode_bytes, sanitize, sanitize_line
 
 __all__ = [
     "MAX_STORY_BYTES",
+    "HTML_SUFFIXES",
     "STORY_SUFFIXES",
     "Story",
     "StoryError",
@@ -51,7 +54,9 @@ __all__ = [
     "url_domain",
 ]
 
-STORY_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+STORY_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+"""Story files read as web pages: the article is extracted, the rest of the page dropped."""
 #: Files larger than this are listed as errors rather than read into memory.
 MAX_STORY_BYTES = 32 * 1024 * 1024
 
@@ -297,10 +302,34 @@ def _read(path: Path) -> tuple[bytes, os.stat_result] | StoryError:
         return StoryError(path, f"cannot read file: {exc.strerror or type(exc).__name__}")
 
 
+def _parse_html(path: Path, data: bytes) -> _Parsed | StoryError:
+    """A saved web page's article as a parsed story, or why the page holds none."""
+    # Imported here: extraction is feeds-layer code, and costs ~0.3 s to import.
+    from tui_reader.feeds.extract import NotArticle, check_html, decode_html, extract_article
+
+    if not data.strip():
+        return StoryError(path, "empty file")
+    try:
+        check_html(data, None)
+        article = extract_article(decode_html(data, None), None)
+    except NotArticle as exc:
+        return StoryError(path, str(exc))
+    return _Parsed(
+        title=article.title,
+        byline=article.byline,
+        date=article.date,
+        url=article.canonical,
+        body=article.markdown,
+    )
+
+
 def _load(path: Path, *, with_body: bool) -> tuple[_Parsed, str, os.stat_result] | StoryError:
     read = _read(path)
     if isinstance(read, StoryError):
         return read
+    if path.suffix.lower() in HTML_SUFFIXES:
+        page = _parse_html(path, read[0])
+        return page if isinstance(page, StoryError) else (page, "utf-8", read[1])
     decoded = decode_bytes(read[0])
     if isinstance(decoded, str):
         return StoryError(path, decoded)

@@ -34,7 +34,7 @@ _PADDED = re.compile(r"([\s\x00]*)(.*?)([\s\x00]*)", re.S)
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 
-def html_to_markdown(html: str, base_url: str | None = None) -> str:
+def html_to_markdown(html: str, base_url: str | None = None, *, image_marker: bool = False) -> str:
     """Convert an untrusted HTML fragment into clean, safe Markdown; never raises.
 
     Active, embedded and hidden content (scripts, styles, iframes, forms, media, tracking
@@ -46,6 +46,8 @@ def html_to_markdown(html: str, base_url: str | None = None) -> str:
     Args:
         html: The entry's HTML body.
         base_url: The URL relative links and images resolve against, if known.
+        image_marker: Write images as the text ``[image: alt]`` instead of Markdown images
+            (saved articles: the reader shows where a picture was and what it showed).
 
     Returns:
         Markdown with ``\\n`` line endings, at most one blank line in a row, no trailing
@@ -59,7 +61,7 @@ def html_to_markdown(html: str, base_url: str | None = None) -> str:
         return text_to_markdown(unescape(re.sub(r"<[^>]*>", " ", html)))
     try:
         clean_tree(soup, base_url)
-        return tidy(_Converter().convert_soup(soup))
+        return tidy(_Converter(image_marker).convert_soup(soup))
     except Exception:
         # Untrusted markup meets third-party code: whatever goes wrong, keep the text.
         return text_to_markdown("\n\n".join(text_blocks(soup)))
@@ -152,7 +154,7 @@ class _Converter(MarkdownConverter):
     The methods below override markdownify hooks its type stub leaves out.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, image_marker: bool = False) -> None:
         super().__init__(
             heading_style="atx",
             bullets="-",
@@ -161,6 +163,7 @@ class _Converter(MarkdownConverter):
             wrap_width=None,
         )
         self._ol_numbers: dict[int, dict[int, int]] = {}
+        self._image_marker = image_marker
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
         # Inline whitespace is collapsed, so a text node can only start a line, never span one.
@@ -217,6 +220,8 @@ class _Converter(MarkdownConverter):
 
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         alt = escape_inline(_SPACES.sub(" ", attr_text(el, "alt")).strip())
+        if self._image_marker:
+            return f"\\[image: {alt}\\]" if alt else "\\[image\\]"
         if "_inline" in parent_tags:
             return alt
         return f"![{alt}]({attr_text(el, 'src')})"

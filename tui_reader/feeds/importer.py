@@ -12,13 +12,13 @@ Pure module: no Textual.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import filelock
 
-from tui_reader.feeds.model import ParsedFeed
+from tui_reader.feeds.model import FeedEntry, FullText, ParsedFeed
 from tui_reader.feeds.story_files import (
     StoryFile,
     entry_hash,
@@ -30,7 +30,7 @@ from tui_reader.feeds.story_files import (
     write_atomically,
 )
 
-__all__ = ["MAX_KNOWN", "ImportResult", "import_entries"]
+__all__ = ["MAX_KNOWN", "ImportResult", "import_entries", "new_entries"]
 
 MAX_KNOWN = 20_000
 """How many dedupe keys a feed remembers (the newest are kept)."""
@@ -61,6 +61,30 @@ class ImportResult:
     known: tuple[str, ...] = ()
 
 
+def new_entries(
+    parsed: ParsedFeed, feed_name: str, folder: Path, known: Iterable[str] = ()
+) -> list[tuple[str, FeedEntry]]:
+    """The entries :func:`import_entries` would write as new files, with their first key.
+
+    For a full-text feed: these are the entries whose page is fetched (once: on later
+    refreshes they are no longer new).
+    """
+    remembered = set(known) if folder.is_dir() else set()
+    on_disk = {key for story in read_story_files(folder) for key in story.keys}
+    seen: set[str] = set()
+    found = []
+    for entry in parsed.entries:
+        date = entry.published or entry.updated
+        title = entry_title(entry, feed_name)
+        keys = entry_keys(entry.guid, entry.link, title, date.date() if date else None)
+        if seen.intersection(keys):
+            continue
+        seen.update(keys)
+        if not on_disk.intersection(keys) and not remembered.intersection(keys):
+            found.append((keys[0], entry))
+    return found
+
+
 def import_entries(
     parsed: ParsedFeed,
     feed_name: str,
@@ -68,6 +92,7 @@ def import_entries(
     known: Iterable[str] = (),
     *,
     today: dt.date | None = None,
+    full_texts: Mapping[str, FullText] | None = None,
 ) -> ImportResult:
     """Write ``parsed``'s entries as story files in ``folder`` (created if missing).
 
@@ -78,6 +103,9 @@ def import_entries(
         known: Dedupe keys of entries written before (from the feed record). When ``folder``
             does not exist they are ignored: a removed folder is filled again.
         today: The date recorded as first seen for new entries (default: today, UTC).
+        full_texts: For a full-text feed: what fetching each new entry's page gave, by the
+            entry's first key (see :func:`new_entries`). A file holding a page's article is
+            not rewritten when its entry changes (the summary must not replace it).
 
     Raises:
         OSError: When the folder or a file cannot be written, or another process held the
@@ -89,7 +117,7 @@ def import_entries(
     folder.mkdir(parents=True, exist_ok=True)
     # Two refreshes of one feed at once (a cron job and the app) take turns on its folder.
     with filelock.FileLock(folder / LOCK_NAME, timeout=LOCK_TIMEOUT):
-        return _import_locked(parsed, feed_name, folder, known, remembered, today)
+        return _import_locked(parsed, feed_name, folder, known, remembered, today, full_texts)
 
 
 def _import_locked(
@@ -99,6 +127,7 @@ def _import_locked(
     known: list[str],
     remembered: set[str],
     today: dt.date | None,
+    full_texts: Mapping[str, FullText] | None,
 ) -> ImportResult:
     today = today or dt.datetime.now(dt.UTC).date()
     result = ImportResult(skipped=list(parsed.skipped))
@@ -127,8 +156,17 @@ def _import_locked(
         if match is not None and match.entry_hash == entry_hash(entry, feed_name):
             result.unchanged += 1  # the file was written from this very entry
             continue
+        full_text = None
+        if full_texts is not None:
+            if match is not None and match.full_text == "page":
+                result.unchanged += 1  # the article stays; the page is fetched only once
+                continue
+            if match is None:
+                full_text = full_texts.get(keys[0])
+            elif match.full_text == "summary":
+                full_text = FullText(error=match.full_text_error)
         first_seen = (match.first_seen if match else None) or today
-        text, _front = render_story(entry, feed_name, title, first_seen)
+        text, _front = render_story(entry, feed_name, title, first_seen, full_text)
         if match is None:
             path = folder / file_name(title, date.date() if date else first_seen, taken)
             taken.add(path.name)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from tui_reader.core.textsafe import sanitize
 
-__all__ = ["FeedEntry", "FeedError", "Fetched", "HtmlPage", "ParsedFeed"]
+__all__ = ["FeedEntry", "FeedError", "Fetched", "FullText", "HtmlPage", "ParsedFeed"]
 
 
 class FeedError(Exception):
@@ -113,3 +113,19 @@ class ParsedFeed:
     skipped: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
     encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class FullText:
+    """What fetching a feed entry's page gave: the article, or why the summary stays.
+
+    Attributes:
+        markdown: The article's body as Markdown; "" when the summary is kept.
+        extractor: Which extractor produced it (see :func:`tui_reader.feeds.extract.extractor`).
+        error: Why the summary is kept (a failed fetch, no article, less text than the
+            summary); "" when the article is used.
+    """
+
+    markdown: str = ""
+    extractor: str = ""
+    error: str = ""

@@ -19,8 +19,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui_reader.feeds.fetch import fetch
-from tui_reader.feeds.importer import ImportResult, import_entries
-from tui_reader.feeds.model import FeedError, Fetched, ParsedFeed
+from tui_reader.feeds.full_text import fetch_full_texts
+from tui_reader.feeds.importer import ImportResult, import_entries, new_entries
+from tui_reader.feeds.model import FeedError, Fetched, FullText, ParsedFeed
+from tui_reader.feeds.netguard import NetPolicy
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.storage.store import FeedRecord, Store, StoreError
 
@@ -94,13 +96,44 @@ def _summary(
     return f"feed {name}: {text}", rest
 
 
+def _full_text_note(texts: dict[str, FullText]) -> list[str]:
+    """A warning for the summary when some new entries kept the feed's summary."""
+    kept = [t.error for t in texts.values() if not t.markdown]
+    if not kept:
+        return []
+    return [f"full text: kept the summary for {len(kept)} of {len(texts)} new ({kept[0]})"]
+
+
 def apply_document(
-    store: Store, feed: FeedRecord, fetched: Fetched, parsed: ParsedFeed
+    store: Store,
+    feed: FeedRecord,
+    fetched: Fetched,
+    parsed: ParsedFeed,
+    *,
+    limits: FetchLimits | None = None,
+    cancel: threading.Event | None = None,
+    policy: NetPolicy | None = None,
 ) -> RefreshReport:
-    """Import a fetched and parsed document for ``feed`` and record the new fetch state."""
+    """Import a fetched and parsed document for ``feed`` and record the new fetch state.
+
+    For a full-text feed, each new entry's page is fetched first (within ``limits``, under
+    ``cancel`` and ``policy``) and its article becomes the story's body.
+    """
     folder = feed_folder(feed)
+    texts: dict[str, FullText] | None = None
+    warnings = list(parsed.warnings)
+    if feed.full_text:
+        limits = limits or FetchLimits()
+        texts = fetch_full_texts(
+            new_entries(parsed, feed.name, folder, feed.known),
+            timeout=limits.timeout,
+            deadline=limits.deadline,
+            cancel=cancel,
+            policy=policy,
+        )
+        warnings += _full_text_note(texts)
     try:
-        result = import_entries(parsed, feed.name, folder, feed.known)
+        result = import_entries(parsed, feed.name, folder, feed.known, full_texts=texts)
     except OSError as exc:
         message = f"cannot write stories to {folder}: {exc.strerror or exc}"
         _record(store, replace(feed, checked=_now(), error=message))
@@ -113,7 +146,7 @@ def apply_document(
         last_modified=fetched.last_modified or "",
         known=result.known,
     )
-    summary, details = _summary(feed.name, result, parsed.warnings)
+    summary, details = _summary(feed.name, result, warnings)
     saved = _record(store, state)
     if saved is not None:
         summary += f" (the feed's state could not be saved: {saved})"
@@ -136,8 +169,13 @@ def refresh_feed(
     *,
     limits: FetchLimits | None = None,
     cancel: threading.Event | None = None,
+    policy: NetPolicy | None = None,
 ) -> RefreshReport:
-    """Fetch ``feed`` and write its new and changed entries; never raises for a bad feed."""
+    """Fetch ``feed`` and write its new and changed entries; never raises for a bad feed.
+
+    ``policy`` says which addresses may be fetched (default: from the environment, see
+    :func:`~tui_reader.feeds.netguard.policy_from_env`).
+    """
     limits = limits or FetchLimits()
     # Without its folder a 304 would leave the feed empty: ask for the whole document.
     conditional = feed_folder(feed).is_dir()
@@ -149,6 +187,7 @@ def refresh_feed(
             timeout=limits.timeout,
             deadline=limits.deadline,
             cancel=cancel,
+            policy=policy,
         )
         if fetched.body is None:
             _record(store, replace(feed, checked=_now(), error=""))
@@ -163,7 +202,7 @@ def refresh_feed(
         if cancel is None or not cancel.is_set():  # stopping is not the feed's fault
             _record(store, replace(feed, checked=_now(), error=str(exc)))
         return RefreshReport(feed.name, False, f"feed {feed.name}: {exc}")
-    return apply_document(store, feed, fetched, parsed)
+    return apply_document(store, feed, fetched, parsed, limits=limits, cancel=cancel, policy=policy)
 
 
 def refresh_feeds(
@@ -174,6 +213,7 @@ def refresh_feeds(
     limits: FetchLimits | None = None,
     cancel: threading.Event | None = None,
     workers: int = 4,
+    policy: NetPolicy | None = None,
 ) -> list[RefreshReport]:
     """Refresh several feeds, ``workers`` at a time.
 
@@ -184,6 +224,7 @@ def refresh_feeds(
         limits: Timeouts for each fetch.
         cancel: When set, fetches still running stop and the rest are not started.
         workers: How many feeds are fetched at once.
+        policy: Which addresses may be fetched (default: from the environment).
 
     Returns:
         The reports, in the order of ``feeds``.
@@ -194,7 +235,8 @@ def refresh_feeds(
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(feeds)))) as pool:
         futures = {}
         for feed in feeds:
-            futures[pool.submit(_refresh_unless_cancelled, store, feed, limits, cancel)] = feed
+            job = pool.submit(_refresh_unless_cancelled, store, feed, limits, cancel, policy)
+            futures[job] = feed
         for future in as_completed(futures):
             report = future.result()
             reports[futures[future].name] = report
@@ -204,8 +246,12 @@ def refresh_feeds(
 
 
 def _refresh_unless_cancelled(
-    store: Store, feed: FeedRecord, limits: FetchLimits | None, cancel: threading.Event | None
+    store: Store,
+    feed: FeedRecord,
+    limits: FetchLimits | None,
+    cancel: threading.Event | None,
+    policy: NetPolicy | None,
 ) -> RefreshReport:
     if cancel is not None and cancel.is_set():
         return RefreshReport(feed.name, False, f"feed {feed.name}: cancelled")
-    return refresh_feed(store, feed, limits=limits, cancel=cancel)
+    return refresh_feed(store, feed, limits=limits, cancel=cancel, policy=policy)

@@ -53,7 +53,8 @@ from tui_reader.core.markdown_text import inline_text
 from tui_reader.core.stories import normalize_url
 from tui_reader.core.textsafe import sanitize_line
 from tui_reader.feeds.html_markdown import html_to_markdown, text_to_markdown
-from tui_reader.feeds.model import FeedEntry
+from tui_reader.feeds.markdown_escape import escape_inline
+from tui_reader.feeds.model import FeedEntry, FullText
 
 __all__ = [
     "StoryFile",
@@ -64,6 +65,7 @@ __all__ = [
     "folder_name",
     "read_story_files",
     "render_story",
+    "story_text",
     "write_atomically",
 ]
 
@@ -84,6 +86,9 @@ class StoryFile:
         first_seen: The day the entry was first imported, if recorded.
         entry_hash: The :func:`entry_hash` of the entry it was written from, if recorded.
         text: The file's whole text, to tell whether an update changes anything.
+        full_text: ``page`` when the body is the article from the entry's page,
+            ``summary`` when fetching it failed, "" for an ordinary feed entry.
+        full_text_error: Why the summary was kept, when it was.
     """
 
     path: Path
@@ -91,6 +96,8 @@ class StoryFile:
     first_seen: dt.date | None
     entry_hash: str
     text: str
+    full_text: str = ""
+    full_text_error: str = ""
 
 
 def slug(text: str, limit: int = _MAX_SLUG) -> str:
@@ -196,8 +203,37 @@ def _guard_first_line(body: str) -> str:
     return first + sep + rest
 
 
+def story_text(
+    front: dict[str, Any], title: str, author: str, date: dt.date, body: str, link: str | None
+) -> str:
+    """A story file in the seed's format, under YAML front matter.
+
+    Args:
+        front: The front matter (title, url, tags, ...), dumped as YAML.
+        title: The ``# Title`` heading (plain text).
+        author: The ``By`` line's name, or "" for none.
+        date: The date line.
+        body: The Markdown body.
+        link: The ``Original url:`` footer's URL, if any.
+    """
+    lines = ["---", _dump(front).rstrip("\n"), "---", f"# {title}", ""]
+    if author:
+        lines += [f"By {author}", ""]
+    lines += [_long_date(date), ""]
+    if body.strip():
+        body = body.strip("\n")
+        lines += [body if author else _guard_first_line(body), ""]
+    if link:
+        lines += ["Original url:", f"<{sanitize_line(link)}>", ""]
+    return "\n".join(lines)
+
+
 def render_story(
-    entry: FeedEntry, feed_name: str, title: str, first_seen: dt.date
+    entry: FeedEntry,
+    feed_name: str,
+    title: str,
+    first_seen: dt.date,
+    full_text: FullText | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The text of ``entry``'s story file, and its front matter as a dict.
 
@@ -206,6 +242,8 @@ def render_story(
         feed_name: The feed's name, stored as ``feed:`` so the list can show and filter by it.
         title: The entry's title (see :func:`entry_title`).
         first_seen: The day the entry was first imported; the date shown when it has none.
+        full_text: For a feed that fetches each entry's page: the article taken from it, or
+            why the feed's summary was kept instead.
     """
     date = _entry_date(entry)
     front: dict[str, Any] = {"feed": feed_name, "title": title}
@@ -224,16 +262,17 @@ def render_story(
         body = html_to_markdown(entry.content_html, entry.base_url or entry.link)
     else:
         body = text_to_markdown(entry.content_text or "")
-    lines = ["---", _dump(front).rstrip("\n"), "---", f"# {title}", ""]
-    if author:
-        lines += [f"By {author}", ""]
-    lines += [_long_date(date or first_seen), ""]
-    if body.strip():
-        body = body.strip("\n")
-        lines += [body if author else _guard_first_line(body), ""]
-    if entry.link:
-        lines += ["Original url:", f"<{sanitize_line(entry.link)}>", ""]
-    return "\n".join(lines), front
+    if full_text is not None:
+        front["full_text"] = "page" if full_text.markdown else "summary"
+        if full_text.markdown:
+            front["extractor"] = full_text.extractor
+            body = full_text.markdown
+        else:
+            front["full_text_error"] = sanitize_line(full_text.error)
+            note = escape_inline(f"Full text not saved ({full_text.error}); the feed's summary:")
+            body = f"*{note}*\n\n{body}"
+    text = story_text(front, title, author, date or first_seen, body, entry.link)
+    return text, front
 
 
 def _dump(front: dict[str, Any]) -> str:
@@ -324,6 +363,8 @@ def read_story_files(folder: Path) -> Iterator[StoryFile]:
             coerce_date(front.get("first_seen")),
             str(front.get("entry_hash", "")),
             text,
+            str(front.get("full_text", "")),
+            str(front.get("full_text_error", "")),
         )
 
 

@@ -7,7 +7,7 @@ keeps the list, and returns what it did in words the CLI and the app can show as
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,6 +28,7 @@ __all__ = [
     "import_opml",
     "normalize_source",
     "remove_feed",
+    "set_full_text",
 ]
 
 MAX_NAME = 60
@@ -90,6 +91,7 @@ def add_feed(
     *,
     name: str | None = None,
     limits: FetchLimits | None = None,
+    full_text: bool = False,
 ) -> tuple[FeedRecord, RefreshReport]:
     """Subscribe to a feed: fetch it once, then write its entries into ``library``.
 
@@ -103,6 +105,7 @@ def add_feed(
         library: The stories folder; the entries go into a subfolder named after the feed.
         name: The feed's name (default: its title, else the site's host).
         limits: Timeouts for the first fetch.
+        full_text: Fetch each new entry's page and keep its article as the story's body.
 
     Raises:
         FeedError: The source cannot be fetched or is not a feed; or the name is taken
@@ -137,10 +140,11 @@ def add_feed(
         raise FeedError(f"feed {label}: {exc}") from exc
     final = wanted or _unique_name(store, _clean_name(parsed.title or "") or _fallback_name(source))
     try:
-        record = store.add_feed(_new_record(store, final, source, library))
+        record = _new_record(store, final, source, library)
+        record = store.add_feed(replace(record, full_text=full_text))
     except StoreError as exc:
         raise FeedError(f"feed {final}: {exc}") from exc
-    return record, apply_document(store, record, fetched, parsed)
+    return record, apply_document(store, record, fetched, parsed, limits=limits)
 
 
 def _fetch_and_parse(source: str, limits: FetchLimits) -> tuple[Fetched, ParsedFeed]:
@@ -149,6 +153,21 @@ def _fetch_and_parse(source: str, limits: FetchLimits) -> tuple[Fetched, ParsedF
         raise FeedError("the server answered 304 Not Modified to a plain request")
     parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
     return fetched, parsed
+
+
+def set_full_text(store: Store, name: str, on: bool) -> FeedRecord:
+    """Turn full text on or off for a feed (from its next new entries on).
+
+    Raises:
+        FeedError: There is no feed by that name.
+        StoreError: The list could not be saved.
+    """
+    feed = find_feed(store, name)
+    if feed is None:
+        raise FeedError(f"feed {name}: no such feed ({_names(store)})")
+    changed = replace(feed, full_text=on)
+    store.save_feed(changed)
+    return changed
 
 
 def remove_feed(store: Store, name: str) -> FeedRecord:

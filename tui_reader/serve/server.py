@@ -116,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="rejected keys per connection before disconnecting (default 6)",
     )
     p.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="let readers' saves and feeds fetch loopback and private-network addresses "
+        "(refused by default)",
+    )
+    p.add_argument(
         "--login-timeout", type=_seconds, default=30.0, metavar="SECONDS", help=argparse.SUPPRESS
     )
     p.add_argument("--reader-command", help=argparse.SUPPRESS)
@@ -141,6 +147,7 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         idle_timeout=args.idle_timeout,
         max_auth_attempts=max(1, args.max_auth_attempts),
         login_timeout=args.login_timeout,
+        allow_private_addresses=args.allow_private_addresses,
         reader_command=args.reader_command,
     )
 

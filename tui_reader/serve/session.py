@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import asyncssh
 
-from tui_reader.core.config import ENV_SERVED
+from tui_reader.core.config import ENV_ALLOW_PRIVATE, ENV_SERVED
 from tui_reader.core.textsafe import log_value
 
 log = logging.getLogger("tui_reader.serve.server")
@@ -55,9 +55,17 @@ def set_winsize(fd: int, cols: int, rows: int, px_width: int = 0, px_height: int
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, px_width, px_height))
 
 
-def child_env(term: str, client_env: Mapping[str, str], data_dir: str, user: str) -> dict[str, str]:
+def child_env(
+    term: str,
+    client_env: Mapping[str, str],
+    data_dir: str,
+    user: str,
+    *,
+    allow_private: bool = False,
+) -> dict[str, str]:
     """Build a reader's environment: the server's, minus operator-specific terminal variables,
-    plus the client's TERM and COLORTERM (validated) and the user's data dir."""
+    plus the client's TERM and COLORTERM (validated), the user's data dir, and the marks that
+    it is served (so its fetches refuse private addresses unless ``allow_private``)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -73,7 +81,9 @@ def child_env(term: str, client_env: Mapping[str, str], data_dir: str, user: str
     # The reader must import the same tui_reader as this server, installed or not.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
     env["TUI_READER_USER"] = user
-    env[ENV_SERVED] = "1"  # no screenshots, no paths from the session (see tui_reader.core.config)
+    env[ENV_SERVED] = "1"  # no screenshots, no internal addresses (tui_reader.core.config)
+    if allow_private:
+        env[ENV_ALLOW_PRIVATE] = "1"
     return env
 
 
@@ -89,6 +99,10 @@ class SessionHost(Protocol):
     @property
     def idle_timeout(self) -> float:
         """Seconds without input before a session is closed (0 disables)."""
+
+    @property
+    def allow_private_addresses(self) -> bool:
+        """Whether readers may fetch private and loopback addresses (an operator's choice)."""
 
     def admit(self, session: ReaderSession) -> str | None:
         """Count ``session`` in, or say why it is refused."""
@@ -249,7 +263,13 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         try:
             data_dir = self._state.user_dir(self.user)
             argv = self._state.reader_argv(self.user, data_dir)
-            env = child_env(self._term, self._chan.get_environment(), str(data_dir), self.user)
+            env = child_env(
+                self._term,
+                self._chan.get_environment(),
+                str(data_dir),
+                self.user,
+                allow_private=self._state.allow_private_addresses,
+            )
             await self._spawn(argv, env)
         except OSError as exc:
             log.error(

@@ -39,6 +39,9 @@ class ServeConfig:
     idle_timeout: float = 1800.0
     max_auth_attempts: int = 6
     login_timeout: float = 30.0
+    allow_private_addresses: bool = False
+    """Let readers fetch loopback and private addresses (refused by default: a reader's save
+    or feed must not reach the server's own network)."""
     reader_command: str | None = None
     """A shell-style command line replacing the reader; ``{data_dir}``, ``{stories}`` and
     ``{user}`` are substituted in each word (for tests and benchmarks)."""
@@ -86,6 +89,11 @@ class ServeState:
     def max_connections(self) -> int:
         """Open SSH connections (authenticated or not) allowed at once."""
         return 2 * self.config.max_sessions + 10
+
+    @property
+    def allow_private_addresses(self) -> bool:
+        """Whether readers may fetch private and loopback addresses (an operator's choice)."""
+        return self.config.allow_private_addresses
 
     @property
     def idle_timeout(self) -> float:

@@ -131,6 +131,7 @@ class FeedRecord:
         last_modified: The last ``Last-Modified`` sent by the server.
         known: Dedupe keys of every entry ever written, so an entry whose file the user
             deleted is not written again.
+        full_text: Fetch each new entry's page and keep its article as the story's body.
     """
 
     name: str
@@ -143,6 +144,7 @@ class FeedRecord:
     etag: str = ""
     last_modified: str = ""
     known: tuple[str, ...] = ()
+    full_text: bool = False
 
 
 def feed_doc(feed: FeedRecord) -> dict[str, Any]:
@@ -157,6 +159,7 @@ def feed_doc(feed: FeedRecord) -> dict[str, Any]:
         "etag": feed.etag,
         "last_modified": feed.last_modified,
         "known": list(feed.known),
+        "full_text": feed.full_text,
     }
 
 
@@ -174,6 +177,7 @@ def feed_from(name: str, doc: Mapping[str, Any]) -> FeedRecord:
         etag=str(doc.get("etag", "")),
         last_modified=str(doc.get("last_modified", "")),
         known=tuple(str(k) for k in known) if isinstance(known, list) else (),
+        full_text=doc.get("full_text") is True,
     )
 
 
