@@ -15,7 +15,7 @@ table gives:
 
 Rows: trafilatura and readability-lxml as they come, and ``tui-reader`` (what ``save`` uses:
 trafilatura plus the page's JSON-LD / meta tags and the fix-ups of
-:mod:`tui_reader.feeds.extract`; its text is the Markdown written to the story, with link
+:mod:`tui_reader.core.html.extract`; its text is the Markdown written to the story, with link
 targets dropped).
 
 readability-lxml is not a dependency (its ``lxml[html-clean]`` extra trips pip 23's resolver
@@ -41,7 +41,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui_reader.feeds.extract import NotArticle, extract_article  # noqa: E402
+from tui_reader.core.html.extract import NotArticle, extract_article  # noqa: E402
 
 BASE_URL = "http://fakehost/test/page.html"  # what Readability's tests parse the pages as
 _WORD = re.compile(r"\w+")

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 from tui_reader.core.document import build_document
+from tui_reader.core.html.markdown import html_to_markdown, text_to_markdown
 from tui_reader.core.stories import Story, load_story
 from tui_reader.core.textsafe import is_safe, sanitize
-from tui_reader.feeds.html_markdown import html_to_markdown, text_to_markdown
 
 BASE = "https://news.example/2025/01/story.html"
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
+from tui_reader.core.decode import decode_text_file as decode_bytes
 from tui_reader.core.stories import (
     Story,
     StoryError,
@@ -24,7 +25,7 @@ from tui_reader.core.stories import (
     story_id,
     title_from_name,
 )
-from tui_reader.core.textsafe import decode_bytes, is_safe, sanitize
+from tui_reader.core.textsafe import is_safe, sanitize
 from tui_reader.library.index import scan
 
 SEED = Path(__file__).resolve().parent.parent / "stories" / "000_8fca52f5ebd7e4f3.txt"

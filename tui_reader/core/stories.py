@@ -1,7 +1,7 @@
 """Story files: decoding, parsing the seed format and front matter, and story identity.
 
 A story file is ``.md``, ``.markdown`` or ``.txt``, or a saved web page (``.html``, ``.htm``),
-whose article is extracted as a saved URL's is (:mod:`tui_reader.feeds.extract`, imported only
+whose article is extracted as a saved URL's is (:mod:`tui_reader.core.html.extract`, imported only
 when a page is read). Two header styles are understood for text files:
 
 * the seed format: a ``# Title`` heading, a ``By ...`` line, a date line, the Markdown body, and a
@@ -33,9 +33,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tui_reader.core.dates import parse_date
+from tui_reader.core.decode import decode_text_file
 from tui_reader.core.frontmatter import parse_front_matter
 from tui_reader.core.markdown_text import first_heading, inline_text, join_broken_paragraphs
-from tui_reader.core.textsafe import decode_bytes, sanitize, sanitize_line
+from tui_reader.core.textsafe import sanitize, sanitize_line
 
 __all__ = [
     "MAX_STORY_BYTES",
@@ -304,8 +305,8 @@ def _read(path: Path) -> tuple[bytes, os.stat_result] | StoryError:
 
 def _parse_html(path: Path, data: bytes) -> _Parsed | StoryError:
     """A saved web page's article as a parsed story, or why the page holds none."""
-    # Imported here: extraction is feeds-layer code, and costs ~0.3 s to import.
-    from tui_reader.feeds.extract import NotArticle, check_html, decode_html, extract_article
+    # Imported here: extraction (trafilatura) costs ~0.3 s to import.
+    from tui_reader.core.html.extract import NotArticle, check_html, decode_html, extract_article
 
     if not data.strip():
         return StoryError(path, "empty file")
@@ -330,7 +331,7 @@ def _load(path: Path, *, with_body: bool) -> tuple[_Parsed, str, os.stat_result]
     if path.suffix.lower() in HTML_SUFFIXES:
         page = _parse_html(path, read[0])
         return page if isinstance(page, StoryError) else (page, "utf-8", read[1])
-    decoded = decode_bytes(read[0])
+    decoded = decode_text_file(read[0])
     if isinstance(decoded, str):
         return StoryError(path, decoded)
     text, encoding, warnings = decoded

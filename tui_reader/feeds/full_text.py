@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from tui_reader.feeds.extract import check_html, decode_html, extract_article
+from tui_reader.core.html.extract import NotArticle, check_html, decode_html, extract_article
+from tui_reader.core.html.markdown import html_to_markdown
 from tui_reader.feeds.fetch import fetch_page
-from tui_reader.feeds.html_markdown import html_to_markdown
 from tui_reader.feeds.model import FeedEntry, FeedError, FullText
 from tui_reader.feeds.netguard import NetPolicy
 
@@ -73,11 +73,11 @@ def _one(
             body = fetched.body or b""
             check_html(body, fetched.content_type)
             html = decode_html(body, fetched.content_type)
-        except FeedError as exc:
+        except (FeedError, NotArticle) as exc:
             return FullText(error=str(exc))
     try:
         article = extract_article(html, fetched.url)
-    except FeedError as exc:
+    except NotArticle as exc:
         return FullText(error=str(exc))
     if article.words < _summary_words(entry):
         return FullText(error="the page has less text than the feed's summary")

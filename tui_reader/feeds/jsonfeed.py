@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from tui_reader.core.decode import decode
 from tui_reader.core.textsafe import sanitize_line
-from tui_reader.feeds.encoding import decode
 from tui_reader.feeds.model import FeedEntry, FeedError, ParsedFeed
 
 __all__ = ["absolute_link", "parse_json_feed", "plain_line", "unique_tags"]

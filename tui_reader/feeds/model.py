@@ -62,7 +62,7 @@ class FeedEntry:
     """One entry of a feed, normalised across RSS, Atom and JSON Feed.
 
     Text fields are plain text (entities decoded); ``content_html`` is HTML still to be
-    sanitised and converted (see :mod:`tui_reader.feeds.html_markdown`).
+    sanitised and converted (see :mod:`tui_reader.core.html.markdown`).
 
     Attributes:
         guid: RSS ``guid``, Atom ``id`` or JSON Feed ``id``; None when absent.
@@ -121,7 +121,7 @@ class FullText:
 
     Attributes:
         markdown: The article's body as Markdown; "" when the summary is kept.
-        extractor: Which extractor produced it (see :func:`tui_reader.feeds.extract.extractor`).
+        extractor: Which extractor produced it (see :func:`tui_reader.core.html.extract.extractor`).
         error: Why the summary is kept (a failed fetch, no article, less text than the
             summary); "" when the article is used.
     """

@@ -20,7 +20,8 @@ from xml.sax import SAXParseException
 
 import feedparser
 
-from tui_reader.feeds.encoding import prepare_xml, sniff_wide
+from tui_reader.core.decode import sniff_wide
+from tui_reader.feeds.encoding import prepare_xml
 from tui_reader.feeds.jsonfeed import absolute_link, parse_json_feed, plain_line, unique_tags
 from tui_reader.feeds.model import FeedEntry, FeedError, HtmlPage, ParsedFeed
 

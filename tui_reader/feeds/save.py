@@ -1,7 +1,7 @@
 """Save a web page's article as a story file: ``<library>/saved/<date>-<title>.md``.
 
 The page is fetched (:func:`~tui_reader.feeds.fetch.fetch_page`), checked to be HTML,
-and its article extracted (:mod:`~tui_reader.feeds.extract`); only then is anything written,
+and its article extracted (:mod:`~tui_reader.core.html.extract`); only then is anything written,
 atomically, so a failure leaves the library as it was. The story's front matter records the
 URL as given (its identity: notes re-anchor across saves), when it was saved and by which
 extractor. Saving a URL again rewrites the file that already holds it.
@@ -21,9 +21,15 @@ from urllib.parse import urlsplit
 
 import filelock
 
+from tui_reader.core.html.extract import (
+    Article,
+    NotArticle,
+    check_html,
+    decode_html,
+    extract_article,
+)
 from tui_reader.core.stories import Story, load_story, normalize_url
 from tui_reader.core.textsafe import sanitize_line
-from tui_reader.feeds.extract import Article, check_html, decode_html, extract_article
 from tui_reader.feeds.fetch import fetch_page
 from tui_reader.feeds.importer import LOCK_NAME, LOCK_TIMEOUT
 from tui_reader.feeds.model import FeedError
@@ -108,7 +114,7 @@ def save_url(
 
     Raises:
         FeedError: The page cannot be fetched, is not HTML, or holds no article (a
-            :class:`~tui_reader.feeds.extract.NotArticle`); nothing was written.
+            :class:`~tui_reader.core.html.extract.NotArticle`); nothing was written.
         OSError: The story file cannot be written.
     """
     url = url.strip()
@@ -117,8 +123,11 @@ def save_url(
         raise FeedError(f"not an http or https URL: {url}")
     fetched = fetch_page(url, timeout=timeout, deadline=deadline, cancel=cancel, policy=policy)
     body = fetched.body or b""
-    check_html(body, fetched.content_type)
-    article = extract_article(decode_html(body, fetched.content_type), fetched.url)
+    try:
+        check_html(body, fetched.content_type)
+        article = extract_article(decode_html(body, fetched.content_type), fetched.url)
+    except NotArticle as exc:
+        raise FeedError(str(exc)) from None
     folder = library / SAVED_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     with filelock.FileLock(folder / LOCK_NAME, timeout=LOCK_TIMEOUT):

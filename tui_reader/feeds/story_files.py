@@ -32,13 +32,11 @@ Pure module: no Textual. Writes are atomic (temp file, fsync, rename).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,12 +46,13 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from tui_reader.core.atomic import atomic_write
 from tui_reader.core.dates import coerce_date
+from tui_reader.core.html.escape import escape_inline
+from tui_reader.core.html.markdown import html_to_markdown, text_to_markdown
 from tui_reader.core.markdown_text import inline_text
 from tui_reader.core.stories import normalize_url
 from tui_reader.core.textsafe import sanitize_line
-from tui_reader.feeds.html_markdown import html_to_markdown, text_to_markdown
-from tui_reader.feeds.markdown_escape import escape_inline
 from tui_reader.feeds.model import FeedEntry, FullText
 
 __all__ = [
@@ -369,16 +368,6 @@ def read_story_files(folder: Path) -> Iterator[StoryFile]:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: hidden temp file, fsync, rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".md")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write a story file whole or not at all (temp file, fsync, rename): see
+    :func:`tui_reader.core.atomic.atomic_write`."""
+    atomic_write(path, text.encode("utf-8"), mode=0o644)

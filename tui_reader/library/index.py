@@ -11,18 +11,17 @@ Pure module: no Textual. Nothing runs at import; the cache dir is created on fir
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from tui_reader.core.atomic import atomic_write
 from tui_reader.core.stories import STORY_SUFFIXES, StoryError, StoryMeta, read_meta
 
 Item = StoryMeta | StoryError
@@ -145,22 +144,6 @@ def _from_json(path: Path, mtime_ns: int, size: int, data: dict[str, Any]) -> It
         warnings=tuple(str(w) for w in data["w"]),
         feed=_opt(data.get("f")),
     )
-
-
-def _replace_file(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temp file beside ``target`` and rename it over ``target``.
-
-    Atomic but not fsync'ed: this is a cache, rebuilt if a crash ever leaves it stale.
-    """
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 HEAD_ROWS = 300
@@ -303,7 +286,8 @@ class LibraryIndex:
         target = self.index_path(stories_dir)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _replace_file(target, orjson.dumps(payload))
+            # A cache: atomic, not fsync'ed (rebuilt if a crash ever leaves it stale).
+            atomic_write(target, orjson.dumps(payload), mode=0o644, durable=False)
             self._save_head(stories_dir, entries)
         except OSError:
             return False  # the cache is an optimisation; a read-only cache dir is not an error
@@ -321,7 +305,7 @@ class LibraryIndex:
         rows = [[*rel_of[id(item)], _to_json(item)] for item in first]
         root = self._key(stories_dir)[0]
         payload = {"version": INDEX_VERSION, "root": root, "rows": rows}
-        _replace_file(self.head_path(stories_dir), orjson.dumps(payload))
+        atomic_write(self.head_path(stories_dir), orjson.dumps(payload), mode=0o644, durable=False)
 
     def load_head(self, stories_dir: Path) -> list[Item]:
         """Return the first rows of ``stories_dir``'s list (newest first) from the cache.

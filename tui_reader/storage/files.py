@@ -35,6 +35,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from tui_reader.core.atomic import atomic_write, fsync_dir
 from tui_reader.core.paths import FILE_MODE
 
 SCHEMA_VERSION = 1
@@ -73,15 +74,6 @@ class _BadFile(Exception):
 def utc_stamp() -> str:
     """Return the current UTC time as a compact stamp for file names, e.g. ``20261129T101500``."""
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-
-
-def fsync_dir(path: Path) -> None:
-    """Flush a directory entry change (rename, unlink) to disk."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _stat_signature(path: Path) -> Signature | None:
@@ -183,26 +175,10 @@ class AtomicJSONStorage(Storage):
 
     def write_bytes(self, blob: bytes, *, rotate: bool) -> None:
         """Atomically replace the file with ``blob``; with ``rotate``, keep the old one as .bak."""
-        folder = self.path.parent
-        tmp = folder / f".{self.path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
-        try:
-            try:
-                os.fchmod(fd, FILE_MODE)
-                view = memoryview(blob)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-                st = os.fstat(fd)
-            finally:
-                os.close(fd)
-            if rotate and self.disk_good and self.path.exists():
-                self._rotate_backup()
-            os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        fsync_dir(folder)
+        backup = rotate and self.disk_good and self.path.exists()
+        st = atomic_write(
+            self.path, blob, mode=FILE_MODE, before_replace=self._rotate_backup if backup else None
+        )
         self.signature = (st.st_mtime_ns, st.st_size, st.st_ino)
         self.disk_good = True
 

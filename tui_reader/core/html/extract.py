@@ -2,8 +2,8 @@
 
 trafilatura finds the article body (chosen over readability-lxml by the figures of
 ``bench/bench_extract.py``: better structure kept, faster); the page's own JSON-LD and meta
-tags (:mod:`~tui_reader.feeds.page_meta`) give the title and byline where they exist, and
-:func:`~tui_reader.feeds.html_markdown.html_to_markdown` turns the body into the story's
+tags (:mod:`~tui_reader.core.html.meta`) give the title and byline where they exist, and
+:func:`~tui_reader.core.html.markdown.html_to_markdown` turns the body into the story's
 Markdown (absolute links, images as ``[image: alt]``). A page that is not HTML, or holds no
 article (an index, a login wall), fails with a :class:`NotArticle` that says which.
 
@@ -18,11 +18,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tui_reader.core.decode import decode
+from tui_reader.core.html.markdown import html_to_markdown
+from tui_reader.core.html.meta import page_meta
 from tui_reader.core.textsafe import sanitize_line
-from tui_reader.feeds.encoding import decode
-from tui_reader.feeds.html_markdown import html_to_markdown
-from tui_reader.feeds.model import FeedError
-from tui_reader.feeds.page_meta import page_meta
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -48,8 +47,12 @@ _SIGNATURES = (
 )
 
 
-class NotArticle(FeedError):
-    """The page holds no article to save; the message says what it is instead."""
+class NotArticle(ValueError):
+    """The page holds no article to save; the message says what it is instead.
+
+    Feeds turn it into their own error (``feed NAME: ...``); a ``.html`` file in the library
+    into an error row.
+    """
 
 
 @dataclass(frozen=True)

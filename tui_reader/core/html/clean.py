@@ -8,7 +8,7 @@ attribute values). :func:`text_blocks` reads the visible text of a tree as parag
 when conversion is not possible.
 
 Pure module: no Textual, no IO. Conversion and escaping live in
-:mod:`tui_reader.feeds.html_markdown`.
+:mod:`tui_reader.core.html.markdown`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Turn an untrusted feed entry's body (HTML or plain text) into clean Markdown for a story file.
 
-:func:`html_to_markdown` parses the HTML, has :mod:`~tui_reader.feeds.html_clean` clean the
+:func:`html_to_markdown` parses the HTML, has :mod:`~tui_reader.core.html.clean` clean the
 tree (drop active and hidden content, resolve and vet URLs, cap nesting depth), converts it
-with markdownify, then has :mod:`~tui_reader.feeds.markdown_escape` tidy the text so the story
+with markdownify, then has :mod:`~tui_reader.core.html.escape` tidy the text so the story
 loader reads it as body: no ``# `` title heading, no ``Original url:`` footer marker, no
 control characters. Text that looks like Markdown is escaped so it shows literally.
 
@@ -21,9 +21,9 @@ from bs4.element import NavigableString, PageElement, Tag
 from bs4.exceptions import ParserRejectedMarkup
 from markdownify import MarkdownConverter
 
+from tui_reader.core.html.clean import BLOCKS, NOT_TEXT, attr_text, clean_tree, text_blocks
+from tui_reader.core.html.escape import BR, escape, escape_inline, tidy
 from tui_reader.core.textsafe import sanitize
-from tui_reader.feeds.html_clean import BLOCKS, NOT_TEXT, attr_text, clean_tree, text_blocks
-from tui_reader.feeds.markdown_escape import BR, escape, escape_inline, tidy
 
 __all__ = ["html_to_markdown", "text_to_markdown"]
 
