@@ -26,7 +26,7 @@ import asyncssh
 
 from tui_reader.core.textsafe import log_value
 
-log = logging.getLogger("tui_reader.serve.server")
+log = logging.getLogger("tui_reader.serve")
 
 NAME_RE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
 """A reader name: 1-64 of ``A-Z a-z 0-9 . _ -``, not starting with a dot (so no ``..``)."""

@@ -27,7 +27,7 @@ from tui_reader.serve.state import (
     make_private_dir,
 )
 
-log = logging.getLogger("tui_reader.serve.server")
+log = logging.getLogger("tui_reader.serve")
 
 
 def parse_listen(value: str) -> tuple[str, int]:

@@ -21,7 +21,7 @@ from tui_reader.core.textsafe import log_value
 from tui_reader.serve.auth import KeyRing, valid_name
 from tui_reader.serve.session import ReaderSession
 
-log = logging.getLogger("tui_reader.serve.server")
+log = logging.getLogger("tui_reader.serve")
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,22 @@ class LibraryPart:
         self.items = sort_newest_first(message.items)
         return True
 
+    def finished(self, story_list: StoryList, *, reopen: bool) -> bool:
+        """The final scan is in: say what could not be read, and (with ``reopen``) put the
+        cursor on the story open last time. True when the list must be redrawn (it is empty)."""
+        errors = self.errors()
+        if errors:
+            self.host.notify(f"{errors} file(s) could not be read: see the ✗ rows", timeout=6)
+        last = self.store.last_open()
+        if reopen and last:
+            row = next((row for row in story_list.rows if row.story_id == last), None)
+            if row is not None:
+                story_list.select_key(row.key)
+        if self.items:
+            return False
+        story_list.empty_message = "No stories in " + " or ".join(map(str, self.roots))
+        return True
+
     # ----- rows ----------------------------------------------------------------------------
 
     def listed_ids(self) -> frozenset[str]:

@@ -22,6 +22,8 @@ from tui_reader.core.stories import Story, StoryError, load_story
 from tui_reader.notes.reading import ReadingState
 from tui_reader.notes.service import AnnotationService, Placed
 from tui_reader.ui.article_layout import Prepared, prepare
+from tui_reader.ui.widgets.article import Article
+from tui_reader.ui.widgets.inert import inert
 
 __all__ = ["QUICK_FIRST_SCREEN_CHARS", "OpenRequest", "StoryOpener"]
 
@@ -108,6 +110,19 @@ class StoryOpener:
         first = self._prepare(request, story, head, enough=(200, offset))
         self._pending[request.number] = (request, story, offset)
         self.host.post_message(self.Ready(request.number, first, offset))
+
+    def show(self, prepared: Prepared, message: Ready, article: Article) -> bool:
+        """Show a laid-out story in ``article``; True when it is a newly opened story (not the
+        rest of a long read whose first screens are already shown)."""
+        if prepared.complete and article.story is prepared.story:
+            article.complete_story(prepared)  # the rest of a long read, after its first screen
+            return False
+        article.border_title = inert(prepared.story.title)  # a story's title is never markup
+        article.show_story(prepared, offset=message.offset)
+        article.focus()
+        if not prepared.complete:
+            self.host.call_after_refresh(self.painted, message.request)
+        return True
 
     def painted(self, request: int) -> None:
         """The first screens of ``request`` are on screen: now parse the whole story."""

@@ -32,18 +32,13 @@ from tui_reader.ui.parts.feeds import FeedsPart
 from tui_reader.ui.parts.library import Filters, LibraryPart
 from tui_reader.ui.parts.notes import NotesPart
 from tui_reader.ui.parts.opening import StoryOpener
+from tui_reader.ui.parts.panes import apply_layout, cycle_focus, toggle_sidebar
+from tui_reader.ui.parts.search import search_key
 from tui_reader.ui.screens.feed_picker import ALL
 from tui_reader.ui.widgets.article import Article
-from tui_reader.ui.widgets.inert import inert
 from tui_reader.ui.widgets.notes import NotesSidebar
 from tui_reader.ui.widgets.search_bar import SearchLine
 from tui_reader.ui.widgets.story_list import StoryList, StoryRow
-
-NARROW_WIDTH = 110
-"""Below this many columns the panes stack and the notes sidebar becomes a toggle."""
-
-MIN_WIDTH, MIN_HEIGHT = 30, 10
-"""Below this the panes would be garbage; a clear message is shown instead."""
 
 DRAFT_SAVE_SECONDS = 2.0
 """How often a note being typed is written as a draft (a hang-up also writes it at once)."""
@@ -156,7 +151,7 @@ class ReaderScreen(Screen[None]):
         self.query_one(StoryList).focus()
         self.query_one(StoryList).border_title = "Stories"
         self.query_one(Article).border_title = "Article"
-        self._apply_layout(self.size.width, self.size.height)
+        apply_layout(self, self.size.width, self.size.height, self.sidebar_visible)
         self.library.load()
         self.set_interval(5.0, self.refresh_from_disk)
         self.set_interval(DRAFT_SAVE_SECONDS, self._flush_draft)
@@ -190,54 +185,21 @@ class ReaderScreen(Screen[None]):
 
     # ----- layout --------------------------------------------------------------------------
 
-    def _apply_layout(self, width: int, height: int) -> None:
-        self.set_class(width < NARROW_WIDTH, "narrow")
-        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "too-small")
-        self.query_one("#too-small", Static).update(
-            f"Terminal too small ({width}x{height}).\n"
-            f"tui-reader needs at least {MIN_WIDTH}x{MIN_HEIGHT}: enlarge the window."
-        )
-        self.query_one(NotesSidebar).display = self.sidebar_visible and (
-            width >= NARROW_WIDTH or self.has_class("show-notes")
-        )
-
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         """While reading in a small terminal, the list gives the article more room."""
         self.set_class(isinstance(event.widget, Article), "reading")
 
     def on_resize(self, event: Resize) -> None:
         """Switch between the wide and the stacked layout."""
-        self._apply_layout(event.size.width, event.size.height)
-
-    def watch_sidebar_visible(self) -> None:
-        """Show or hide the sidebar as asked."""
-        if self.is_mounted:
-            self._apply_layout(self.size.width, self.size.height)
+        apply_layout(self, event.size.width, event.size.height, self.sidebar_visible)
 
     def action_toggle_sidebar(self) -> None:
         """Show or hide the notes sidebar."""
-        notes = self.query_one(NotesSidebar)
-        if self.size.width < NARROW_WIDTH:
-            self.toggle_class("show-notes")
-            self.sidebar_visible = True
-            self._apply_layout(self.size.width, self.size.height)
-        else:
-            self.sidebar_visible = not self.sidebar_visible
-        if notes.display and notes.entries:
-            notes.focus()
-        elif not notes.display and notes.has_focus:
-            self.query_one(Article).focus()
+        self.sidebar_visible = toggle_sidebar(self, self.sidebar_visible)
 
     def action_cycle(self, step: int) -> None:
         """Move focus to the next (or previous) pane."""
-        panes: list[StoryList | Article | NotesSidebar] = [
-            self.query_one(StoryList),
-            self.query_one(Article),
-        ]
-        if self.query_one(NotesSidebar).display:
-            panes.append(self.query_one(NotesSidebar))
-        current = next((i for i, pane in enumerate(panes) if pane.has_focus), 0)
-        panes[(current + step) % len(panes)].focus()
+        cycle_focus(self, step)
 
     def action_back(self) -> None:
         """``esc`` outside a selection goes back to the story list."""
@@ -249,22 +211,9 @@ class ReaderScreen(Screen[None]):
     def _library_loaded(self, message: LibraryPart.Loaded) -> None:
         if self.library.loaded(message):
             self._show_rows()
-        if message.stage != "final" or message.generation != self.library.generation:
-            return
-        story_list = self.query_one(StoryList)
-        if not self.library.items:
-            where = " or ".join(str(root) for root in self.stories_dirs)
-            story_list.empty_message = f"No stories in {where}"
-            self._show_rows()
-        errors = self.library.errors()
-        if errors:
-            self.notify(f"{errors} file(s) could not be read: see the ✗ rows", timeout=6)
-        last = self.store.last_open()
-        if self.story is None and last:
-            for row in story_list.rows:
-                if row.story_id == last:
-                    story_list.select_key(row.key)
-                    break
+        final = message.stage == "final" and message.generation == self.library.generation
+        if final and self.library.finished(self.query_one(StoryList), reopen=self.story is None):
+            self._show_rows()  # empty: the list says so
 
     def _show_rows(self) -> None:
         marked = frozenset(self.store.bookmarks()) if self.bookmarks_only else None
@@ -314,19 +263,11 @@ class ReaderScreen(Screen[None]):
         self._show_search()
 
     def search_key(self, event: Key) -> bool:
-        """Take a key while searching; return True if it was used."""
-        if not self.searching:
+        """Take a key while searching (the app routes keys here first); True if used."""
+        typed = search_key(event, self.search) if self.searching else None
+        if typed is None:
             return False
-        if event.key == "enter":
-            self.searching = False
-        elif event.key == "escape":
-            self.searching, self.search = False, ""
-        elif event.key == "backspace":
-            self.search = self.search[:-1]
-        elif event.is_printable and event.character:
-            self.search += event.character
-        else:
-            return False  # arrows, page keys: still move in the list
+        self.searching, self.search = typed.typing, typed.query
         self._show_search()
         return True
 
@@ -374,22 +315,12 @@ class ReaderScreen(Screen[None]):
         if isinstance(message.story, StoryError):
             self.notify(f"Could not open the story: {message.story.reason}", severity="error")
             return
-        prepared = message.story
-        article = self.query_one(Article)
-        if prepared.complete and article.story is prepared.story:
-            article.complete_story(prepared)  # the rest of a long read, after its first screen
-            return
-        story = prepared.story
-        self.notes_ui.show([])
-        article.border_title = inert(story.title)  # a story's title is never markup
-        article.show_story(prepared, offset=message.offset)
-        article.focus()
-        if not prepared.complete:
-            self.call_after_refresh(self.opener.painted, message.request)
-        failed = self.reading.opened(story)
-        if failed is not None:
-            self.notify(failed.message, severity="error", timeout=20)
-        self._refresh_marks()
+        if self.opener.show(message.story, message, self.query_one(Article)):
+            self.notes_ui.show([])  # a new story: its notes follow once re-anchored
+            failed = self.reading.opened(message.story.story)
+            if failed is not None:
+                self.notify(failed.message, severity="error", timeout=20)
+            self._refresh_marks()
 
     @on(StoryOpener.Anchored)
     def _notes_anchored(self, message: StoryOpener.Anchored) -> None:
