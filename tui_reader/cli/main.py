@@ -129,9 +129,13 @@ def _run_reader(argv: Sequence[str]) -> int:
     # Textual reads ESCDELAY (ms) at import. 25 ms is ample for a sequence, which terminals
     # send in one write even over SSH; a user's own ESCDELAY wins.
     os.environ.setdefault("ESCDELAY", "25")
+    from tui_reader.core.config import is_served
     from tui_reader.ui.app import create_app  # imports Textual: only now
 
-    app = create_app(library, data_dir, config)
+    # Saved pages go into the folder being read, like 'tui-reader save --stories'; a served
+    # reader (the operator's folder) and the bundled tour save under the user's data dir.
+    save_to = Path(given).expanduser() if given and not is_served() else None
+    app = create_app(library, data_dir, config, save_to=save_to)
     # The moments before the event loop runs; once mounted, the loop hands signals to it too.
     app.hangup.install()
     app.run(mouse=config.mouse and not args.no_mouse)

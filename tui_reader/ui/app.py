@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from tui_reader.core.config import Config, is_served
+from tui_reader.core.paths import default_feeds_library
 from tui_reader.core.textsafe import sanitize
 from tui_reader.library.index import LibraryIndex
 from tui_reader.storage.store import Store
@@ -54,11 +55,14 @@ class ReaderApp(App[None]):
         config: Config,
         *,
         served: bool = False,
+        save_to: Path | None = None,
     ) -> None:
         prompt_escape = os.name == "posix" and not missing_internals()
         super().__init__(driver_class=PromptEscapeDriver if prompt_escape else None)
         self.served = served
         """Running for a user of ``tui-reader serve``: nothing may write files outside the store."""
+        self.save_to = save_to
+        """The stories folder whose ``saved/`` receives pages saved with ``S``."""
         self.told: list[str] = []
         """Every notification shown this session, oldest first (what the reader was told)."""
         self.hangup = HangUp(self.flush)
@@ -90,6 +94,7 @@ class ReaderApp(App[None]):
                 self.store,
                 self.index,
                 refresh_minutes=self.config.refresh_minutes,
+                save_to=self.save_to,
             )
         )
         for problem in self.config.problems:
@@ -222,6 +227,7 @@ def create_app(
     cache_dir: Path | None = None,
     *,
     served: bool | None = None,
+    save_to: Path | None = None,
 ) -> ReaderApp:
     """Build the reader for ``stories_dir`` with bookmarks and notes kept in ``data_dir``.
 
@@ -233,6 +239,8 @@ def create_app(
         cache_dir: where the library index is cached (the platform cache dir when None).
         served: running for a ``tui-reader serve`` user (default: as the environment says,
             see :func:`tui_reader.core.config.is_served`).
+        save_to: the stories folder pages saved with ``S`` go into (its ``saved/``); shown in
+            the library once it exists. Default: ``<data dir>/feeds``, as ``tui-reader save``.
 
     Returns:
         The app, ready to ``run()`` (or ``run_test()``).
@@ -240,4 +248,5 @@ def create_app(
     store = Store.open(data_dir)
     index = LibraryIndex(cache_dir) if cache_dir is not None else LibraryIndex()
     served = is_served() if served is None else served
-    return ReaderApp(stories_dir, store, index, config or Config(), served=served)
+    save_to = save_to or default_feeds_library(data_dir)
+    return ReaderApp(stories_dir, store, index, config or Config(), served=served, save_to=save_to)

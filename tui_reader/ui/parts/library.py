@@ -89,6 +89,8 @@ class LibraryPart:
         self.store = store
         self.roots = tuple(roots)
         """The folders shown as one library."""
+        self.extra_roots: tuple[Path, ...] = ()
+        """Folders shown too once they exist (where saved pages go, when that is elsewhere)."""
         self.index = index
         self.items: list[Item] = []
         """Every entry, newest first."""
@@ -107,12 +109,17 @@ class LibraryPart:
     def _run(self, work: Any) -> None:
         self.host.run_worker(work, thread=True, group="library", exit_on_error=False)
 
+    def folders(self) -> tuple[Path, ...]:
+        """The folders to show now: the library's, and the extra ones that exist."""
+        extra = tuple(p for p in self.extra_roots if p not in self.roots and p.is_dir())
+        return self.roots + extra
+
     def _head(self, generation: int) -> None:
-        head = [row for root in self.roots for row in self.index.load_head(root)]
+        head = [row for root in self.folders() for row in self.index.load_head(root)]
         self.host.post_message(self.Loaded(generation, "head", head))
 
     def _full_cache(self, generation: int) -> None:
-        cached = [row for root in self.roots for row in self.index.load(root)]
+        cached = [row for root in self.folders() for row in self.index.load(root)]
         self._cached = cached
         self.host.post_message(self.Loaded(generation, "cached", cached))
 
@@ -127,7 +134,9 @@ class LibraryPart:
                 self.host.post_message(self.Loaded(generation, "scan", list(seen)))
 
         fresh = [
-            row for root in self.roots for row in self.index.refresh(root, batch, batch_size=2500)
+            row
+            for root in self.folders()
+            for row in self.index.refresh(root, batch, batch_size=2500)
         ]
         warm_up()  # so the first story opened does not wait for the Markdown parser to load
         unchanged = bool(cached) and same_files(cached, fresh)

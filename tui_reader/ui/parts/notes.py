@@ -22,7 +22,10 @@ from tui_reader.ui.widgets.article import Article, Highlight
 from tui_reader.ui.widgets.inert import plain
 from tui_reader.ui.widgets.notes import NoteEntry, NotesSidebar
 
-__all__ = ["NotesPart", "Opened"]
+__all__ = ["DRAFT_SAVE_SECONDS", "NotesPart", "Opened"]
+
+DRAFT_SAVE_SECONDS = 2.0
+"""How often a note being typed is written as a draft (a hang-up also writes it at once)."""
 
 Opened = Callable[[], tuple[Story, Document] | None]
 """Gives the open story and its document, if any."""
@@ -125,6 +128,12 @@ class NotesPart:
         if outcome.annotation is not None:
             self._select = outcome.annotation.id
         self._reanchor()
+
+    def keep_draft(self) -> None:
+        """Write the note being typed as a draft (every few seconds); say if that failed."""
+        failed = self.notes.flush_draft()
+        if failed is not None:
+            self.host.notify(failed.message, severity="error", timeout=20)
 
     def offer_draft(self) -> None:
         """Offer back a note that was being typed when the last session ended."""

@@ -124,6 +124,13 @@ class StoryOpener:
             self.host.call_after_refresh(self.painted, message.request)
         return True
 
+    def save_position(self, article: Article) -> None:
+        """Remember how far the story in ``article`` was read; say if that failed."""
+        if article.story is not None:
+            failed = self.reading.left_at(article.story.story_id, article.top_offset)
+            if failed is not None:
+                self.host.notify(failed.message, severity="error", timeout=20)
+
     def painted(self, request: int) -> None:
         """The first screens of ``request`` are on screen: now parse the whole story."""
         pending = self._pending.pop(request, None)

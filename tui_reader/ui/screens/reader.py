@@ -30,18 +30,16 @@ from tui_reader.storage.store import Store
 from tui_reader.ui.parts.bookmarks import BookmarksPart
 from tui_reader.ui.parts.feeds import FeedsPart
 from tui_reader.ui.parts.library import Filters, LibraryPart
-from tui_reader.ui.parts.notes import NotesPart
+from tui_reader.ui.parts.notes import DRAFT_SAVE_SECONDS, NotesPart
 from tui_reader.ui.parts.opening import StoryOpener
 from tui_reader.ui.parts.panes import apply_layout, cycle_focus, toggle_sidebar
+from tui_reader.ui.parts.saving import SavingPart
 from tui_reader.ui.parts.search import search_key
 from tui_reader.ui.screens.feed_picker import ALL
 from tui_reader.ui.widgets.article import Article
 from tui_reader.ui.widgets.notes import NotesSidebar
 from tui_reader.ui.widgets.search_bar import SearchLine
 from tui_reader.ui.widgets.story_list import StoryList, StoryRow
-
-DRAFT_SAVE_SECONDS = 2.0
-"""How often a note being typed is written as a draft (a hang-up also writes it at once)."""
 
 
 class ReaderScreen(Screen[None]):
@@ -58,6 +56,7 @@ class ReaderScreen(Screen[None]):
     | `y` / `o` | copy (OSC 52) / show the URL |
     | `r` | refresh the feeds and rescan the stories folder |
     | `F` | show one feed's stories (or all) |
+    | `S` | save a web page (its URL) as a story |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,6 +75,7 @@ class ReaderScreen(Screen[None]):
         Binding("o", "show_url", "URL", show=False, id="reader.url"),
         Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
         Binding("F", "pick_feed", "Show a feed", show=False, id="reader.feed_filter"),
+        Binding("S", "save_url", "Save a URL…", show=False, id="reader.save_url"),
         Binding("escape", "back", "Back", show=False, id="reader.back"),
     ]
 
@@ -97,6 +97,7 @@ class ReaderScreen(Screen[None]):
         index: LibraryIndex,
         *,
         refresh_minutes: float = 0,
+        save_to: Path | None = None,
     ) -> None:
         super().__init__()
         roots = (stories_dirs,) if isinstance(stories_dirs, Path) else tuple(stories_dirs)
@@ -112,6 +113,9 @@ class ReaderScreen(Screen[None]):
         self.feeds = FeedsPart(self, store, roots)
         self.notes_ui = NotesPart(self, self.notes, self.opened, self.reanchor)
         self.bookmarks = BookmarksPart(self, self.reading, self._bookmarks_changed)
+        self.saving = SavingPart(self, save_to or roots[0])
+        if save_to is not None:
+            self.library.extra_roots = (save_to,)
 
     # ----- the open story ------------------------------------------------------------------
 
@@ -154,7 +158,7 @@ class ReaderScreen(Screen[None]):
         apply_layout(self, self.size.width, self.size.height, self.sidebar_visible)
         self.library.load()
         self.set_interval(5.0, self.refresh_from_disk)
-        self.set_interval(DRAFT_SAVE_SECONDS, self._flush_draft)
+        self.set_interval(DRAFT_SAVE_SECONDS, self.notes_ui.keep_draft)
         if self.refresh_minutes > 0:
             self.set_interval(self.refresh_minutes * 60, self.timed_refresh)
         self.call_after_refresh(self.notes_ui.offer_draft)
@@ -168,20 +172,7 @@ class ReaderScreen(Screen[None]):
     def flush(self) -> None:
         """Write the note being typed and the reading position (quit and hang-up)."""
         self.notes.flush_draft(force=True)
-        self.save_position()
-
-    def _flush_draft(self) -> None:
-        failed = self.notes.flush_draft()
-        if failed is not None:
-            self.notify(failed.message, severity="error", timeout=20)
-
-    def save_position(self) -> None:
-        """Remember how far the open story was read."""
-        story = self.story
-        if story is not None:
-            failed = self.reading.left_at(story.story_id, self.query_one(Article).top_offset)
-            if failed is not None:
-                self.notify(failed.message, severity="error", timeout=20)
+        self.opener.save_position(self.query_one(Article))
 
     # ----- layout --------------------------------------------------------------------------
 
@@ -287,7 +278,7 @@ class ReaderScreen(Screen[None]):
         if row.error is not None:
             self.notify(f"{row.title}: {row.error}", severity="error", timeout=8)
             return
-        self.save_position()
+        self.opener.save_position(self.query_one(Article))
         # Focus moves when the story is ready: the pane switch and the story then paint as one
         # frame, and the parse in the worker does not compete with a repaint for the CPU.
         article = self.query_one(Article)
@@ -398,3 +389,12 @@ class ReaderScreen(Screen[None]):
                 self.query_one(StoryList).focus()
 
         self.feeds.pick(counts, local, self.feed_filter, chosen)
+
+    def action_save_url(self) -> None:
+        """Save a web page as a story: ask for its URL."""
+        self.saving.ask()
+
+    @on(SavingPart.Done)
+    def _saved(self, message: SavingPart.Done) -> None:
+        if self.saving.done(message):
+            self.library.load()
