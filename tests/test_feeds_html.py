@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hs
 
 from tui_reader.core.document import build_document
@@ -250,7 +250,7 @@ def test_a_megabyte_of_nested_divs_is_survived() -> None:
     assert md.count("ab") == 120_000
 
 
-def test_a_large_article_converts_quickly() -> None:
+def test_a_large_article_converts_in_linear_time() -> None:
     para = "<p>{} <a href='/l/{}'>link</a> <em>em</em> and <strong>strong</strong> words.</p>\n"
     filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor " * 2
     parts = [para.format(filler, i) for i in range(900)]
@@ -259,7 +259,9 @@ def test_a_large_article_converts_quickly() -> None:
     assert len(source) > 200_000
     start = time.perf_counter()
     md = html_to_markdown(source, BASE)
-    assert time.perf_counter() - start < 1.0
+    # A generous bound (~0.7 s here, alone): it catches a quadratic slip (minutes), not noise.
+    # The figure itself is bench/bench_feeds.py's to report.
+    assert time.perf_counter() - start < 10.0
     assert md.count("[link](https://news.example/l/") == 900
 
 
@@ -343,6 +345,7 @@ def _visible(text: str) -> str:
 
 @settings(max_examples=300, suppress_health_check=list(HealthCheck), deadline=None)
 @given(hs.lists(_TREES, min_size=1, max_size=3).map("".join))
+@example("1<code>.</code>")  # a backslash once escaped the list number inside the code span
 def test_structure_never_eats_or_invents_text(source: str) -> None:
     md = html_to_markdown(source)
     shown = build_document(md).text.replace("https://h.example/z", "")  # block links add it

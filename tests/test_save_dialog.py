@@ -34,7 +34,9 @@ async def test_S_saves_a_page_and_lists_it(tmp_path: Path, feed_server: FeedServ
     assert len(saved) == 1 and f"<{feed_server.url('/ars.html')}>" in saved[0].read_text("utf-8")
 
 
-async def test_a_page_that_cannot_be_saved_says_why(tmp_path: Path, feed_server: FeedServer) -> None:
+async def test_a_page_that_cannot_be_saved_says_why(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
     app = app_on(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:  # type: ignore[attr-defined]
         await wait_for_rows(pilot, 1)

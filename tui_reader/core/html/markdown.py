@@ -174,7 +174,8 @@ class _Converter(MarkdownConverter):
         prev = el.previous_sibling
         if isinstance(prev, Tag) and prev.name == "br":
             text = text.lstrip(" ")
-        if _NUMBER_END.match(text) and _outside(el, before=True).isdigit():
+        code = "_noformat" in (parent_tags or set())  # a backslash in a code span shows
+        if not code and _NUMBER_END.match(text) and _outside(el, before=True).isdigit():
             text = "\\" + text  # "<b>1</b>. x" must not start a numbered list
         return text
 
