@@ -477,6 +477,38 @@ def anchoring_rows(opts: Options) -> list[Row]:
     return rows
 
 
+def anchor_accuracy_rows(opts: Options) -> list[Row]:
+    """Notes in the right place after edits: false attachments and re-attachments (issue 12)."""
+    import bench_anchor_accuracy
+
+    samples = 20 if opts.quick else 120
+    found = bench_anchor_accuracy.summary(bench_anchor_accuracy.run(samples, 2026))
+    strict, legacy = found["strict"], found["legacy"]
+    notes = samples * len(bench_anchor_accuracy.KINDS)
+    return [
+        Row(
+            f"re-anchoring {notes} notes of 5-500 chars: false attachments",
+            str(strict[0]),
+            "0",
+            f"Hypothesis rules: {legacy[0]}",
+            _met(strict[0] == 0),
+        ),
+        Row(
+            f"re-anchoring: lightly edited passages found again (of {samples})",
+            str(strict[2]),
+            "no fewer than before",
+            f"Hypothesis rules: {legacy[2]}",
+            _met(strict[2] >= legacy[2]),
+        ),
+        Row(
+            "re-anchoring: changed passages found again (edited, moved, duplicated, context)",
+            str(strict[1]),
+            "-",
+            f"Hypothesis rules: {legacy[1]}",
+        ),
+    ]
+
+
 def feed_rows(opts: Options, tmp: Path) -> list[Row]:
     """Feed parsing, first refresh, 304 and unchanged refreshes, from ``bench_feeds.run``."""
     import bench_feeds
@@ -580,6 +612,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += _guarded(["j step bytes, 256 colours"], lambda: colour_rows(opts, library, tmp))
         rows += _guarded(["durable annotation save", "store open"], lambda: store_rows(opts, tmp))
         rows += _guarded(["re-anchoring"], lambda: anchoring_rows(opts))
+        rows += _guarded(["re-anchoring accuracy"], lambda: anchor_accuracy_rows(opts))
         rows += _guarded(["feed import and refresh"], lambda: feed_rows(opts, tmp))
     print(render(rows))
     print(
