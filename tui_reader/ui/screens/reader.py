@@ -28,6 +28,7 @@ from tui_reader.notes.reading import ReadingState
 from tui_reader.notes.service import AnnotationService
 from tui_reader.storage.store import Store
 from tui_reader.ui.parts.bookmarks import BookmarksPart
+from tui_reader.ui.parts.browser import BrowserPart
 from tui_reader.ui.parts.feeds import FeedsPart
 from tui_reader.ui.parts.library import Filters, LibraryPart
 from tui_reader.ui.parts.notes import NotesPart
@@ -58,6 +59,7 @@ class ReaderScreen(Screen[None]):
     | `y` / `o` | copy (OSC 52) / show the URL |
     | `r` | refresh the feeds and rescan the stories folder |
     | `F` | show one feed's stories (or all) |
+    | `S` | all notes, across stories |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,6 +78,7 @@ class ReaderScreen(Screen[None]):
         Binding("o", "show_url", "URL", show=False, id="reader.url"),
         Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
         Binding("F", "pick_feed", "Show a feed", show=False, id="reader.feed_filter"),
+        Binding("S", "all_notes", "All notes", show=False, id="reader.all_notes"),
         Binding("escape", "back", "Back", show=False, id="reader.back"),
     ]
 
@@ -112,6 +115,7 @@ class ReaderScreen(Screen[None]):
         self.feeds = FeedsPart(self, store, roots)
         self.notes_ui = NotesPart(self, self.notes, self.opened, self.reanchor)
         self.bookmarks = BookmarksPart(self, self.reading, self._bookmarks_changed)
+        self.browser = BrowserPart(self, store, self.library, self.notes_ui, self.open_row)
 
     # ----- the open story ------------------------------------------------------------------
 
@@ -154,7 +158,7 @@ class ReaderScreen(Screen[None]):
         apply_layout(self, self.size.width, self.size.height, self.sidebar_visible)
         self.library.load()
         self.set_interval(5.0, self.refresh_from_disk)
-        self.set_interval(DRAFT_SAVE_SECONDS, self._flush_draft)
+        self.set_interval(DRAFT_SAVE_SECONDS, self.notes_ui.flush_draft)
         if self.refresh_minutes > 0:
             self.set_interval(self.refresh_minutes * 60, self.timed_refresh)
         self.call_after_refresh(self.notes_ui.offer_draft)
@@ -169,11 +173,6 @@ class ReaderScreen(Screen[None]):
         """Write the note being typed and the reading position (quit and hang-up)."""
         self.notes.flush_draft(force=True)
         self.save_position()
-
-    def _flush_draft(self) -> None:
-        failed = self.notes.flush_draft()
-        if failed is not None:
-            self.notify(failed.message, severity="error", timeout=20)
 
     def save_position(self) -> None:
         """Remember how far the open story was read."""
@@ -386,15 +385,12 @@ class ReaderScreen(Screen[None]):
 
     def action_pick_feed(self) -> None:
         """Choose a feed to show only its stories (or all stories again)."""
-        counts, local = self.library.feed_counts()
-        if not counts and not self.store.feeds_writing_to(*self.stories_dirs):
-            self.notify("No stories from feeds here. Add a feed: tui-reader feeds add URL")
-            return
+        self.feeds.pick_filter(self.library, self.feed_filter, self._feed_chosen)
 
-        def chosen(choice: str | None) -> None:
-            if choice is not None:
-                self.feed_filter = choice
-                self._show_rows()
-                self.query_one(StoryList).focus()
+    def _feed_chosen(self, choice: str) -> None:
+        self.feed_filter = choice  # the watcher shows the rows
+        self.query_one(StoryList).focus()
 
-        self.feeds.pick(counts, local, self.feed_filter, chosen)
+    def action_all_notes(self) -> None:
+        """Every note and highlight, across all stories (enter opens one at its passage)."""
+        self.browser.show()
