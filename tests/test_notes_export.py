@@ -20,8 +20,10 @@ from markdown_it.token import Token
 from tests import w3c_schema
 from tests.notes_helpers import library, note_on, unsafe_chars
 from tui_reader.core.stories import Story
+from tui_reader.library.index import LibraryIndex
 from tui_reader.notes.export import FORMATS, write_export, write_export_dir
 from tui_reader.notes.formats.text import md_inline
+from tui_reader.notes.library_lookup import cached_lookup, library_lookup
 from tui_reader.notes.selection import Filter, parse_since, story_key
 from tui_reader.storage.records import Annotation
 from tui_reader.storage.store import Store
@@ -315,3 +317,23 @@ def test_story_metadata_read_from_the_file_not_stored(world: dict[str, Any]) -> 
         (a.title, "https://example.org/a", str(a.path))}  # fmt: skip
     markdown = export(world["store"], "markdown", Filter(story=a.story_id))
     assert blocks(markdown)[1] == ("h2", "Orphaned notes")  # its passages cannot be checked
+
+
+def test_the_library_index_describes_stories_that_moved(world: dict[str, Any]) -> None:
+    a: Story = world["stories"]["a"]
+    stories = world["tmp"] / "stories"
+    moved = stories / "sub" / "renamed.md"
+    moved.parent.mkdir()
+    Path(a.path).rename(moved)
+    index = LibraryIndex(world["tmp"] / "cache")
+    library_lookup([stories], index)  # the reader's scan, which leaves the index in the cache
+    known = cached_lookup([stories], index)
+    wanted = Filter(story=a.story_id)
+    out = io.StringIO()
+    write_export(world["store"], "json", out, wanted, known=known)
+    notes = json.loads(out.getvalue())["annotations"]
+    assert {(n["path"], n["story_title"], n["story_author"]) for n in notes} == {
+        (str(moved), a.title, "Test Writer")}  # fmt: skip
+    markdown = io.StringIO()
+    write_export(world["store"], "markdown", markdown, wanted, known=known)
+    assert blocks(markdown.getvalue())[1] == ("h2", a.title)  # found, so in document order

@@ -17,7 +17,8 @@ from tui_reader.anchoring import anchor
 from tui_reader.core.stories import Story
 from tui_reader.notes.export import export_json, write_export
 from tui_reader.notes.formats.incoming import Malformed
-from tui_reader.notes.importer import ImportReport, import_notes, library_lookup
+from tui_reader.notes.importer import ImportReport, import_notes
+from tui_reader.notes.library_lookup import library_lookup
 from tui_reader.storage.store import Store
 
 # -- Hypothesis: a search API response (https://h.readthedocs.io/en/latest/api-reference/) ----
@@ -326,6 +327,22 @@ def test_w3c_collection_from_the_model_examples(world: dict[str, Any]) -> None:
     single["id"] = "http://example.org/another"
     assert len(run(world, single).attached) == 1  # one annotation alone
     assert len(run(world, [single]).attached) == 0  # a list; the same id: already there
+
+
+def test_a_quote_slightly_changed_is_found_and_kept_as_made(world: dict[str, Any]) -> None:
+    note = copy.deepcopy(W3C["first"]["items"][0])
+    note["target"] = {
+        "source": "https://example.org/a",
+        "selector": {"type": "TextQuoteSelector", "exact": "Prices rose sharpley"},
+    }
+    [attached] = run(world, note).attached
+    assert attached.selectors[0] == {
+        "type": "TextQuoteSelector",
+        "exact": "Prices rose sharpley",
+        "prefix": "",
+        "suffix": "",
+    }
+    assert placed_quote(world, world["stories"]["a"], attached.id).startswith("Prices rose sharp")
 
 
 def test_importing_twice_adds_nothing(world: dict[str, Any]) -> None:

@@ -49,6 +49,12 @@ def export_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE|DIR", help="write here instead of standard output"
     )
     parser.add_argument(
+        "--stories",
+        metavar="DIR",
+        help="the library the reader shows (default: as when it is started without a folder); "
+        "its index describes the stories without reading every file",
+    )
+    parser.add_argument(
         "--data-dir",
         metavar="DIR",
         help="where bookmarks and notes live (default: $TUI_READER_DATA_DIR, else the "
@@ -85,8 +91,12 @@ def export_main(argv: Sequence[str]) -> int:
 
 
 def _write(store: Store, args: argparse.Namespace, wanted: Filter) -> int:
+    from tui_reader.cli.library import reader_library
     from tui_reader.notes.export import write_export, write_export_dir
+    from tui_reader.notes.library_lookup import cached_lookup
 
+    stories = Path(args.stories).expanduser().absolute() if args.stories else None
+    known = cached_lookup(reader_library(stories, store.data_dir))
     target = Path(args.output).expanduser() if args.output else None
     folder = target is not None and (target.is_dir() or args.output.endswith(os.sep))
     if folder and args.format != "markdown":
@@ -94,15 +104,15 @@ def _write(store: Store, args: argparse.Namespace, wanted: Filter) -> int:
         return 2
     try:
         if target is not None and folder:
-            files = write_export_dir(store, target, wanted)
+            files = write_export_dir(store, target, wanted, known)
             err(f"wrote {len(files)} file(s) to {target}")
         elif target is not None:
             with _replacing(target) as out:
-                count = write_export(store, args.format, out, wanted, flat=args.flat)
+                count = write_export(store, args.format, out, wanted, flat=args.flat, known=known)
             err(f"wrote {count} note(s) to {target}")
         else:
             out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
-            write_export(store, args.format, out, wanted, flat=args.flat)
+            write_export(store, args.format, out, wanted, flat=args.flat, known=known)
             out.flush()
             out.detach()
     except BrokenPipeError:

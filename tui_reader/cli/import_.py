@@ -58,12 +58,8 @@ def import_main(argv: Sequence[str]) -> int:
     args = import_parser().parse_args(argv)
     from tui_reader.cli.library import reader_library
     from tui_reader.core.paths import resolve_data_dir
-    from tui_reader.notes.importer import (
-        MAX_IMPORT_BYTES,
-        ImportReport,
-        import_notes,
-        library_lookup,
-    )
+    from tui_reader.notes.importer import MAX_IMPORT_BYTES, ImportReport, import_notes
+    from tui_reader.notes.library_lookup import library_lookup
     from tui_reader.storage.store import Store
 
     name = "standard input" if args.file == "-" else args.file
@@ -73,7 +69,7 @@ def import_main(argv: Sequence[str]) -> int:
         err(f"cannot read {name}: {exc.strerror or exc}")
         return 1
     data_dir = resolve_data_dir(args.data_dir)
-    stories = Path(args.stories).expanduser() if args.stories else None
+    stories = Path(args.stories).expanduser().absolute() if args.stories else None
     if stories is not None and not stories.is_dir():
         err(f"{stories} is not a folder of stories")
         return 2

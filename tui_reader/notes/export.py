@@ -14,6 +14,7 @@ from tui_reader.notes.formats.markdown import write_markdown, write_markdown_dir
 from tui_reader.notes.formats.native import EXPORT_VERSION, write_json
 from tui_reader.notes.formats.spreadsheet import write_csv
 from tui_reader.notes.formats.w3c import write_w3c
+from tui_reader.notes.library_lookup import Lookup
 from tui_reader.notes.selection import Filter, Selected
 from tui_reader.storage.store import Store
 
@@ -24,7 +25,13 @@ FORMATS = ("json", "markdown", "w3c", "csv")
 
 
 def write_export(
-    store: Store, fmt: str, out: TextIO, wanted: Filter | None = None, *, flat: bool = False
+    store: Store,
+    fmt: str,
+    out: TextIO,
+    wanted: Filter | None = None,
+    *,
+    flat: bool = False,
+    known: Lookup | None = None,
 ) -> int:
     """Write the notes ``wanted`` takes in format ``fmt`` to ``out``.
 
@@ -34,11 +41,12 @@ def write_export(
         out: where the text goes, written piece by piece.
         wanted: which notes (all by default).
         flat: W3C only: a plain list of annotations instead of a collection.
+        known: stories the library's index knows (see :func:`~.library_lookup.cached_lookup`).
 
     Returns:
         The number of annotations written.
     """
-    selected = Selected(store, wanted)
+    selected = Selected(store, wanted, known)
     if fmt == "json":
         return write_json(selected, out)
     if fmt == "markdown":
@@ -50,13 +58,15 @@ def write_export(
     raise ValueError(f"unknown export format {fmt!r}")
 
 
-def write_export_dir(store: Store, folder: Path, wanted: Filter | None = None) -> list[Path]:
+def write_export_dir(
+    store: Store, folder: Path, wanted: Filter | None = None, known: Lookup | None = None
+) -> list[Path]:
     """Write one Markdown file per story into ``folder``; returns the files written.
 
     Raises:
         OSError: a file could not be written.
     """
-    return write_markdown_dir(Selected(store, wanted), folder)
+    return write_markdown_dir(Selected(store, wanted, known), folder)
 
 
 def export_json(store: Store, wanted: Filter | None = None) -> str:

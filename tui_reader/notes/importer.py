@@ -12,9 +12,7 @@ The one write goes through :meth:`Store.import_notes`: all or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import orjson
 
@@ -22,7 +20,6 @@ from tui_reader.anchoring import TextPositionSelector, anchor, describe
 from tui_reader.core.document import build_document
 from tui_reader.core.stories import Story, StoryMeta, load_story
 from tui_reader.core.textsafe import sanitize_line
-from tui_reader.library.index import LibraryIndex
 from tui_reader.notes.formats.hypothesis import is_hypothesis, read_hypothesis
 from tui_reader.notes.formats.incoming import (
     Incoming,
@@ -33,6 +30,7 @@ from tui_reader.notes.formats.incoming import (
 )
 from tui_reader.notes.formats.native import is_native, read_native
 from tui_reader.notes.formats.w3c import is_w3c, read_w3c
+from tui_reader.notes.library_lookup import Lookup
 from tui_reader.notes.outcomes import Failed
 from tui_reader.notes.sources import story_id_of_source
 from tui_reader.storage.records import Annotation, Bookmark, now_iso
@@ -43,16 +41,12 @@ __all__ = [
     "ImportReport",
     "Parsed",
     "import_notes",
-    "library_lookup",
     "parse",
     "plan",
 ]
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 """Files larger than this are refused (a year of heavy annotating is a few MiB)."""
-
-Lookup = Callable[[str], StoryMeta | None]
-"""Finds a story of the library by its id."""
 
 
 @dataclass
@@ -250,14 +244,3 @@ def import_notes(
         return Failed("the imported notes", str(exc))
     report.bookmarks = marks
     return report
-
-
-def library_lookup(roots: Sequence[Path], index: LibraryIndex | None = None) -> Lookup:
-    """A lookup over the stories in ``roots`` (scanned through the library index cache)."""
-    cache = index or LibraryIndex()
-    by_id: dict[str, StoryMeta] = {}
-    for root in roots:
-        for item in cache.refresh(root):
-            if isinstance(item, StoryMeta):
-                by_id.setdefault(item.story_id, item)
-    return by_id.get

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tui_reader.core.stories import normalize_url
+from tui_reader.notes.library_lookup import Lookup
 from tui_reader.notes.sources import StoryInfo, StoryResolver, story_id_of_source, web_url
 from tui_reader.storage.records import Annotation, Bookmark
 from tui_reader.storage.store import Store
@@ -87,10 +88,13 @@ class Filter:
 class Selected:
     """The notes and bookmarks of a store that a filter takes, with their stories."""
 
-    def __init__(self, store: Store, wanted: Filter | None = None) -> None:
+    def __init__(
+        self, store: Store, wanted: Filter | None = None, known: Lookup | None = None
+    ) -> None:
+        """``known``: stories the library's index knows (their files need not be read)."""
         self.store = store
         self.wanted = wanted or Filter()
-        self.stories = StoryResolver(store.bookmarks())
+        self.stories = StoryResolver(store.bookmarks(), known)
 
     def bookmarks(self) -> Iterator[tuple[Bookmark, StoryInfo]]:
         """The bookmarks taken, by story id."""

@@ -10,6 +10,7 @@ metadata; when it is gone, what the store remembered is used. Pure module: no Te
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -84,10 +85,16 @@ class StoryInfo:
 
 
 class StoryResolver:
-    """Describes the stories notes are on, reading each story file at most once."""
+    """Describes the stories notes are on: from the library's index when it knows them, else
+    from each story file (read at most once)."""
 
-    def __init__(self, bookmarks: dict[str, Bookmark]) -> None:
+    def __init__(
+        self,
+        bookmarks: dict[str, Bookmark],
+        known: Callable[[str], StoryMeta | None] | None = None,
+    ) -> None:
         self.bookmarks = bookmarks
+        self.known = known
         self._seen: dict[str, StoryInfo] = {}
 
     def info(self, annotation: Annotation) -> StoryInfo:
@@ -111,9 +118,13 @@ class StoryResolver:
         mark = self.bookmarks.get(story_id)
         tags = tuple(sanitize_line(t) for t in mark.tags) if mark else ()
         path = path or (mark.path if mark else "")
-        meta: StoryMeta | StoryError | None = None
-        if path and Path(path).is_file():
+        meta: StoryMeta | StoryError | None = self.known(story_id) if self.known else None
+        if meta is not None and meta.path.is_file():
+            path = str(meta.path)  # the index knows it: its file need not be read
+        elif path and Path(path).is_file():
             meta = read_meta(Path(path))
+        else:
+            meta = None
         if isinstance(meta, StoryMeta) and meta.story_id == story_id:
             return StoryInfo(
                 story_id, meta.title, meta.url, meta.byline, meta.date, path, tags, found=True

@@ -151,9 +151,9 @@ class ServeState:
 
     def command_argv(self, command: Command, data_dir: Path) -> list[str]:
         """The command line of an allowed export/import, always on ``data_dir`` (the user's own)
-        and, for an import, the served library; every word after the command was checked."""
+        and the served library; every word after the command was checked."""
         argv = [sys.executable, "-P", "-m", "tui_reader", command.name, *command.args]
-        if command.name == "import" and self.config.stories:
+        if self.config.stories:  # import attaches notes to it; export describes stories by it
             argv.append(f"--stories={self.config.stories}")
         return [*argv, f"--data-dir={data_dir}"]
 

@@ -18,8 +18,8 @@ __all__ = ["csv_cell", "json_safe", "md_inline", "md_lines", "md_tag", "md_url"]
 # letters or digits (it cannot start emphasis there), so snake_case stays readable; "&" and
 # "<" only where they would start an entity or a tag/autolink; "#" always (a tag in vaults).
 _SPECIAL = re.compile(r"[\\`*\[\]|~#]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)|<(?=[A-Za-z/!?])")
-# Characters that start a block at the start of a line: quote, list, heading underline.
-_LINE_START = re.compile(r"^([>+=-])")
+# At the start of a line, ">", "+", "=" and "-" start a quote, a list or a heading underline
+# (escaped in _escaped), and so does a number followed by "." or ")":
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 # Escaped in JSON strings: C1 controls, line/paragraph separators, bidi controls, BOMs
 # (JSON allows them raw; a terminal showing the file must not see them).
@@ -27,12 +27,17 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufef
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _escaped(line: str) -> str:
+    """One sanitized line, folded and escaped."""
+    line = _SPECIAL.sub(r"\\\g<0>", " ".join(line.split()))
+    if line[:1] in (">", "+", "=", "-"):
+        return "\\" + line
+    return _ORDERED.sub(r"\1\\\2", line) if line[:1].isdigit() else line
+
+
 def md_inline(text: str) -> str:
     """One line of literal text for Markdown: syntax characters backslash-escaped."""
-    line = sanitize_line(text)
-    line = _SPECIAL.sub(lambda m: "\\" + m.group(0), line)
-    line = _LINE_START.sub(r"\\\1", line)
-    return _ORDERED.sub(r"\1\\\2", line)
+    return _escaped(sanitize_line(text))
 
 
 def md_lines(text: str) -> list[str]:
@@ -41,7 +46,7 @@ def md_lines(text: str) -> list[str]:
     Leading spaces are dropped (four would start a code block), as are trailing ones (two
     would force a line break).
     """
-    lines = [md_inline(line) for line in sanitize(text).replace("\t", " ").split("\n")]
+    lines = [_escaped(line) for line in sanitize(text).split("\n")]
     while lines and not lines[-1]:
         lines.pop()
     while lines and not lines[0]:
@@ -52,7 +57,7 @@ def md_lines(text: str) -> list[str]:
 def md_tag(tag: str) -> str:
     """``#tag`` for a vault: spaces become ``-``; syntax characters are escaped."""
     word = "-".join(sanitize_line(tag).split())
-    return "#" + _SPECIAL.sub(lambda m: "\\" + m.group(0), word)
+    return "#" + _SPECIAL.sub(r"\\\g<0>", word)
 
 
 def md_url(url: str) -> str:
@@ -73,4 +78,6 @@ def json_safe(encoded: str) -> str:
 
     They can only occur inside strings, where the escape means the same character.
     """
+    if encoded.isascii() and "\x7f" not in encoded:
+        return encoded  # the common case, checked at C speed
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
