@@ -75,6 +75,10 @@ async def test_lists_every_note_newest_first_and_filters(tmp_path: Path) -> None
         assert {i.annotation.id for i in browser.shown} == {notes["old"].id, notes["fox"].id}
         await pilot.press("enter")  # back to the list
         assert isinstance(app.focused, OptionList)
+        await pilot.press("slash", "q")  # q is typed, it does not close anything
+        assert app.screen.query_one(Input).value == "markupq"
+        await pilot.press("escape")  # back to the list, the browser stays
+        assert isinstance(app.focused, OptionList) and isinstance(app.screen, NotesBrowser)
         await pilot.press("escape")
         assert isinstance(app.screen, ReaderScreen)
 

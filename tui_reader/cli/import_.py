@@ -58,6 +58,7 @@ def import_main(argv: Sequence[str]) -> int:
     args = import_parser().parse_args(argv)
     from tui_reader.cli.library import reader_library
     from tui_reader.core.paths import resolve_data_dir
+    from tui_reader.notes.formats.incoming import Malformed
     from tui_reader.notes.importer import MAX_IMPORT_BYTES, ImportReport, import_notes
     from tui_reader.notes.library_lookup import library_lookup
     from tui_reader.storage.store import Store
@@ -84,7 +85,7 @@ def import_main(argv: Sequence[str]) -> int:
     if isinstance(outcome, ImportReport):
         say("\n".join(outcome.lines()))
         return 0
-    if isinstance(outcome, ValueError):  # Malformed: where and what
+    if isinstance(outcome, Malformed):
         err(f"{name}: {outcome}; nothing was imported")
         return 1
     err(outcome.message + "; nothing was imported")

@@ -95,7 +95,7 @@ def write_w3c(selected: Selected, out: TextIO, *, flat: bool = False) -> int:
             '  "type": "AnnotationCollection",\n'
             '  "label": "Notes from tui-reader",\n'
             '  "first": {\n'
-            f'    "id": "{collection}-page-1",\n'
+            f'    "id": "{uuid.uuid4().urn}",\n'
             '    "type": "AnnotationPage",\n'
             f'    "partOf": "{collection}",\n'
             '    "startIndex": 0,\n'

@@ -98,7 +98,7 @@ class NotesBrowser(Screen[str | None]):
     def compose(self) -> ComposeResult:
         """Title, filter, the list, and the keys."""
         yield Static(Text("All notes", style="bold"), id="browser-title")
-        yield Input(placeholder="/ filter: words, #tag", id="browser-filter")
+        yield Input(placeholder="/ filter: words, #tag", id="browser-filter", select_on_focus=False)
         yield OptionList(Option(Text("Reading notes…", style="dim"), disabled=True))
         yield Footer()
 
