@@ -69,7 +69,16 @@ def test_export_json_lists_bookmarks_and_notes(tmp_path: Path) -> None:
     assert [b["story_id"] for b in exported["bookmarks"]] == ["url:example.org/a"]
     (note,) = exported["annotations"]
     assert (note["quote"], note["note"], note["story_title"]) == ("quoted words", "my note", "A")
-    assert note["tags"] == ["later"]
+    assert note["tags"] == []  # the note's own tags; the bookmark's are on the bookmark
+    assert note["story_url"] == "https://example.org/a"
+
+
+def test_export_of_a_missing_or_empty_data_dir_is_an_error(tmp_path: Path) -> None:
+    for data in (tmp_path / "no-such-dir", tmp_path):
+        result = run("export", "--data-dir", str(data), env_home=tmp_path / "home")
+        assert result.returncode == 1
+        assert result.stdout == ""
+        assert str(data) in result.stderr and "--data-dir" in result.stderr
 
 
 def test_data_dir_from_environment(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,10 @@ import orjson
 import pytest
 
 from tui_reader.core.paths import ensure_private_dir, resolve_data_dir
+from tui_reader.core.stories import StoryMeta, read_meta
 from tui_reader.notes.export import export_json
 from tui_reader.storage import files as storage
+from tui_reader.storage.records import Annotation, Bookmark
 from tui_reader.storage.store import SHARDS, Draft, NotFound, Store, StoreError, _shard
 
 QUOTE: dict[str, Any] = {
@@ -437,25 +440,87 @@ def test_a_write_failing_midway_rolls_memory_back(store: Store, data_dir: Path) 
     assert len(Store.open(data_dir).annotations_for("s")) == 2
 
 
+# Note tags and bulk imports
+
+
+def test_note_tags_are_stored_and_old_files_have_none(store: Store, data_dir: Path) -> None:
+    plain = store.add_annotation("s", SEL, "no tags")
+    assert plain.tags == ()
+    tagged = replace(plain, id="tagged", tags=("climate", "to read"))
+    store.import_notes([tagged])
+    assert Store.open(data_dir).get_annotation("tagged") == tagged
+    raw = orjson.loads(shard_path(data_dir, "s").read_bytes())["annotations"]
+    assert raw["tagged"]["tags"] == ["climate", "to read"]
+    del raw[plain.id]["tags"]  # as written before notes had tags
+    shard_path(data_dir, "s").write_bytes(orjson.dumps({**orjson.loads(
+        shard_path(data_dir, "s").read_bytes()), "annotations": raw}))  # fmt: skip
+    assert Store.open(data_dir).get_annotation(plain.id) == plain
+
+
+def test_import_notes_keeps_ids_and_adds_nothing_twice(store: Store, data_dir: Path) -> None:
+    first = store.add_annotation("s", SEL, "mine")
+    incoming = [
+        replace(first, note="changed elsewhere"),  # same id: left as it is
+        replace(first, id="new-1", story_id="other", created="2020-01-01T00:00:00.000000Z"),
+    ]
+    mark = Bookmark("other", ("t",), "Other", "", "2020-01-01T00:00:00.000000Z")
+    added, marks = store.import_notes(incoming, [mark])
+    assert [a.id for a in added] == ["new-1"] and marks == [mark]
+    again = Store.open(data_dir)
+    assert again.get_annotation(first.id) == first
+    assert again.get_annotation("new-1") == incoming[1]
+    assert again.bookmarks()["other"] == mark
+    assert again.import_notes(incoming, [mark]) == ([], [])
+
+
+def test_an_import_failing_midway_writes_nothing(store: Store, data_dir: Path) -> None:
+    # Two shards: the first write fits, the second is over RLIMIT_FSIZE; the first is taken back.
+    ids = sorted((f"story-{i}" for i in range(40)), key=_shard)
+    small, big = ids[0], next(i for i in reversed(ids) if _shard(i) != _shard(ids[0]))
+    notes = [
+        Annotation("a", small, SEL, "small", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z"),
+        Annotation("b", big, SEL, "x" * 5000, "2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z"),
+    ]
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2000, limits[1]))
+    try:
+        with pytest.raises(StoreError, match="Could not save"):
+            store.import_notes(notes)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, previous)
+    assert store.all_annotations() == []
+    assert Store.open(data_dir).all_annotations() == []
+
+
 # Export
 
 
-def test_export_json(store: Store) -> None:
-    store.set_bookmark("s1", True, tags=["t"], title="Stored title", path="old.md")
-    store.add_annotation("s1", SEL, "a note", story_title="Stored title", story_path="old.md")
-    store.add_annotation("s2", [POS], "", story_title="Two", story_path="2.md")
-    out = json.loads(export_json(store, {"s1": ("Current title", "new.md")}))
-    assert out["version"] == 1
+def test_export_json(store: Store, tmp_path: Path) -> None:
+    story = tmp_path / "s1.md"
+    story.write_text("# Current title\n\nBy Ann\n\nMay 2, 2024\n\nThe quick fox.\n", "utf-8")
+    meta = read_meta(story)
+    assert isinstance(meta, StoryMeta)
+    sid = meta.story_id
+    store.set_bookmark(sid, True, tags=["t"], title="Stored title", path=str(story))
+    store.add_annotation(sid, SEL, "a note", story_title="Stored title", story_path=str(story))
+    store.add_annotation("url:example.org/2", [POS], "", story_title="Two", story_path="2.md")
+    out = json.loads(export_json(store))
+    assert out["version"] == 2
     [bm] = out["bookmarks"]
     assert bm == {
-        "story_id": "s1",
-        "story_title": "Current title",
-        "path": "new.md",
+        "story_id": sid,
+        "story_title": "Current title",  # read from the story file: it wins over the stored one
+        "story_url": None,
+        "path": str(story),
         "tags": ["t"],
         "created": bm["created"],
     }
     notes = {a["story_id"]: a for a in out["annotations"]}
-    assert notes["s1"]["quote"] == "the quick fox" and notes["s1"]["note"] == "a note"
-    assert notes["s1"]["tags"] == ["t"] and notes["s1"]["path"] == "new.md"
-    assert notes["s2"]["quote"] == "" and notes["s2"]["kind"] == "highlight"
-    assert notes["s2"]["story_title"] == "Two" and notes["s2"]["updated"]
+    assert notes[sid]["quote"] == "the quick fox" and notes[sid]["note"] == "a note"
+    assert notes[sid]["tags"] == []  # the note's own tags, not its bookmark's
+    assert (notes[sid]["story_author"], notes[sid]["story_date"]) == ("Ann", "2024-05-02")
+    two = notes["url:example.org/2"]
+    assert two["quote"] == "" and two["kind"] == "highlight" and two["updated"]
+    assert (two["story_title"], two["story_url"]) == ("Two", "https://example.org/2")

@@ -1,4 +1,5 @@
-"""Command line: ``tui-reader [STORIES_DIR]``, ``tui-reader export``, ``tui-reader serve``.
+"""Command line: ``tui-reader [STORIES_DIR]`` and its subcommands (feeds, refresh, save, export,
+import, serve).
 
 Textual is imported only when the reader is launched, so ``export`` and ``--help`` stay fast.
 """
@@ -12,27 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui_reader import __version__
+from tui_reader.cli.library import default_stories_dir, reader_library
 from tui_reader.cli.output import err
 
-
-def default_stories_dir() -> Path:
-    """The bundled stories: inside the installed package, or the repo's ``stories/``."""
-    package = Path(__file__).resolve().parents[1]  # tui_reader/
-    for candidate in (package / "bundled_stories", package.parent / "stories"):
-        if candidate.is_dir():
-            return candidate
-    return package / "bundled_stories"
-
-
-def reader_library(stories_dir: Path | None, data_dir: Path) -> list[Path]:
-    """The folders the reader shows: the one given, else the bundled stories plus the
-    default feeds folder (``<data dir>/feeds``, where feeds added without ``--stories`` go)."""
-    if stories_dir is not None:
-        return [stories_dir]
-    from tui_reader.core.paths import default_feeds_library
-
-    feeds = default_feeds_library(data_dir)
-    return [default_stories_dir(), *([feeds] if feeds.is_dir() else [])]
+__all__ = ["default_stories_dir", "main", "reader_library"]
 
 
 def _reader_parser() -> argparse.ArgumentParser:
@@ -43,7 +27,7 @@ def _reader_parser() -> argparse.ArgumentParser:
             "them, select passages with the keyboard and attach notes that are never lost. "
             "Press ? inside for every key. Other commands: 'tui-reader feeds --help', "
             "'tui-reader refresh --help', 'tui-reader save --help', 'tui-reader export --help', "
-            "'tui-reader serve --help'."
+            "'tui-reader import --help', 'tui-reader serve --help'."
         ),
     )
     parser.add_argument(
@@ -80,26 +64,6 @@ def _add_data_dir(parser: argparse.ArgumentParser) -> None:
         help="where bookmarks and notes live (default: $TUI_READER_DATA_DIR, "
         "else the platform's user data dir)",
     )
-
-
-def _export(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="tui-reader export",
-        description="Print all bookmarks and annotations for scripts.",
-    )
-    parser.add_argument("--format", choices=("json",), default="json")
-    _add_data_dir(parser)
-    args = parser.parse_args(argv)
-    from tui_reader.core.paths import resolve_data_dir
-    from tui_reader.notes.export import export_json
-    from tui_reader.storage.store import Store
-
-    store = Store.open(resolve_data_dir(args.data_dir))
-    for notice in store.notices:
-        err(notice)
-    sys.stdout.write(export_json(store) + "\n")
-    store.close()
-    return 0
 
 
 def _run_reader(argv: Sequence[str]) -> int:
@@ -147,7 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "export":
-        return _export(argv[1:])
+        from tui_reader.cli.export import export_main
+
+        return export_main(argv[1:])
+    if argv and argv[0] == "import":
+        from tui_reader.cli.import_ import import_main
+
+        return import_main(argv[1:])
     if argv and argv[0] in ("feeds", "refresh"):
         from tui_reader.cli.feeds import feeds_main, refresh_main
 

@@ -1,75 +1,76 @@
-"""Machine-readable export of bookmarks and annotations (``tui-reader export --format json``)."""
+"""Notes out of the reader (``tui-reader export``): one entry point for every format.
+
+The formats live in :mod:`tui_reader.notes.formats`; this module picks one and streams the
+selected notes through it. Nothing here writes to the store.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import io
+from pathlib import Path
+from typing import TextIO
 
-import orjson
-
-from tui_reader.storage.records import now_iso
+from tui_reader.notes.formats.markdown import write_markdown, write_markdown_dir
+from tui_reader.notes.formats.native import EXPORT_VERSION, write_json
+from tui_reader.notes.formats.spreadsheet import write_csv
+from tui_reader.notes.formats.w3c import write_w3c
+from tui_reader.notes.library_lookup import Lookup
+from tui_reader.notes.selection import Filter, Selected
 from tui_reader.storage.store import Store
 
-EXPORT_VERSION = 1
+__all__ = ["EXPORT_VERSION", "FORMATS", "export_json", "write_export", "write_export_dir"]
+
+FORMATS = ("json", "markdown", "w3c", "csv")
+"""What ``export --format`` accepts."""
 
 
-def export_json(store: Store, titles: Mapping[str, tuple[str, str]] | None = None) -> str:
-    """Return all bookmarks and annotations as pretty JSON, sorted for stable diffs.
+def write_export(
+    store: Store,
+    fmt: str,
+    out: TextIO,
+    wanted: Filter | None = None,
+    *,
+    flat: bool = False,
+    known: Lookup | None = None,
+) -> int:
+    """Write the notes ``wanted`` takes in format ``fmt`` to ``out``.
 
     Args:
         store: the open store.
-        titles: optional current ``story_id -> (title, path)`` from the library; it wins over
-            the title and path remembered when the bookmark or note was made.
+        fmt: one of :data:`FORMATS`.
+        out: where the text goes, written piece by piece.
+        wanted: which notes (all by default).
+        flat: W3C only: a plain list of annotations instead of a collection.
+        known: stories the library's index knows (see :func:`~.library_lookup.cached_lookup`).
 
     Returns:
-        A JSON object: ``{"version", "exported_at", "bookmarks": [...], "annotations": [...]}``;
-        each annotation has ``quote`` (the TextQuoteSelector's ``exact``, or "") and the
-        ``tags`` of its story's bookmark.
+        The number of annotations written.
     """
-    titles = titles or {}
-    marks = store.bookmarks()
-    bookmarks: list[dict[str, Any]] = []
-    for sid, bm in sorted(marks.items()):
-        title, path = titles.get(sid, (bm.title, bm.path))
-        bookmarks.append(
-            {
-                "story_id": sid,
-                "story_title": title,
-                "path": path,
-                "tags": list(bm.tags),
-                "created": bm.created,
-            }
-        )
-    annotations: list[dict[str, Any]] = []
-    for ann in store.all_annotations():
-        title, path = titles.get(ann.story_id, (ann.story_title, ann.story_path))
-        quote = next(
-            (
-                str(s.get("exact", ""))
-                for s in ann.selectors
-                if s.get("type") == "TextQuoteSelector"
-            ),
-            "",
-        )
-        annotations.append(
-            {
-                "id": ann.id,
-                "story_id": ann.story_id,
-                "story_title": title,
-                "path": path,
-                "quote": quote,
-                "note": ann.note,
-                "tags": list(marks[ann.story_id].tags) if ann.story_id in marks else [],
-                "kind": "note" if ann.note else "highlight",
-                "created": ann.created,
-                "updated": ann.updated,
-                "selectors": ann.selectors,
-            }
-        )
-    doc = {
-        "version": EXPORT_VERSION,
-        "exported_at": now_iso(),
-        "bookmarks": bookmarks,
-        "annotations": annotations,
-    }
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode()
+    selected = Selected(store, wanted, known)
+    if fmt == "json":
+        return write_json(selected, out)
+    if fmt == "markdown":
+        return write_markdown(selected, out)
+    if fmt == "w3c":
+        return write_w3c(selected, out, flat=flat)
+    if fmt == "csv":
+        return write_csv(selected, out)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def write_export_dir(
+    store: Store, folder: Path, wanted: Filter | None = None, known: Lookup | None = None
+) -> list[Path]:
+    """Write one Markdown file per story into ``folder``; returns the files written.
+
+    Raises:
+        OSError: a file could not be written.
+    """
+    return write_markdown_dir(Selected(store, wanted, known), folder)
+
+
+def export_json(store: Store, wanted: Filter | None = None) -> str:
+    """All (or the ``wanted``) bookmarks and annotations as our JSON, in one string."""
+    out = io.StringIO()
+    write_json(Selected(store, wanted), out)
+    return out.getvalue()

@@ -1,4 +1,5 @@
-"""One SSH session of ``tui-reader serve``: a reader child process in its own pseudo-terminal.
+"""One SSH session of ``tui-reader serve``: a reader child process in its own pseudo-terminal,
+or an allowed ``export``/``import`` without one (:mod:`~.commands`, :mod:`~.piped`).
 
 The child runs in a new session with the pty slave as its controlling terminal, so the kernel
 delivers SIGWINCH when the window size changes and SIGHUP when the connection drops, exactly
@@ -22,10 +23,13 @@ import asyncssh
 
 from tui_reader.core.textsafe import log_value
 from tui_reader.serve.child import CTTY_SHIM, child_env, set_winsize
+from tui_reader.serve.commands import Command, parse_command
+from tui_reader.serve.piped import PipedCommand
 
 log = logging.getLogger("tui_reader.serve")
 
 NEED_TTY = "tui-reader needs a terminal: use ssh -t\r\n"
+Channel = asyncssh.SSHServerChannel[bytes]
 
 
 class SessionHost(Protocol):
@@ -60,6 +64,9 @@ class SessionHost(Protocol):
     def reader_argv(self, user: str, data_dir: Path) -> list[str]:
         """The command line of the reader for ``user``."""
 
+    def command_argv(self, command: Command, data_dir: Path) -> list[str]:
+        """The command line of an allowed command (export, import) on ``data_dir``."""
+
 
 class ReaderSession(asyncssh.SSHServerSession[bytes]):
     """An SSH session channel bound to one reader child process and its pty."""
@@ -68,7 +75,7 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         self._state = state
         self.user = user
         self.peer = peer
-        self._chan: asyncssh.SSHServerChannel[bytes] | None = None
+        self._chan: Channel | None = None
         self._term: str | None = None
         self._size = (80, 24, 0, 0)
         self._command: str | None = None
@@ -81,10 +88,11 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         self._idle_handle: asyncio.TimerHandle | None = None
         self._counted = False
         self._closed = False
+        self._piped: PipedCommand | None = None  # an export/import instead of the reader
 
     # -- asyncssh callbacks ---------------------------------------------------------------
 
-    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
+    def connection_made(self, chan: Channel) -> None:
         """Remember the channel this session talks over."""
         self._chan = chan
 
@@ -105,7 +113,7 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         return True
 
     def exec_requested(self, command: str) -> bool:
-        """An exec request also gets the reader; the command itself is never run."""
+        """An exec request gets the reader, or an allowed export/import (never a shell)."""
         self._command = command
         return True
 
@@ -115,13 +123,15 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         return False
 
     def session_started(self) -> None:
-        """Start the reader, or explain politely why not and close."""
+        """Start the reader (or an allowed export/import), or explain politely why not."""
         assert self._chan is not None
+        command = parse_command(self._command) if self._command is not None else None
+        if command is not None:
+            self._start_command(command, self._chan)
+            return
         if self._command is not None:
-            log.info(
-                "not running exec command %s user=%s peer=%s",
-                log_value(self._command), self.user, self.peer,
-            )  # fmt: skip
+            log.info("not running exec command %s user=%s peer=%s",
+                     log_value(self._command), self.user, self.peer)  # fmt: skip
         if self._term is None:
             self._refuse(NEED_TTY)
             return
@@ -135,6 +145,9 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
     def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
         """Forward keystrokes to the reader's terminal."""
         self._last_input = self._state.loop.time()
+        if self._piped is not None:
+            self._piped.data(data)
+            return
         if self._master < 0:
             return
         if self._pending:
@@ -155,6 +168,8 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
 
     def eof_received(self) -> bool:
         """Keep the channel open for output after the client half-closes its input."""
+        if self._piped is not None:
+            self._piped.eof()
         return True
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
@@ -167,10 +182,14 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
     def pause_writing(self) -> None:
         """The client is slow: stop reading the reader's output until it catches up."""
         self._stop_reading()
+        if self._piped is not None:
+            self._piped.pause()
 
     def resume_writing(self) -> None:
         """The client caught up: read the reader's output again."""
         self._start_reading()
+        if self._piped is not None:
+            self._piped.resume()
 
     def connection_lost(self, exc: Exception | None) -> None:
         """The channel closed: hang up the reader's terminal and release the slot."""
@@ -180,6 +199,8 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         # Closing the master hangs up the terminal: the kernel sends the reader SIGHUP, once,
         # as sshd's would. A second, explicit SIGHUP could cut short the reader's saving.
         self._close_master()
+        if self._piped is not None:
+            self._piped.eof()  # an import cut short reads a truncated file: it imports nothing
         if self.proc is not None and self.proc.returncode is None:
             self._state.spawn(self._reap())
         if self._counted:
@@ -190,27 +211,52 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
 
     # -- the reader process ---------------------------------------------------------------
 
-    def _refuse(self, message: str) -> None:
+    def _refuse(self, message: str, *, stderr: bool = False) -> None:
         assert self._chan is not None
         log.info(
             "session refused user=%s peer=%s: %s", self.user, self.peer, log_value(message.strip())
         )
-        self._write(message.encode())
+        send = self._chan.write_stderr if stderr else self._chan.write
         with contextlib.suppress(OSError):
+            send(message.encode())
             self._chan.exit(1)
+
+    def _start_command(self, command: Command | str, chan: Channel) -> None:
+        refusal = command if isinstance(command, str) else self._state.admit(self)
+        if refusal or isinstance(command, str):
+            self._refuse(f"{refusal}\n", stderr=True)
+            return
+        self._counted = True
+        self._piped = PipedCommand(chan)
+        self._state.spawn(self._run_command(command, self._piped))
+
+    async def _run_command(self, command: Command, piped: PipedCommand) -> None:
+        """Run an allowed export/import on the user's data dir, its streams over the channel."""
+        log.info("command %s user=%s peer=%s", command.name, self.user, self.peer)
+        self._last_input = self._state.loop.time()
+        self._arm_idle()
+        try:
+            data_dir = self._state.user_dir(self.user)
+            env = child_env("dumb", {}, str(data_dir), self.user)
+            self.proc = await piped.start(self._state.command_argv(command, data_dir), env)
+            status = await piped.finish()
+        except OSError as exc:
+            log.error("command failed user=%s: %s", self.user, log_value(exc))
+            status = 1
+        self._exit(status)
+
+    def _exit(self, status: int) -> None:
+        if not self._closed and self._chan is not None:
+            with contextlib.suppress(OSError):
+                self._chan.exit(status if status >= 0 else 128 - status)
 
     async def _run(self) -> None:
         assert self._chan is not None and self._term is not None
         try:
             data_dir = self._state.user_dir(self.user)
             argv = self._state.reader_argv(self.user, data_dir)
-            env = child_env(
-                self._term,
-                self._chan.get_environment(),
-                str(data_dir),
-                self.user,
-                allow_private=self._state.allow_private_addresses,
-            )
+            env = child_env(self._term, self._chan.get_environment(), str(data_dir), self.user,
+                            allow_private=self._state.allow_private_addresses)  # fmt: skip
             await self._spawn(argv, env)
         except OSError as exc:
             log.error(
@@ -231,9 +277,7 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         # Let the last frame reach the client before the exit status closes the channel.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._output_done.wait(), 1.0)
-        if not self._closed:
-            with contextlib.suppress(OSError):
-                self._chan.exit(status if status >= 0 else 128 - status)
+        self._exit(status)
 
     async def _spawn(self, argv: Sequence[str], env: dict[str, str]) -> None:
         master, slave = os.openpty()

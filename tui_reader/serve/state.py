@@ -19,6 +19,7 @@ import asyncssh
 
 from tui_reader.core.textsafe import log_value
 from tui_reader.serve.auth import KeyRing, valid_name
+from tui_reader.serve.commands import Command
 from tui_reader.serve.session import ReaderSession
 
 log = logging.getLogger("tui_reader.serve")
@@ -147,6 +148,14 @@ class ServeState:
         if stories:
             argv.append(stories)
         return [*argv, "--data-dir", str(data_dir)]
+
+    def command_argv(self, command: Command, data_dir: Path) -> list[str]:
+        """The command line of an allowed export/import, always on ``data_dir`` (the user's own)
+        and the served library; every word after the command was checked."""
+        argv = [sys.executable, "-P", "-m", "tui_reader", command.name, *command.args]
+        if self.config.stories:  # import attaches notes to it; export describes stories by it
+            argv.append(f"--stories={self.config.stories}")
+        return [*argv, f"--data-dir={data_dir}"]
 
     async def shutdown(self, grace: float = 5.0) -> None:
         """Ask every reader to finish (SIGTERM, then SIGHUP), wait briefly, then kill the rest."""

@@ -90,6 +90,15 @@ class StoreBase:
         ]
         self._files = [self._bookmarks, self._state, self._draft, self._feeds, *self._shards]
 
+    @staticmethod
+    def holds_store(data_dir: Path) -> bool:
+        """Whether ``data_dir`` is a folder a reader has used (it has the lock or a data file).
+
+        A reader that opened the dir and saved nothing still left its lock file there.
+        """
+        names = ("store.lock", "bookmarks.json", "state.json", "feeds.json", "annotations")
+        return data_dir.is_dir() and any((data_dir / name).exists() for name in names)
+
     @classmethod
     def open(cls, data_dir: Path) -> Self:
         """Open (never create) the store in ``data_dir``; recover bad files, clean temp files.

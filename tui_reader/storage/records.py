@@ -44,6 +44,8 @@ class Annotation:
     updated: str
     story_title: str = ""
     story_path: str = ""
+    tags: tuple[str, ...] = ()
+    """The note's own tags (stored as a list; absent in files from before tags: none)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,12 @@ def annotation_from(ann_id: str, doc: Mapping[str, Any]) -> Annotation:
         updated=str(doc.get("updated", doc.get("created", ""))),
         story_title=str(doc.get("story_title", "")),
         story_path=str(doc.get("story_path", "")),
+        tags=_tags(doc.get("tags")),
     )
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    return tuple(str(t) for t in value) if isinstance(value, list) else ()
 
 
 def annotation_doc(ann: Annotation) -> dict[str, Any]:
@@ -100,15 +107,20 @@ def annotation_doc(ann: Annotation) -> dict[str, Any]:
         "updated": ann.updated,
         "story_title": ann.story_title,
         "story_path": ann.story_path,
+        "tags": list(ann.tags),
     }
+
+
+def bookmark_doc(bm: Bookmark) -> dict[str, Any]:
+    """The stored form of a bookmark (its story id is the doc id)."""
+    return {"tags": list(bm.tags), "title": bm.title, "path": bm.path, "created": bm.created}
 
 
 def bookmark_from(story_id: str, doc: Mapping[str, Any]) -> Bookmark:
     """Build a :class:`Bookmark` from a stored doc."""
-    tags = doc.get("tags")
     return Bookmark(
         story_id=story_id,
-        tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
+        tags=_tags(doc.get("tags")),
         title=str(doc.get("title", "")),
         path=str(doc.get("path", "")),
         created=str(doc.get("created", "")),

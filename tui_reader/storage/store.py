@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from tui_reader.storage.records import (
     FeedRecord,
     annotation_doc,
     annotation_from,
+    bookmark_doc,
     bookmark_from,
     checked_selectors,
     copy_selectors,
@@ -167,6 +169,51 @@ class Store(StoreBase):
         doc = annotation_doc(replace(ann, selectors=checked_selectors(ann.selectors)))
         with self._writing(shard):
             shard.put(ANN, ann.id, doc)
+
+    def import_notes(
+        self, annotations: Sequence[Annotation], bookmarks: Sequence[Bookmark] = ()
+    ) -> tuple[list[Annotation], list[Bookmark]]:
+        """Add annotations (with their own ids and times) and bookmarks, all or none.
+
+        Ones whose id (or story id, for bookmarks) is already stored are left alone, so
+        importing the same notes twice adds nothing.
+
+        Returns:
+            The annotations and bookmarks that were added.
+
+        Raises:
+            StoreError: nothing could be saved; what had been written is taken back (if even
+                that fails, importing again completes the import without duplicates).
+            ValueError: selectors are not JSON data.
+        """
+        docs = [(ann, annotation_doc(replace(ann, selectors=checked_selectors(ann.selectors))))
+                for ann in annotations]  # fmt: skip
+        with self._writing(self._bookmarks, *self._shards):
+            stored = {ann_id for shard in self._shards for ann_id in shard.raw(ANN)}
+            added: list[Annotation] = []
+            per_shard: dict[int, dict[str, dict[str, Any]]] = {}
+            for ann, doc in docs:
+                if ann.id not in stored:
+                    stored.add(ann.id)
+                    per_shard.setdefault(_shard(ann.story_id), {})[ann.id] = doc
+                    added.append(ann)
+            marks = self._bookmarks.raw("bookmarks")
+            new_marks = {b.story_id: b for b in bookmarks if b.story_id not in marks}
+            done: list[tuple[JsonFile, list[str]]] = []
+            try:
+                for number, shard_docs in sorted(per_shard.items()):
+                    self._shards[number].insert_many(ANN, shard_docs)
+                    done.append((self._shards[number], list(shard_docs)))
+                if new_marks:
+                    self._bookmarks.insert_many(
+                        "bookmarks", {sid: bookmark_doc(b) for sid, b in new_marks.items()}
+                    )
+            except (OSError, TypeError, ValueError):
+                for shard, ids in done:  # all or none: take back what was written
+                    with suppress(OSError):
+                        shard.delete(ANN, ids)
+                raise
+        return added, list(new_marks.values())
 
     def annotations_for(self, story_id: str) -> list[Annotation]:
         """A story's annotations, oldest first."""

@@ -49,6 +49,8 @@ class NotesPart:
         """The open story's annotations and where they sit."""
         self._select: str | None = None
         """The note the sidebar moves to once the notes are re-anchored (one just saved)."""
+        self._reveal: str | None = None
+        """The note to show in the article once its story's notes are in (the notes browser)."""
 
     # ----- showing ---------------------------------------------------------------------------
 
@@ -76,6 +78,20 @@ class NotesPart:
         sidebar = self.host.query_one(NotesSidebar)
         keep, self._select = self._select or sidebar.current_id, None
         sidebar.show_entries(entries, keep=keep)
+        revealed = next((p for p in placed if p.annotation.id == self._reveal), None)
+        if revealed is not None:
+            self._reveal = None
+            sidebar.select_id(revealed.annotation.id)
+            if revealed.anchor is None:
+                self.host.notify("That note's passage is not in the story's text any more.")
+            else:
+                article = self.host.query_one(Article)
+                article.scroll_to_offset(revealed.anchor.start, revealed.annotation.id)
+
+    def reveal(self, annotation_id: str) -> None:
+        """Show ``annotation_id`` in the article (and the sidebar) once its story's notes are
+        re-anchored: the story is being opened for it."""
+        self._reveal = annotation_id
 
     def find(self, annotation_id: str) -> Annotation | None:
         """The open story's annotation with this id."""

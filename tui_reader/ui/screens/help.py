@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_reader.ui.screens.note_editor import NoteEditor
+from tui_reader.ui.screens.notes_browser import NotesBrowser
 from tui_reader.ui.widgets.article import Article
 from tui_reader.ui.widgets.article_view import ArticleView
 from tui_reader.ui.widgets.inert import inert
@@ -90,4 +91,5 @@ def help_sections(
         ("Article", [*ArticleView.BINDINGS, *Article.BINDINGS]),
         ("Notes sidebar", list(NotesSidebar.BINDINGS)),
         ("Note editor", list(NoteEditor.BINDINGS)),
+        ("All notes (S)", list(NotesBrowser.BINDINGS)),
     ]

@@ -28,6 +28,7 @@ from tui_reader.notes.reading import ReadingState
 from tui_reader.notes.service import AnnotationService
 from tui_reader.storage.store import Store
 from tui_reader.ui.parts.bookmarks import BookmarksPart
+from tui_reader.ui.parts.browser import BrowserPart
 from tui_reader.ui.parts.feeds import FeedsPart
 from tui_reader.ui.parts.library import Filters, LibraryPart
 from tui_reader.ui.parts.notes import DRAFT_SAVE_SECONDS, NotesPart
@@ -57,6 +58,7 @@ class ReaderScreen(Screen[None]):
     | `r` | refresh the feeds and rescan the stories folder |
     | `F` | show one feed's stories (or all) |
     | `S` | save a web page (its URL) as a story |
+    | `A` | all notes, across stories |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,6 +78,7 @@ class ReaderScreen(Screen[None]):
         Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
         Binding("F", "pick_feed", "Show a feed", show=False, id="reader.feed_filter"),
         Binding("S", "save_url", "Save a URL…", show=False, id="reader.save_url"),
+        Binding("A", "all_notes", "All notes", show=False, id="reader.all_notes"),
         Binding("escape", "back", "Back", show=False, id="reader.back"),
     ]
 
@@ -116,6 +119,7 @@ class ReaderScreen(Screen[None]):
         self.saving = SavingPart(self, save_to or roots[0])
         if save_to is not None:
             self.library.extra_roots = (save_to,)
+        self.browser = BrowserPart(self, store, self.library, self.notes_ui, self.open_row)
 
     # ----- the open story ------------------------------------------------------------------
 
@@ -137,8 +141,6 @@ class ReaderScreen(Screen[None]):
         if opened is not None:
             self.opener.reanchor(opened[0], opened[1].text)
         self._refresh_marks()
-
-    # ----- composing -----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         """The three panes and the footer."""
@@ -173,8 +175,6 @@ class ReaderScreen(Screen[None]):
         """Write the note being typed and the reading position (quit and hang-up)."""
         self.notes.flush_draft(force=True)
         self.opener.save_position(self.query_one(Article))
-
-    # ----- layout --------------------------------------------------------------------------
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         """While reading in a small terminal, the list gives the article more room."""
@@ -245,8 +245,6 @@ class ReaderScreen(Screen[None]):
         """Show only bookmarked stories, or all again."""
         self.bookmarks_only = not self.bookmarks_only
         self.query_one(StoryList).focus()
-
-    # ----- searching -----------------------------------------------------------------------
 
     def open_search(self) -> None:
         """Start typing a search (``/``, bound on the app): printable keys go to the query."""
@@ -377,18 +375,11 @@ class ReaderScreen(Screen[None]):
 
     def action_pick_feed(self) -> None:
         """Choose a feed to show only its stories (or all stories again)."""
-        counts, local = self.library.feed_counts()
-        if not counts and not self.store.feeds_writing_to(*self.stories_dirs):
-            self.notify("No stories from feeds here. Add a feed: tui-reader feeds add URL")
-            return
+        self.feeds.pick_filter(self.library, self.feed_filter, self._feed_chosen)
 
-        def chosen(choice: str | None) -> None:
-            if choice is not None:
-                self.feed_filter = choice
-                self._show_rows()
-                self.query_one(StoryList).focus()
-
-        self.feeds.pick(counts, local, self.feed_filter, chosen)
+    def _feed_chosen(self, choice: str) -> None:
+        self.feed_filter = choice  # the watcher shows the rows
+        self.query_one(StoryList).focus()
 
     def action_save_url(self) -> None:
         """Save a web page as a story: ask for its URL."""
@@ -398,3 +389,7 @@ class ReaderScreen(Screen[None]):
     def _saved(self, message: SavingPart.Done) -> None:
         if self.saving.done(message):
             self.library.load()
+
+    def action_all_notes(self) -> None:
+        """Every note and highlight, across all stories (enter opens one at its passage)."""
+        self.browser.show()

@@ -1,0 +1,154 @@
+"""Benchmark notes out and back in: every export format and the import, at 10,000 notes.
+
+Run: ``python bench/bench_notes.py [--notes 10000] [--stories 500]``. Target (issue 14): an
+export of 10,000 annotations in <= 1 s, with memory bounded (the output is written as it is
+made, never held whole). The baseline, measured in the same run, is the smallest possible
+export: ``orjson.dumps`` of every annotation's stored fields in one go (what version 1 did).
+Each format's row gives its time, its ratio to that baseline, the peak memory it allocated
+(tracemalloc) and the size of what it wrote. Markdown also reads every story and re-anchors
+its notes (document order, orphans), which is most of its cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script from a checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import orjson
+from library_gen import generate
+
+from tui_reader.anchoring import describe
+from tui_reader.core.document import build_document
+from tui_reader.core.stories import Story, load_story
+from tui_reader.library.index import LibraryIndex
+from tui_reader.notes.export import FORMATS, write_export
+from tui_reader.notes.importer import ImportReport, import_notes
+from tui_reader.notes.library_lookup import cached_lookup, library_lookup
+from tui_reader.storage.records import Annotation
+from tui_reader.storage.store import Store
+
+Row = tuple[str, float, str]
+
+
+def populate(root: Path, notes: int, stories: int) -> tuple[Path, Path]:
+    """A library of ``stories`` stories and a data dir with ``notes`` notes spread over them."""
+    library = root / "stories"
+    generate(library, stories, big_words=2000)
+    loaded = [load_story(p) for p in sorted(library.glob("*.txt"))]
+    texts = [(s, build_document(s.body).text) for s in loaded if isinstance(s, Story)]
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    batch = []
+    for i in range(notes):
+        story, text = texts[i % len(texts)]
+        start = (i * 97) % max(1, len(text) - 200)
+        batch.append(
+            Annotation(
+                str(uuid.uuid4()), story.story_id, describe(text, start, start + 120),
+                f"Note {i}: worth checking against last year's figures before quoting.",
+                now, now, story.title, str(story.path), ("economy", f"t{i % 13}"),
+            )
+        )  # fmt: skip
+    store = Store.open(root / "data")
+    store.import_notes(batch)
+    store.close()
+    return library, root / "data"
+
+
+def timed(work: Callable[[], object], runs: int = 3) -> tuple[float, float]:
+    """(best seconds of ``runs``, peak MiB allocated) of ``work``; the memory is taken in one
+    more run of its own (tracemalloc slows every allocation down)."""
+    best = float("inf")
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    gc.collect()
+    tracemalloc.start()
+    work()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return best, peak
+
+
+def run(notes: int = 10_000, stories: int = 500, base: Path | None = None) -> list[Row]:
+    """Every figure, as (metric, value, note) rows."""
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(dir=base) as tmp:
+        root = Path(tmp)
+        library, data = populate(root, notes, stories)
+        index = LibraryIndex(root / "cache")
+        start = time.perf_counter()
+        lookup = library_lookup([library], index)  # what the reader's scan leaves in the cache
+        scan_s = time.perf_counter() - start
+        known = cached_lookup([library], index)
+        store = Store.open(data)
+
+        def baseline() -> None:
+            docs = [a.__dict__ for a in store.all_annotations()]
+            (root / "baseline.json").write_bytes(orjson.dumps(docs))
+
+        baseline()  # warm: the first run pays for imports and caches
+        base_s, base_mib = timed(baseline)
+        rows.append(("baseline: orjson.dumps of all notes", base_s * 1000, f"{base_mib:.1f} MiB"))
+        for fmt, index_known in [*((f, True) for f in FORMATS), ("json", False)]:
+            target = root / f"notes.{fmt}"
+
+            def export(
+                fmt: str = fmt, target: Path = target, with_index: bool = index_known
+            ) -> None:
+                with open(target, "w", encoding="utf-8", newline="") as out:
+                    write_export(store, fmt, out, known=known if with_index else None)
+
+            seconds, peak = timed(export)
+            size = target.stat().st_size / 2**20
+            note = f"{seconds / base_s:.1f}x baseline, peak {peak:.1f} MiB for {size:.1f} MiB out"
+            how = "" if index_known else " (no index: every story file read)"
+            rows.append((f"export --format {fmt}{how}", seconds * 1000, note))
+        store.close()
+        w3c = (root / "notes.w3c").read_bytes()
+        fresh = Store.open(root / "fresh")
+        start = time.perf_counter()
+        report = import_notes(w3c, fresh, lookup)
+        seconds = time.perf_counter() - start
+        tracemalloc.start()
+        import_notes(w3c, fresh, lookup, dry_run=True)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        attached = len(report.attached) if isinstance(report, ImportReport) else -1
+        rows.append(("import the w3c export (empty data dir)", seconds * 1000,
+                     f"{attached} attached, peak {peak:.1f} MiB (a dry run); library scan "
+                     f"{scan_s * 1000:.0f} ms more (cold)"))  # fmt: skip
+        fresh.close()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--notes", type=int, default=10_000)
+    parser.add_argument("--stories", type=int, default=500)
+    args = parser.parse_args(argv)
+    rows = run(args.notes, args.stories)
+    print(f"notes: {args.notes} on {args.stories} stories; python {sys.version.split()[0]}; "
+          f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
+    width = max(len(metric) for metric, _, _ in rows)
+    for metric, ms, note in rows:
+        print(f"{metric:<{width}}  {ms:8.1f} ms  {note}")
+
+
+if __name__ == "__main__":
+    main()

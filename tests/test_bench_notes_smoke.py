@@ -1,0 +1,28 @@
+"""The notes benchmark runs end to end at a tiny size (the figures are not asserted)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def test_bench_notes_runs_at_60_notes(tmp_path: Path) -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        spec = importlib.util.spec_from_file_location("bench_notes", BENCH / "bench_notes.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCH))
+    rows = module.run(60, 6, base=tmp_path)
+    metrics = [metric for metric, _value, _note in rows]
+    assert metrics[0].startswith("baseline")
+    assert "export --format markdown" in metrics and "export --format w3c" in metrics
+    assert metrics[-1] == "import the w3c export (empty data dir)"
+    assert "60 attached" in rows[-1][2]
+    assert all(value > 0 for _metric, value, _note in rows)
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,167 @@
+"""Notes as Markdown for reading and for vaults (``export --format markdown``).
+
+One document, or one file per story (with YAML front matter: title, author, date, url,
+tags). Per story: its title as a heading, a line with byline, date and a link to the original;
+then each annotation in the story's order: the quote as a blockquote, the note below it, a
+line with its ``#tags`` and time. Notes whose passage is no longer in the story's text (or
+whose story file is gone) are gathered under "Orphaned notes". Every piece of text is escaped,
+so it reads back exactly as it was typed (see :mod:`~.text`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+import yaml
+
+from tui_reader.anchoring import anchor_many
+from tui_reader.core.atomic import atomic_write
+from tui_reader.core.document import build_document
+from tui_reader.core.stories import Story, load_story
+from tui_reader.core.textsafe import sanitize_line
+from tui_reader.notes.citation import local_time, quote_of
+from tui_reader.notes.formats.text import md_inline, md_lines, md_tag, md_url
+from tui_reader.notes.selection import Selected
+from tui_reader.notes.sources import StoryInfo
+from tui_reader.storage.records import Annotation
+
+__all__ = ["note_markdown", "write_markdown", "write_markdown_dir"]
+
+ORPHANED = "Orphaned notes"
+
+
+def byline(story: StoryInfo) -> str:
+    """``By Author · September 15, 2021 · [example.org](<url>)`` (parts that exist)."""
+    parts = []
+    if story.author:
+        parts.append("By " + md_inline(story.author))
+    if story.date:
+        parts.append(story.date.strftime("%B %-d, %Y"))
+    if story.url:
+        parts.append(f"[{md_inline(_site(story.url))}]({md_url(story.url)})")
+    return " · ".join(parts)
+
+
+def _site(url: str) -> str:
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.I).split("/")[0]
+    return host.removeprefix("www.") or url
+
+
+def note_markdown(annotation: Annotation, story: StoryInfo | None = None) -> str:
+    """One annotation: quote, note, then ``#tags · time`` (and a citation when ``story``)."""
+    blocks = []
+    quote = md_lines(quote_of(annotation.selectors))
+    if quote:
+        blocks.append("\n".join("> " + line if line else ">" for line in quote))
+    note = md_lines(annotation.note)
+    if note:  # the note's own line breaks are kept (a trailing backslash is a hard break)
+        blocks.append("".join(_broken(note)).rstrip("\n"))
+    meta = " ".join(md_tag(t) for t in annotation.tags if sanitize_line(t))
+    when = md_inline(local_time(annotation.updated or annotation.created))
+    blocks.append(f"{meta} · *{when}*" if meta else f"*{when}*")
+    if story is not None:
+        link = f"[{md_inline(story.title)}]({md_url(story.url)})" if story.url else ""
+        cite = ", ".join(p for p in (link or md_inline(story.title), byline_text(story)) if p)
+        blocks.append("— " + cite)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _broken(lines: list[str]) -> Iterator[str]:
+    for line, after in zip(lines, [*lines[1:], ""], strict=True):
+        yield line + ("\\\n" if line and after else "\n")
+
+
+def byline_text(story: StoryInfo) -> str:
+    """Author and date for a citation line (escaped)."""
+    parts = [md_inline(story.author)] if story.author else []
+    if story.date:
+        parts.append(story.date.strftime("%B %-d, %Y"))
+    return ", ".join(parts)
+
+
+def _placed(story: StoryInfo, notes: list[Annotation]) -> tuple[list[Annotation], list[Annotation]]:
+    """The notes in the story's order, and those whose passage is not in its text."""
+    loaded = load_story(Path(story.path)) if story.found else None
+    if not isinstance(loaded, Story) or loaded.story_id != story.story_id:
+        return [], notes
+    text = build_document(loaded.body).text
+    anchors = anchor_many(text, [a.selectors for a in notes])
+    placed = sorted(
+        ((where.start, a.created, a) for a, where in zip(notes, anchors, strict=True) if where),
+        key=lambda t: (t[0], t[1]),
+    )
+    orphans = [a for a, where in zip(notes, anchors, strict=True) if where is None]
+    return [a for _, _, a in placed], orphans
+
+
+def _story_section(story: StoryInfo, notes: list[Annotation], level: str) -> Iterator[str]:
+    yield f"{level} {md_inline(story.title) or 'Untitled'}\n"
+    line = byline(story)
+    if line:
+        yield line + "\n"
+    for annotation in notes:
+        yield note_markdown(annotation)
+
+
+def write_markdown(selected: Selected, out: TextIO) -> int:
+    """Write one Markdown document; returns the number of annotations written."""
+    out.write("# Notes from tui-reader\n")
+    orphaned: list[tuple[StoryInfo, list[Annotation]]] = []
+    count = 0
+    for story, notes in selected.by_story():
+        placed, orphans = _placed(story, notes)
+        if placed:
+            out.write("\n" + "\n".join(_story_section(story, placed, "##")))
+        if orphans:
+            orphaned.append((story, orphans))
+        count += len(notes)
+    if orphaned:
+        out.write(f"\n## {ORPHANED}\n\nTheir passage is not in the story's text any more, or ")
+        out.write("the story is not in the library.\n")
+        for story, orphans in orphaned:
+            out.write("\n" + "\n".join(_story_section(story, orphans, "###")))
+    if not count:
+        out.write("\nNo notes yet.\n")
+    return count
+
+
+def _file_name(story: StoryInfo) -> str:
+    words = re.sub(r"[^\w]+", "-", sanitize_line(story.title).casefold()).strip("-_")[:60]
+    digest = hashlib.sha256(story.story_id.encode("utf-8", "replace")).hexdigest()[:8]
+    date = story.date.isoformat() + "-" if story.date else ""
+    return f"{date}{words or 'story'}-{digest}.md"
+
+
+def _front_matter(story: StoryInfo, notes: list[Annotation]) -> str:
+    tags = list(dict.fromkeys([*story.tags, *(t for a in notes for t in a.tags)]))
+    meta = {
+        "title": story.title,
+        "author": story.author,
+        "date": story.date.isoformat() if story.date else None,
+        "url": story.url,
+        "tags": [sanitize_line(t) for t in tags if sanitize_line(t)],
+    }
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+def write_markdown_dir(selected: Selected, folder: Path) -> list[Path]:
+    """Write one Markdown file per story into ``folder`` (created if needed); returns them.
+
+    Raises:
+        OSError: a file could not be written.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for story, notes in selected.by_story():
+        placed, orphans = _placed(story, notes)
+        text = _front_matter(story, notes) + "\n".join(_story_section(story, placed, "#"))
+        if orphans:
+            text += f"\n## {ORPHANED}\n\n" + "\n".join(note_markdown(a) for a in orphans)
+        path = folder / _file_name(story)
+        atomic_write(path, text.encode("utf-8"))  # private, like the notes
+        written.append(path)
+    return written

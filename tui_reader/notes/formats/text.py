@@ -1,0 +1,83 @@
+"""Text made safe for each format: Markdown that reads back as what was typed, spreadsheet
+cells that are never formulas, and JSON with no raw control character a terminal would obey.
+
+Notes, quotes and titles come from stories, feeds and other tools: every field is passed
+through :func:`tui_reader.core.textsafe.sanitize` first, so an exported file printed on a
+terminal cannot move the cursor, retitle the window or write the clipboard.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tui_reader.core.textsafe import sanitize, sanitize_line
+
+__all__ = ["csv_cell", "json_safe", "md_inline", "md_lines", "md_tag", "md_url"]
+
+# Characters that start Markdown syntax anywhere in a line. "_" is left alone between two
+# letters or digits (it cannot start emphasis there), so snake_case stays readable; "&" and
+# "<" only where they would start an entity or a tag/autolink; "#" always (a tag in vaults).
+_SPECIAL = re.compile(r"[\\`*\[\]|~#]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)|<(?=[A-Za-z/!?])")
+# At the start of a line, ">", "+", "=" and "-" start a quote, a list or a heading underline
+# (escaped in _escaped), and so does a number followed by "." or ")":
+_ORDERED = re.compile(r"^(\d{1,9})([.)])")
+# Escaped in JSON strings: C1 controls, line/paragraph separators, bidi controls, BOMs
+# (JSON allows them raw; a terminal showing the file must not see them).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _escaped(line: str) -> str:
+    """One sanitized line, folded and escaped."""
+    line = _SPECIAL.sub(r"\\\g<0>", " ".join(line.split()))
+    if line[:1] in (">", "+", "=", "-"):
+        return "\\" + line
+    return _ORDERED.sub(r"\1\\\2", line) if line[:1].isdigit() else line
+
+
+def md_inline(text: str) -> str:
+    """One line of literal text for Markdown: syntax characters backslash-escaped."""
+    return _escaped(sanitize_line(text))
+
+
+def md_lines(text: str) -> list[str]:
+    """Literal text as Markdown lines (blank lines kept: they separate paragraphs).
+
+    Leading spaces are dropped (four would start a code block), as are trailing ones (two
+    would force a line break).
+    """
+    lines = [_escaped(line) for line in sanitize(text).split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return lines
+
+
+def md_tag(tag: str) -> str:
+    """``#tag`` for a vault: spaces become ``-``; syntax characters are escaped."""
+    word = "-".join(sanitize_line(tag).split())
+    return "#" + _SPECIAL.sub(r"\\\g<0>", word)
+
+
+def md_url(url: str) -> str:
+    """A link destination in angle brackets, with what would end it percent-encoded."""
+    safe = sanitize_line(url).replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+    return f"<{safe}>"
+
+
+def csv_cell(text: str) -> str:
+    """A spreadsheet cell: terminal-safe, and never read as a formula (``=``, ``+``, ``-``,
+    ``@`` at the start get a leading ``'``, as OWASP advises for CSV files)."""
+    cell = sanitize(text)
+    return "'" + cell if cell.startswith(_FORMULA) else cell
+
+
+def json_safe(encoded: str) -> str:
+    """JSON text with C1 and bidi controls written as ``\\uXXXX`` escapes (same data).
+
+    They can only occur inside strings, where the escape means the same character.
+    """
+    if encoded.isascii() and "\x7f" not in encoded:
+        return encoded  # the common case, checked at C speed
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)

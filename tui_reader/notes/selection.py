@@ -1,0 +1,118 @@
+"""Which notes an export takes: one story, a tag, changed since a date; each with its story.
+
+Pure module: no Textual. The notes come out grouped by story (story id order), oldest first
+within a story, as the store keeps them, and formats write them as they come; Markdown takes
+them story by story, stories by title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tui_reader.core.stories import normalize_url
+from tui_reader.notes.library_lookup import Lookup
+from tui_reader.notes.sources import StoryInfo, StoryResolver, story_id_of_source, web_url
+from tui_reader.storage.records import Annotation, Bookmark
+from tui_reader.storage.store import Store
+
+__all__ = ["Filter", "Selected", "parse_since", "story_key"]
+
+
+def story_key(value: str) -> str:
+    """The story id ``--story`` names: a story id as shown by ``export``, or the story's URL."""
+    value = value.strip()
+    if web_url(value) or value.startswith("urn:"):
+        return story_id_of_source(value) or value
+    if "://" not in value and value.partition(":")[0] not in ("url", "meta", "path"):
+        norm = normalize_url("//" + value)  # example.org/a, as a URL without its scheme
+        return "url:" + norm if norm else value
+    return value
+
+
+def parse_since(value: str) -> dt.datetime:
+    """A ``--since`` date (``2026-11-29``) or time (``2026-11-29T10:00``, local unless it
+    says otherwise).
+
+    Raises:
+        ValueError: with a message for the user.
+    """
+    try:
+        when = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"--since {value!r}: give a date like 2026-11-29") from None
+    return when if when.tzinfo else when.astimezone()
+
+
+def _stamp(value: str) -> dt.datetime | None:
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What to export; the default takes everything."""
+
+    story: str | None = None
+    """Only this story id (see :func:`story_key`)."""
+    tag: str | None = None
+    """Only notes with this tag, or on a story whose bookmark has it (any case)."""
+    since: dt.datetime | None = None
+    """Only notes changed (bookmarks made) at or after this time."""
+
+    def _tagged(self, tags: tuple[str, ...]) -> bool:
+        return self.tag is None or self.tag.casefold() in (t.casefold() for t in tags)
+
+    def _recent(self, stamp: str) -> bool:
+        when = _stamp(stamp) if self.since is not None else None
+        return self.since is None or (when is not None and when >= self.since)
+
+    def takes(self, annotation: Annotation, story: StoryInfo) -> bool:
+        """Whether ``annotation`` (on ``story``) is exported."""
+        if self.story is not None and annotation.story_id != self.story:
+            return False
+        tagged = self._tagged(annotation.tags) or self._tagged(story.tags)
+        return tagged and self._recent(annotation.updated)
+
+    def takes_bookmark(self, bookmark: Bookmark) -> bool:
+        """Whether ``bookmark`` is exported."""
+        if self.story is not None and bookmark.story_id != self.story:
+            return False
+        return self._tagged(bookmark.tags) and self._recent(bookmark.created)
+
+
+class Selected:
+    """The notes and bookmarks of a store that a filter takes, with their stories."""
+
+    def __init__(
+        self, store: Store, wanted: Filter | None = None, known: Lookup | None = None
+    ) -> None:
+        """``known``: stories the library's index knows (their files need not be read)."""
+        self.store = store
+        self.wanted = wanted or Filter()
+        self.stories = StoryResolver(store.bookmarks(), known)
+
+    def bookmarks(self) -> Iterator[tuple[Bookmark, StoryInfo]]:
+        """The bookmarks taken, by story id."""
+        marks = self.stories.bookmarks
+        for sid in sorted(marks):
+            if self.wanted.takes_bookmark(marks[sid]):
+                yield marks[sid], self.stories.of_bookmark(marks[sid])
+
+    def annotations(self) -> Iterator[tuple[Annotation, StoryInfo]]:
+        """The annotations taken, grouped by story (story id order), oldest first."""
+        for annotation in self.store.all_annotations():
+            story = self.stories.info(annotation)
+            if self.wanted.takes(annotation, story):
+                yield annotation, story
+
+    def by_story(self) -> list[tuple[StoryInfo, list[Annotation]]]:
+        """The annotations taken, one story at a time, stories by title."""
+        groups: dict[str, tuple[StoryInfo, list[Annotation]]] = {}
+        for annotation, story in self.annotations():
+            groups.setdefault(story.story_id, (story, []))[1].append(annotation)
+        return sorted(groups.values(), key=lambda g: (g[0].title.casefold(), g[0].story_id))
