@@ -11,8 +11,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tui_reader"
 
 DOMAIN = [
     "anchoring", "approx", "config", "dates", "document", "export", "frontmatter", "hangup",
-    "library", "markdown_text", "paths", "serve", "serve_auth", "serve_session", "serve_state",
-    "storage", "store", "store_base", "store_records", "store_relink", "stories", "textsafe",
+    "library", "markdown_text", "paths", "serve", "serve_auth", "serve_session",
+    "serve_state", "storage", "store", "store_base", "store_records", "store_relink", "stories",
+    "story_text", "text_lines", "textsafe",
     "cli_feeds", "feeds", "feeds.decompress", "feeds.encoding", "feeds.fetch", "feeds.fetch_limits",
     "feeds.html_clean", "feeds.html_markdown", "feeds.importer", "feeds.jsonfeed",
     "feeds.markdown_escape", "feeds.model", "feeds.opml", "feeds.parse", "feeds.refresh",

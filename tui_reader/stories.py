@@ -12,8 +12,9 @@ joined back. Bad content never raises: :func:`load_story` returns a :class:`Stor
 specific reason, and every string of a :class:`Story` is passed through
 :func:`tui_reader.textsafe.sanitize`. Pure module: no Textual, no IO beyond the one file asked for.
 
-This module owns the story model, identity, the header/footer layout and reading files; date
-formats are :mod:`tui_reader.dates`, front matter fields :mod:`tui_reader.frontmatter`, and
+This module owns the story model, identity and reading files (in steps a caller can stop
+between: :class:`StoryReader`); the header and footer layout is :mod:`tui_reader.story_text`,
+date formats :mod:`tui_reader.dates`, front matter fields :mod:`tui_reader.frontmatter`, and
 Markdown-to-text helpers :mod:`tui_reader.markdown_text`.
 """
 
@@ -22,15 +23,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 import stat
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from tui_reader.dates import parse_date
-from tui_reader.frontmatter import parse_front_matter
-from tui_reader.markdown_text import first_heading, inline_text, join_broken_paragraphs
+from tui_reader.markdown_text import join_broken_paragraphs, rejoined
+from tui_reader.story_text import STORY_SUFFIXES, Parsed, fold, parse_text, title_from_name
 from tui_reader.textsafe import decode_bytes, sanitize, sanitize_line
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "Story",
     "StoryError",
     "StoryMeta",
+    "StoryReader",
     "load_story",
     "normalize_url",
     "parse_date",
@@ -49,7 +51,6 @@ __all__ = [
     "url_domain",
 ]
 
-STORY_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 #: Files larger than this are listed as errors rather than read into memory.
 MAX_STORY_BYTES = 32 * 1024 * 1024
 
@@ -113,10 +114,6 @@ class StoryMeta:
 # --- identity ---------------------------------------------------------------------------------
 
 
-def _fold(text: str | None) -> str:
-    return " ".join((text or "").casefold().split())
-
-
 def normalize_url(url: str | None) -> str | None:
     """Return ``url`` without scheme, fragment or trailing slash and with a lower-case host.
 
@@ -165,110 +162,15 @@ def story_id(
     if norm:
         return "url:" + norm
     if not title_from_file:
-        key = "\x1f".join((_fold(title), date.isoformat() if date else "", _fold(byline)))
+        key = "\x1f".join((fold(title), date.isoformat() if date else "", fold(byline)))
         return "meta:" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:16]
     return "path:" + path.name
 
 
-# --- parsing ----------------------------------------------------------------------------------
-
-_BYLINE = re.compile(r"[*_]*by\s+(?P<by>.+?)[*_]*", re.I)
-_ORIGINAL = re.compile(r"[*_]*original\s+url\s*:?[*_]*\s*(?P<url>\S*)", re.I)
-_URL_LINE = re.compile(r"<?(?P<url>(?:[a-z][a-z0-9+.-]*://|www\.)[^\s>]+)>?", re.I)
-_NUMERIC_PREFIX = re.compile(r"^(?:\d+(?:[-_. ]+|$))+")
-_HASHLIKE = re.compile(r"[0-9a-f]{8,}", re.I)
-
-
-def title_from_name(name: str, hint: str = "") -> str:
-    """Derive a title from a file name: ``my-great_story.md`` -> ``My great story``.
-
-    A leading numeric prefix (``000_``, ``2021-09-15-``) is dropped; when nothing meaningful is
-    left (``000_8fca52f5ebd7e4f3.txt``) ``hint`` (the first line of the body) is used instead.
-    """
-    stem = Path(name).stem if Path(name).suffix.lower() in STORY_SUFFIXES else name
-    words = " ".join(re.sub(r"[-_]+", " ", _NUMERIC_PREFIX.sub("", stem)).split())
-    if not words or _HASHLIKE.fullmatch(words):
-        words = (hint[:77] + "…" if len(hint) > 80 else hint) or stem
-    words = sanitize_line(words) or "Untitled"
-    return words[:1].upper() + words[1:]
-
-
-@dataclass
-class _Parsed:
-    title: str = ""
-    title_from_file: bool = False
-    byline: str | None = None
-    date: dt.date | None = None
-    url: str | None = None
-    tags: tuple[str, ...] = ()
-    feed: str | None = None
-    body: str = ""
-    warnings: list[str] = field(default_factory=list)
-
-
-def _parse_text(text: str, name: str, *, with_body: bool) -> _Parsed:
-    out = _Parsed()
-    lines = sanitize(text).split("\n")
-    n = len(lines)
-    start = next((i for i, line in enumerate(lines) if line.strip()), n)
-    if start < n and lines[start].rstrip() in ("---", "+++"):
-        delim = lines[start].rstrip()
-        ends = (delim, "...") if delim == "---" else (delim,)
-        close = next((j for j in range(start + 1, n) if lines[j].rstrip() in ends), None)
-        if close is None:
-            out.warnings.append(
-                f"front matter opened with {delim!r} on line {start + 1} is never closed; "
-                "read as plain text"
-            )
-        else:
-            meta = parse_front_matter("\n".join(lines[start + 1 : close]), delim, out.warnings)
-            if meta is not None:
-                out.title, out.byline, out.date = meta.title, meta.byline, meta.date
-                out.url, out.tags, out.feed = meta.url, meta.tags, meta.feed
-                start = close + 1
-    removed: set[int] = set()
-    j = next((i for i in range(start, n) if lines[i].strip()), n)
-    if j < n and lines[j].startswith("# "):
-        heading = inline_text(lines[j][2:].strip().rstrip("#"))
-        # The heading repeats a front-matter title; compare them as the same plain text.
-        if not out.title or _fold(heading) in (_fold(out.title), _fold(inline_text(out.title))):
-            out.title = out.title or heading
-            removed.add(j)
-            for k in range(j + 1, min(n, j + 12)):
-                line = lines[k].strip()
-                if not line:
-                    continue
-                by = _BYLINE.fullmatch(line) if len(line) < 200 else None
-                # A header line repeating the front matter's byline or date is header too.
-                if by and line[-1] not in ".!?" and out.byline in (None, inline_text(by["by"])):
-                    out.byline = inline_text(by["by"])
-                elif (date := parse_date(inline_text(line))) and out.date in (None, date):
-                    out.date = date
-                else:
-                    break
-                removed.add(k)
-    end = n
-    while end > start and not lines[end - 1].strip():
-        end -= 1
-    if end > start:
-        url_m = _URL_LINE.fullmatch(lines[end - 1].strip())
-        orig = _ORIGINAL.fullmatch(lines[end - 1].strip())
-        if orig and orig["url"] and (url_m := _URL_LINE.fullmatch(orig["url"])):
-            out.url, end = out.url or url_m["url"], end - 1
-        elif url_m:
-            k = end - 2
-            while k >= start and not lines[k].strip():
-                k -= 1
-            if k >= start and (orig := _ORIGINAL.fullmatch(lines[k].strip())) and not orig["url"]:
-                out.url, end = out.url or url_m["url"], k
-    body_lines = [lines[i] for i in range(start, end) if i not in removed]
-    if not out.title:
-        out.title = first_heading(body_lines)
-    if not out.title:
-        hint = next((inline_text(line) for line in body_lines if line.strip()), "")
-        out.title, out.title_from_file = title_from_name(name, hint), True
+def _parse(text: str, name: str, *, with_body: bool) -> Parsed:
+    out, body = parse_text(sanitize(text), name)
     if with_body:
-        out.body = join_broken_paragraphs(body_lines)
+        out.body = join_broken_paragraphs(body)
     return out
 
 
@@ -295,7 +197,7 @@ def _read(path: Path) -> tuple[bytes, os.stat_result] | StoryError:
         return StoryError(path, f"cannot read file: {exc.strerror or type(exc).__name__}")
 
 
-def _load(path: Path, *, with_body: bool) -> tuple[_Parsed, str, os.stat_result] | StoryError:
+def _load(path: Path, *, with_body: bool) -> tuple[Parsed, str, os.stat_result] | StoryError:
     read = _read(path)
     if isinstance(read, StoryError):
         return read
@@ -303,9 +205,103 @@ def _load(path: Path, *, with_body: bool) -> tuple[_Parsed, str, os.stat_result]
     if isinstance(decoded, str):
         return StoryError(path, decoded)
     text, encoding, warnings = decoded
-    parsed = _parse_text(text, path.name, with_body=with_body)
+    parsed = _parse(text, path.name, with_body=with_body)
     parsed.warnings[:0] = warnings
     return parsed, encoding, read[1]
+
+
+# Printable ASCII, tab and newline: text of nothing else is what sanitize() leaves unchanged.
+_PLAIN_ASCII = bytes([9, 10, *range(32, 127)])
+_SANITIZE_PIECE = 1 << 20
+
+
+def _sanitized(text: str) -> Iterator[None | str]:
+    """Sanitize ``text`` a megabyte at a time; yields None between pieces, the result last."""
+    if text.isascii() and not text.encode("ascii").translate(None, _PLAIN_ASCII):
+        yield text  # a quick look, in C: nothing to remove
+        return
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        stop = start + _SANITIZE_PIECE
+        if text[stop - 1 : stop + 1] == "\r\n":
+            stop += 1  # a CRLF is one line break: never cut between its two halves
+        pieces.append(sanitize(text[start:stop]))
+        start = stop
+        yield None
+    yield "".join(pieces)
+
+
+def _rstripped(pieces: Iterator[str]) -> Iterator[str]:
+    """``pieces`` with the white space at the end of their concatenation removed."""
+    last: str | None = None
+    blank: list[str] = []
+    for piece in pieces:
+        if piece and not piece.isspace():
+            if last is not None:
+                yield last
+            yield from blank
+            last, blank = piece, []
+        else:
+            blank.append(piece)
+    if last is not None:
+        yield last.rstrip()
+
+
+class StoryReader:
+    """Reads one story in steps short enough for a caller to stop between any two.
+
+    :meth:`open` reads and decodes the file and parses its header and footer; :meth:`body`
+    then cleans up the body a piece at a time. :func:`load_story` runs both to the end.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.story: Story | StoryError | None = None
+        """Once :meth:`open` is done: the story, with an empty body (:meth:`body` has it),
+        or why it cannot be read."""
+        self.body_length = 0
+        """The length of the body before its clean-up."""
+        self.defines_links = False
+        """Whether the body may define link references (``[label]: url``), which apply to the
+        whole body (so it must be parsed in one piece)."""
+        self._body = ""
+
+    def open(self) -> Iterator[None]:
+        """Read the file and its header and footer, yielding between steps."""
+        read = _read(self.path)
+        if isinstance(read, StoryError):
+            self.story = read
+            return
+        yield
+        decoded = decode_bytes(read[0])
+        del read  # the bytes: a 30 MB story should not be held twice over
+        if isinstance(decoded, str):
+            self.story = StoryError(self.path, decoded)
+            return
+        yield
+        text, encoding, warnings = decoded
+        clean = ""
+        for step in _sanitized(text):
+            if step is None:
+                yield
+            else:
+                clean = step
+        del text
+        parsed, self._body = parse_text(clean, self.path.name)
+        parsed.warnings[:0] = warnings
+        self.body_length = len(self._body)
+        self.defines_links = "]:" in self._body
+        self.story = _to_story(parsed, self.path, encoding)
+
+    def body(self) -> Iterator[str]:
+        """The body, cleaned up (see :func:`tui_reader.markdown_text.rejoined`), in pieces.
+
+        Concatenated, the pieces are the ``body`` :func:`load_story` gives; no piece but the
+        last splits a paragraph from the next.
+        """
+        body, self._body = self._body, ""
+        return _rstripped(rejoined(body))
 
 
 def load_story(path: Path) -> Story | StoryError:
@@ -314,22 +310,24 @@ def load_story(path: Path) -> Story | StoryError:
     Returns the :class:`Story`, or a :class:`StoryError` with a specific reason (``empty file``,
     ``binary file (contains NUL bytes)``, ``cannot read file: Permission denied``...).
     """
-    loaded = _load(path, with_body=True)
-    if isinstance(loaded, StoryError):
-        return loaded
-    return _to_story(loaded[0], path, loaded[1])
+    reader = StoryReader(path)
+    for _ in reader.open():
+        pass
+    if not isinstance(reader.story, Story):
+        return reader.story or StoryError(path, "cannot read file")
+    return replace(reader.story, body="".join(reader.body()))
 
 
 def parse_story_text(
     text: str, *, path: Path, encoding: str = "utf-8", warnings: tuple[str, ...] = ()
 ) -> Story:
     """Parse already decoded story ``text`` read from ``path`` (used for the fallback title)."""
-    parsed = _parse_text(text, path.name, with_body=True)
+    parsed = _parse(text, path.name, with_body=True)
     parsed.warnings[:0] = warnings
     return _to_story(parsed, path, encoding)
 
 
-def _to_story(p: _Parsed, path: Path, encoding: str) -> Story:
+def _to_story(p: Parsed, path: Path, encoding: str) -> Story:
     return Story(
         path=path,
         title=p.title,
