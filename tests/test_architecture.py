@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tui_reader"
 
 DOMAIN = [
     "anchoring", "approx", "config", "dates", "document", "export", "frontmatter", "hangup",
-    "library", "markdown_text", "paths", "serve", "serve_auth", "serve_session",
+    "library", "markdown_text", "motions", "paths", "serve", "serve_auth", "serve_session",
     "serve_state", "storage", "store", "store_base", "store_records", "store_relink", "stories",
     "story_text", "text_lines", "textsafe",
     "cli_feeds", "feeds", "feeds.decompress", "feeds.encoding", "feeds.fetch", "feeds.fetch_limits",

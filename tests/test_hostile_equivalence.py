@@ -1,21 +1,31 @@
 """The fast paths for hostile story sizes give what the simple, slow ways gave.
 
 Each is checked against a plain reference over generated input: rejoining broken paragraphs
-(against the line-by-line implementation it replaced) and reading lines from both ends of a
-text (against ``str.split``).
+(against the line-by-line implementation it replaced), reading lines from both ends of a text,
+parsing in chunks (against one parse of the whole), wrapping a window at a time (against
+Rich's ``divide_line`` on the whole line), drawing slices of a long block, and the motions
+(against the sorted word and sentence indexes they replaced).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich._wrap import divide_line
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
 
-from tui_reader import markdown_text
+from tui_reader import markdown_text, motions
+from tui_reader.document import Block, Chunker, DocumentBuilder, Span, build_document
 from tui_reader.markdown_text import MAX_JOINED_CHARS, join_broken_paragraphs, rejoined
 from tui_reader.text_lines import TextLines
+from tui_reader.widgets.article_layout import body_lines
+from tui_reader.widgets.article_wrap import WRAP_WINDOW, wrap_rows
 
 # --- the reference: paragraph joining as it was, line by line -------------------------------
 
@@ -145,3 +155,159 @@ def test_lines_read_from_either_end_are_the_split_lines(text: str, data: st.Data
     skip = set(data.draw(st.lists(st.integers(0, len(split)), max_size=4)))
     kept = [split[i] for i in range(first, stop) if i not in skip]
     assert lines.join(first, stop, skip) == "\n".join(kept)
+
+
+# --- parsing in chunks ------------------------------------------------------------------------
+
+MARKDOWN_LINES = [
+    *LINES,
+    "## Two",
+    "+ plus",
+    "2. two",
+    "> > deep",
+    "| a | b |",
+    "|---|---|",
+    "| 1 | 2 |",
+    "```py",
+    "``` a`b",
+    "   ```",
+    "- ```",
+    "> ```",
+    "````",
+    "```` ```",
+    "[ref]: /url",
+    "see [x][ref]",
+    "**bold** text",
+    "*em",
+    "`code`",
+    "![img](x.png)",
+    "[l](http://a.example)",
+    "a\\",
+]
+markdown = st.lists(st.sampled_from(MARKDOWN_LINES), max_size=60).map("\n".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(markdown, st.integers(1, 3), st.integers(0, 40), st.integers(0, 40))
+def test_chunked_parse_builds_the_document_of_the_whole(
+    text: str, step: int, first: int, size: int
+) -> None:
+    pieces = list(rejoined(text, step))
+    body = "".join(pieces)
+    chunker = Chunker(first, size, cut="]:" not in body)
+    builder = DocumentBuilder()
+    for piece in pieces:
+        chunk = chunker.feed(piece)
+        if chunk is not None:
+            builder.add(chunk)
+    builder.add(chunker.finish())
+    assert builder.document() == build_document(body)
+
+
+def test_chunks_are_cut_where_they_can_be() -> None:
+    body = "\n\n".join(f"Paragraph {i}." for i in range(1000))
+    chunker = Chunker(100, 100)
+    chunks = [c for piece in rejoined(body, 10) if (c := chunker.feed(piece)) is not None]
+    assert len(chunks) > 10
+    assert "".join([*chunks, chunker.finish()]) == body
+
+
+# --- wrapping a window at a time --------------------------------------------------------------
+
+WRAP_PIECES = ["a", "b", " ", "  ", "\t", "漢", "日本語の文章", "é", "e\u0301", "\u200d", "\ufe0f"]
+WRAP_PIECES += ["👍", "x" * 30, " " * 25, "\u0301", "word "]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(st.sampled_from(WRAP_PIECES), min_size=1, max_size=60).map("".join),
+    st.integers(1, 40),
+    st.integers(1, 30),
+)
+def test_wrapping_by_windows_breaks_where_rich_breaks_the_whole(
+    piece: str, width: int, window: int
+) -> None:
+    breaks: list[int] = []
+    covered = 0
+    for lo, hi, inner in wrap_rows(piece, width, window):
+        assert lo == covered
+        breaks += [lo, *inner] if lo else inner
+        covered = hi
+    assert covered == len(piece)
+    # Rich may repeat a break (an empty row, which the layout skips).
+    assert sorted(set(breaks)) == sorted(set(divide_line(piece, width, fold=True)))
+
+
+def test_a_long_block_draws_as_slices_of_its_whole_styled_text() -> None:
+    words = " ".join(f"w{i}" for i in range(WRAP_WINDOW // 2))
+    spans = (Span(3, 40, "strong"), Span(20, 9000, "em"), Span(8000, 30_000, "link", "https://e.x"))
+    block = Block("quote", words, 0, spans, quote_depth=1)
+    whole = Text(words, end="")
+    for span in spans:
+        style = Style(underline=True, color="blue", link="https://e.x")
+        whole.stylize(
+            {"strong": Style(bold=True), "em": Style(italic=True)}.get(span.style, style),
+            span.start,
+            span.end,
+        )
+    whole.stylize(Style(italic=True, color="bright_black"))
+    lines = [line for line in body_lines([block], 60, Console(width=62)) if line.selectable]
+    assert len(lines) > 100 and lines[-1].end == len(words)
+    for line in lines:
+        want = whole[line.start : line.end]
+        assert line.text.plain == want.plain
+        assert line.text.spans == want.spans
+
+
+# --- motions ----------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+|[^\w\s]+")
+_SENTENCE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
+
+
+def reference_sentences(text: str, blocks: tuple[Block, ...]) -> list[int]:
+    """Sentence starts as the index before issue 11 listed them."""
+    starts = []
+    for block in blocks:
+        starts.append(block.start)
+        for match in _SENTENCE.finditer(block.text):
+            after = block.start + match.end()
+            while after < block.end and text[after].isspace():
+                after += 1
+            if after < block.end:
+                starts.append(after)
+    return starts
+
+
+MOTION_PIECES = ["a", "é", " ", "  ", "\n", ".", "!", "?", "…", '"', "”", ")", "]", ",", "-"]
+MOTION_PIECES += ["word", "Next", "\u00a0", "*x*", "\n\n", "# h\n\n", "- i\n", "a. ", "..."]
+MOTION_PIECES += [" " * 300, "z" * 300]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(MOTION_PIECES), max_size=40).map("".join))
+def test_motions_land_where_the_indexes_put_them(md: str) -> None:
+    document = build_document(md)
+    text = document.text
+    starts = [m.start() for m in _WORD.finditer(text)]
+    ends = [m.end() for m in _WORD.finditer(text)]
+    sentences = reference_sentences(text, document.blocks)
+    block_starts = [b.start for b in document.blocks]
+    block_ends = [b.end for b in document.blocks]
+
+    def after(points: list[int], cursor: int) -> int:
+        index = bisect_right(points, cursor)
+        return points[index] if index < len(points) else len(text)
+
+    def before(points: list[int], cursor: int) -> int:
+        index = bisect_left(points, cursor) - 1
+        return points[index] if index >= 0 else 0
+
+    for cursor in range(max(len(text), 1)):
+        assert motions.next_word_start(text, cursor) == after(starts, cursor)
+        assert motions.next_word_end(text, cursor) == after(ends, cursor)
+        assert motions.previous_word_start(text, cursor) == before(starts, cursor)
+        assert motions.next_sentence_start(document, cursor) == after(sentences, cursor)
+        assert motions.previous_sentence_start(document, cursor) == before(sentences, cursor)
+        assert motions.next_paragraph_end(document, cursor) == after(block_ends, cursor)
+        assert motions.previous_paragraph_start(document, cursor) == before(block_starts, cursor)

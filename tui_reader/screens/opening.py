@@ -7,34 +7,31 @@ from :class:`AnnotatingScreen`, the panes and the library from the reader screen
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.message import Message
+from textual.worker import get_current_worker
 
 from tui_reader.anchoring import Anchor, anchor_many
-from tui_reader.document import build_document
 from tui_reader.screens.annotating import AnnotatingScreen
 from tui_reader.store import StoreError
-from tui_reader.stories import Story, StoryError, load_story
+from tui_reader.stories import Story, StoryError, StoryReader
 from tui_reader.widgets.article import Article
-from tui_reader.widgets.article_layout import Prepared, prepare
+from tui_reader.widgets.article_layout import Prepared
+from tui_reader.widgets.article_prepare import Preparation
 from tui_reader.widgets.notes import NotesSidebar
 
 if TYPE_CHECKING:
     from tui_reader.store import Annotation, Store
 
-QUICK_FIRST_SCREEN_CHARS = 20_000
-"""Stories longer than this show a first screenful before the complete layout."""
-
-
-def _head(body: str, size: int) -> str | None:
-    """The start of a long body, cut at a paragraph break; None when the body is short."""
-    if len(body) <= 2 * size:
-        return None
-    cut = body.find("\n\n", size)
-    return body[:cut] if cut > 0 else None
+PAINT_WAIT = 1.0
+"""Seconds the worker lets the first screen of a long story paint before going on."""
+WORK_SLICE = 0.02
+"""Seconds of loading after which the worker pauses, so keys are answered while it loads."""
+PAUSE = 0.002
 
 
 class OpeningScreen(AnnotatingScreen):
@@ -77,37 +74,66 @@ class OpeningScreen(AnnotatingScreen):
         # frame, and the parse in the worker does not compete with a repaint for the CPU.
         self._load_story(self._request, path, self.query_one(Article).layout_width(), listed)
 
-    @work(thread=True, group="story", exit_on_error=False)
+    @work(thread=True, group="story", exclusive=True, exit_on_error=False)
     def _load_story(self, request: int, path: Path, width: int, listed: frozenset[str]) -> None:
-        # Reading, parsing and wrapping a long read takes a few hundred ms: all of it here,
-        # then the notes, so a slow re-anchoring never holds back the text.
-        story = load_story(path)
-        if isinstance(story, StoryError):
-            self.post_message(self.StoryReady(request, story))
+        # Reading, parsing and wrapping a long read takes a few hundred ms, a hostile one
+        # seconds: all of it here, in steps, stopping as soon as the worker is cancelled (the
+        # reader quit, or opened another story; the process waits for this thread at exit).
+        # Then the notes, so a slow re-anchoring never holds back the text.
+        worker, app = get_current_worker(), self.app
+
+        resumed = time.monotonic()
+
+        def keep_going() -> bool:
+            """False once the worker should stop; now and then, a pause for the UI thread."""
+            # Quitting sets the return code before it cancels workers (and saves first):
+            # stopping then spares the exit a thread that competes with it for the CPU.
+            if worker.is_cancelled or app.return_code is not None:
+                return False
+            nonlocal resumed
+            if time.monotonic() - resumed > WORK_SLICE:
+                # The GIL passes to a waiting thread only every 5 ms: a key, handled in many
+                # small turns of the event loop, would wait that long at each. A pause lets
+                # the UI thread run its turns back to back.
+                time.sleep(PAUSE)
+                resumed = time.monotonic()
+            return True
+
+        reader = StoryReader(path)
+        for _ in reader.open():
+            if not keep_going():
+                return
+        story = reader.story
+        if not isinstance(story, Story):
+            self.post_message(self.StoryReady(request, story or StoryError(path, "unreadable")))
             return
         self._follow_changed_identity(story, listed)
         bookmark = self.store.bookmarks().get(story.story_id)
-        marked, tags = bookmark is not None, bookmark.tags if bookmark else ()
-        console = self.app.console
         offset = self.store.position(story.story_id) or 0
-        head = _head(story.body, max(QUICK_FIRST_SCREEN_CHARS, offset + QUICK_FIRST_SCREEN_CHARS))
-        if head is not None:
-            # A long read: its first screens first (parsed and laid out alone), then the whole.
-            first = prepare(
-                story,
-                build_document(head),
-                width,
-                console,
-                bookmarked=marked,
-                tags=tags,
-                enough=(200, offset),
-            )
-            self._story_painted.clear()
-            self.post_message(self.StoryReady(request, first))
-            # Parsing the rest would compete with painting the first screen for the CPU.
-            self._story_painted.wait(timeout=1.0)
-        document = build_document(story.body)
-        prepared = prepare(story, document, width, console, bookmarked=marked, tags=tags)
+        preparation = Preparation(
+            story,
+            reader.body(),
+            width,
+            app.console,
+            bookmarked=bookmark is not None,
+            tags=bookmark.tags if bookmark else (),
+            offset=offset,
+            body_length=reader.body_length,
+            cut=not reader.defines_links,
+        )
+        for first_screen in preparation.steps():
+            if not keep_going():
+                return
+            if first_screen is not None:
+                self._story_painted.clear()
+                self.post_message(self.StoryReady(request, first_screen))
+                # Going on would compete with painting the first screen for the CPU.
+                deadline = time.monotonic() + PAINT_WAIT
+                while not self._story_painted.wait(0.05) and time.monotonic() < deadline:
+                    if not keep_going():
+                        return
+        prepared = preparation.result
+        assert prepared is not None  # the steps ran to their end
         self.post_message(self.StoryReady(request, prepared))
         annotations = self.store.annotations_for(story.story_id)
         anchors = anchor_many(prepared.document.text, [a.selectors for a in annotations])
