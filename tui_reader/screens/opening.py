@@ -31,7 +31,7 @@ PAINT_WAIT = 1.0
 """Seconds the worker lets the first screen of a long story paint before going on."""
 WORK_SLICE = 0.02
 """Seconds of loading after which the worker pauses, so keys are answered while it loads."""
-PAUSE = 0.002
+PAUSE = 0.005
 
 
 class OpeningScreen(AnnotatingScreen):
