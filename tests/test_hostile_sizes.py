@@ -2,8 +2,9 @@
 
 Through the real entry point where it matters: the reader in a pty shows the first lines of
 the million-paragraph story, keeps answering keys while the rest loads, and quits at once;
-loading scales linearly (counted in function calls, not timed); and opening the 31 MB story
-stays under ten times its size in memory (peak RSS of a child process).
+loading scales linearly (counted in function calls, not timed); opening the 31 MB story
+stays under ten times its size in memory (peak RSS of a child process); and a bookmark star
+does not lay a long story out again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from tests.app_helpers import build, open_first_story, screen_text, write_story
 from tests.pty_helpers import Terminal
 from tui_reader.stories import Story, StoryReader
 from tui_reader.widgets.article_prepare import Preparation
@@ -156,3 +158,23 @@ def test_opening_a_31_mb_one_line_story_stays_under_ten_times_its_size(tmp_path:
     growth = (after - before) * 1024
     size = path.stat().st_size
     assert growth <= 10 * size, f"peak RSS grew {growth / 2**20:.0f} MB, {growth / size:.1f}x"
+
+
+async def test_bookmarking_a_long_story_redraws_its_header_not_its_rows(tmp_path: Path) -> None:
+    # A star in the title must not lay out 400,000 rows again on the UI thread.
+    stories = tmp_path / "stories"
+    body = "\n\n".join(f"Paragraph {i} ends here." for i in range(3000))
+    write_story(stories, "long.md", "A Long Story", body)
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(100, 30)) as pilot:
+        article = await open_first_story(pilot)
+        rows = list(article._lines)
+        await pilot.press("b")
+        await pilot.pause()
+        assert "★ A Long Story" in screen_text(app)
+        assert len(article._lines) == len(rows)
+        assert all(new is old for new, old in zip(article._lines[-100:], rows[-100:], strict=True))
+        await pilot.press("b")
+        await pilot.pause()
+        assert "★" not in screen_text(app)
+        assert article._lines[-1] is rows[-1]
