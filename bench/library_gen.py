@@ -202,6 +202,41 @@ def generate(root: Path, n: int = 10_000, big_words: int = 55_000, seed: int = 2
     return Library(root, stories, big)
 
 
+# ----- hostile sizes (issue 11) -------------------------------------------------------------
+
+SHORT_PARAGRAPHS_MARKER = "p0 p1 p2 p3"
+"""How the million-paragraph story's first line reads once its paragraphs are rejoined."""
+ONE_LINE_MARKER = "Oneliner opens here"
+
+
+def write_short_paragraphs(path: Path, n: int) -> Path:
+    """A story of ``n`` paragraphs ``p0``, ``p1``... separated by blank lines (8.9 MB for 1M).
+
+    Each starts in lower case after one without a full stop: all look like one paragraph
+    broken by scraping. It has a heading, a byline and the newest date (the first list row).
+    """
+    head = f"# A Million Short Paragraphs\n\nBy Hostile Probe\n\n{NEWEST:%B} {NEWEST.day}, 2026\n\n"
+    with path.open("w", encoding="utf-8") as out:
+        out.write(head)
+        step = 100_000
+        for start in range(0, n, step):
+            out.write("\n\n".join(f"p{i}" for i in range(start, min(n, start + step))))
+            out.write("\n\n" if start + step < n else "\n")
+    return path
+
+
+def write_one_liner(path: Path, size: int) -> Path:
+    """A story of one line of words, ``size`` bytes, no heading (the probe's 31 MB story)."""
+    words = (ONE_LINE_MARKER + " " + " ".join(_VOCAB) + " ").encode()
+    with path.open("wb") as out:
+        left = size - 1
+        while left > 0:
+            out.write(words[:left])
+            left -= len(words[:left])
+        out.write(b"\n")
+    return path
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Write a library from the command line."""
     parser = argparse.ArgumentParser(description="Write a synthetic story library.")

@@ -63,6 +63,8 @@ class Options:
     feed_entries: int = 300
     feeds: int = 10
     feed_repeat: int = 3
+    hostile_paragraphs: int = 1_000_000
+    hostile_bytes: int = 31 * 2**20
 
 
 def _met(ok: bool | None) -> str:
@@ -509,6 +511,17 @@ def anchor_accuracy_rows(opts: Options) -> list[Row]:
     ]
 
 
+def hostile_rows(opts: Options, tmp: Path) -> list[Row]:
+    """Issue 11: a million short paragraphs and a 31 MB one-line story, from ``bench_hostile``."""
+    import bench_hostile
+
+    env = _env(tmp, tmp / "cache-hostile")
+    results = bench_hostile.run(
+        tmp, opts.hostile_paragraphs, opts.hostile_bytes, env, timeout=opts.timeout
+    )
+    return [Row(*row) for row in results]
+
+
 def feed_rows(opts: Options, tmp: Path) -> list[Row]:
     """Feed parsing, first refresh, 304 and unchanged refreshes, from ``bench_feeds.run``."""
     import bench_feeds
@@ -557,6 +570,7 @@ def parse(argv: Sequence[str] | None) -> Options:
     if args.quick:
         opts = Options(200, 3000, 1, 6, 3, 200, 20, 60.0, quick=True, esc_rounds=2)
         opts.feed_entries, opts.feeds, opts.feed_repeat = 20, 2, 1
+        opts.hostile_paragraphs, opts.hostile_bytes = 200_000, 4 * 2**20
     else:
         opts = Options(10_000, 55_000, 3, 45, 20, 10_000, 200, 180.0)
     if args.stories is not None:
@@ -614,6 +628,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += _guarded(["re-anchoring"], lambda: anchoring_rows(opts))
         rows += _guarded(["re-anchoring accuracy"], lambda: anchor_accuracy_rows(opts))
         rows += _guarded(["feed import and refresh"], lambda: feed_rows(opts, tmp))
+        rows += _guarded(
+            ["short paragraphs -> first paint", "one-line story -> first paint"],
+            lambda: hostile_rows(opts, tmp),
+        )
     print(render(rows))
     print(
         f"\n{'quick run' if opts.quick else 'full run'} in {time.perf_counter() - started:.0f} s; "

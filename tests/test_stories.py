@@ -13,13 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
+from tui_reader.core.dates import parse_date
 from tui_reader.core.decode import decode_text_file as decode_bytes
 from tui_reader.core.stories import (
     Story,
     StoryError,
     StoryMeta,
     load_story,
-    parse_date,
     parse_story_text,
     read_meta,
     story_id,

@@ -26,7 +26,7 @@ BLOCK_SEPARATOR = "\n\n"
 """Joins blocks in the plain text; a paragraph boundary for selection motions."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """An inline style over ``[start, end)`` of a block's text."""
 
@@ -37,7 +37,7 @@ class Span:
     url: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One rendered unit: a heading, a paragraph, a list item, a code block, a table..."""
 
@@ -211,6 +211,129 @@ def _blocks(markdown: str) -> Iterator[tuple[BlockKind, str, tuple[Span, ...], d
         index += 1
 
 
+class DocumentBuilder:
+    """Builds one :class:`Document` from consecutive pieces of a body, a piece at a time.
+
+    Feeding the pieces :func:`tui_reader.core.markdown_text.chunk_ends` cuts gives the document
+    :func:`build_document` gives for the whole body: same blocks, same offsets.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        """The blocks parsed so far, in order."""
+        self._pieces: list[str] = []
+        self._links: dict[str, None] = {}
+        self._offset = 0
+
+    def add(self, markdown: str) -> int:
+        """Parse the next piece of the body; returns the index of its first block in ``blocks``."""
+        first = len(self.blocks)
+        for kind, text, spans, extra in _blocks(markdown):
+            if self._pieces:
+                self._pieces.append(BLOCK_SEPARATOR)
+                self._offset += len(BLOCK_SEPARATOR)
+            found = extra.get("links")
+            if isinstance(found, list):
+                self._links.update(dict.fromkeys(str(url) for url in found))
+            rows = extra.get("rows")
+            self.blocks.append(
+                Block(
+                    kind=kind,
+                    text=text,
+                    start=self._offset,
+                    spans=spans,
+                    level=int(str(extra.get("level", 0))),
+                    quote_depth=int(str(extra.get("quote_depth", 0))),
+                    marker=str(extra.get("marker", "")),
+                    rows=rows if isinstance(rows, tuple) else (),
+                )
+            )
+            self._pieces.append(text)
+            self._offset += len(text)
+        return first
+
+    def document(self) -> Document:
+        """The document of every piece added so far."""
+        return Document(tuple(self.blocks), "".join(self._pieces), tuple(self._links))
+
+
+# A line that can only start a new top-level block after a blank line: not indented (list
+# continuation, indented code) and not a list marker (the same list, continued). Digits, "-",
+# "+" and "*" are ruled out whole: a cut is an optimisation, so missing one is harmless.
+_CUT_BEFORE = re.compile(r"[^\s\-+*\d]")
+_FENCE_LINE = re.compile(r"(`{3,}|~{3,})([^\n]*)")
+_FENCE_LINE_AFTER_NEWLINE = re.compile(r"\n(`{3,}|~{3,})([^\n]*)")
+# A fence marker after indentation or a container marker (a quote, a list item): a fence a
+# column-0 scan would misread. No cut is made after one.
+_NESTED_FENCE = re.compile(r"[ \t>*+\-\d.)]+(?:`{3}|~{3})")
+_NESTED_FENCE_AFTER_NEWLINE = re.compile(r"\n[ \t>*+\-\d.)]+(?:`{3}|~{3})")
+
+
+class Chunker:
+    """Gathers a Markdown text arriving in pieces into chunks that parse alone as in the whole.
+
+    A cut is made only between pieces, after a blank line, outside fenced code, before a line
+    that can only start a new top-level block: no block spans it, so :class:`DocumentBuilder`
+    fed the chunks builds the document :func:`build_document` builds from the whole text.
+    Pieces must not split a line. Link reference definitions (``[label]: url``) apply to the
+    whole text: a caller whose text may hold one asks for no cuts (``cut=False``).
+    """
+
+    def __init__(self, first: int, size: int, *, cut: bool = True) -> None:
+        """Cut once ``first`` characters are gathered, then every ``size`` characters or so."""
+        self._parts: list[str] = []
+        self._length = 0
+        self._target = first
+        self._size = size
+        self._cut = cut
+        self._fence = ""
+        self._line_start = True
+
+    def feed(self, piece: str) -> str | None:
+        """Take the next piece; returns a complete chunk when one ends just before it."""
+        chunk = None
+        if (
+            self._cut
+            and self._parts
+            and self._length >= self._target
+            and not self._fence
+            and self._parts[-1].endswith("\n\n")
+            and _CUT_BEFORE.match(piece)
+        ):
+            chunk = self.finish()
+            self._target = self._size
+        self._scan(piece)
+        self._parts.append(piece)
+        self._length += len(piece)
+        return chunk
+
+    def finish(self) -> str:
+        """Everything gathered and not returned yet (the last chunk)."""
+        chunk = "".join(self._parts)
+        self._parts, self._length = [], 0
+        return chunk
+
+    def _scan(self, piece: str) -> None:
+        """Follow fenced code through ``piece`` the way markdown-it does (column-0 fences)."""
+        starts_line = self._line_start
+        self._line_start = piece.endswith("\n")
+        if (starts_line and _NESTED_FENCE.match(piece)) or _NESTED_FENCE_AFTER_NEWLINE.search(
+            piece
+        ):
+            self._cut = False
+        first = _FENCE_LINE.match(piece) if starts_line else None
+        lines = _FENCE_LINE_AFTER_NEWLINE.finditer(piece)
+        for line in ([first] if first else []) + list(lines):
+            marker, rest = line[1], line[2]
+            if self._fence:
+                # Closes: the same character, at least as long, nothing after but spaces.
+                same = marker[0] == self._fence[0] and len(marker) >= len(self._fence)
+                if same and not rest.strip(" \t"):
+                    self._fence = ""
+            elif not (marker[0] == "`" and "`" in rest):  # a backtick fence's info has none
+                self._fence = marker
+
+
 def build_document(markdown: str) -> Document:
     """Parse a Markdown body into blocks over a single plain text.
 
@@ -220,59 +343,6 @@ def build_document(markdown: str) -> Document:
     Returns:
         The document; ``document.text`` is the string annotations anchor to.
     """
-    blocks: list[Block] = []
-    pieces: list[str] = []
-    links: list[str] = []
-    offset = 0
-    for kind, text, spans, extra in _blocks(markdown):
-        if pieces:
-            pieces.append(BLOCK_SEPARATOR)
-            offset += len(BLOCK_SEPARATOR)
-        found = extra.get("links")
-        if isinstance(found, list):
-            links.extend(str(url) for url in found)
-        rows = extra.get("rows")
-        blocks.append(
-            Block(
-                kind=kind,
-                text=text,
-                start=offset,
-                spans=spans,
-                level=int(str(extra.get("level", 0))),
-                quote_depth=int(str(extra.get("quote_depth", 0))),
-                marker=str(extra.get("marker", "")),
-                rows=rows if isinstance(rows, tuple) else (),
-            )
-        )
-        pieces.append(text)
-        offset += len(text)
-    return Document(tuple(blocks), "".join(pieces), tuple(dict.fromkeys(links)))
-
-
-_WORD = re.compile(r"\w+|[^\w\s]+")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
-
-
-def word_starts(text: str) -> list[int]:
-    """Offsets where words (or runs of punctuation) start, for ``w``/``b`` motions."""
-    return [m.start() for m in _WORD.finditer(text)]
-
-
-def word_ends(text: str) -> list[int]:
-    """Offsets just past each word, for the ``e`` motion."""
-    return [m.end() for m in _WORD.finditer(text)]
-
-
-def sentence_starts(document: Document) -> list[int]:
-    """Offsets where sentences start: block starts and after sentence punctuation."""
-    starts: list[int] = []
-    text = document.text
-    for block in document.blocks:
-        starts.append(block.start)
-        for match in _SENTENCE_END.finditer(block.text):
-            after = block.start + match.end()
-            while after < block.end and text[after].isspace():
-                after += 1
-            if after < block.end:
-                starts.append(after)
-    return starts
+    builder = DocumentBuilder()
+    builder.add(markdown)
+    return builder.document()

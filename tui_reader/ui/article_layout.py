@@ -7,7 +7,7 @@ screen row back into an offset. Uses Rich only (no Textual), so it is cheap to t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rich._wrap import divide_line
@@ -17,9 +17,10 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from tui_reader.core.document import Block, Document, sentence_starts, word_ends, word_starts
+from tui_reader.core.document import Block, Document, Span
 from tui_reader.core.stories import Story
 from tui_reader.core.textsafe import sanitize_line
+from tui_reader.ui.article_wrap import WRAP_WINDOW, wrap_rows
 
 _SPAN_STYLES = {
     "strong": Style(bold=True),
@@ -37,7 +38,7 @@ _CODE_STYLE = Style(color="green")
 _DIM = Style(dim=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One screen row of the article.
 
@@ -82,23 +83,62 @@ class Line:
         return self.start >= 0
 
 
+def _span_style(span: Span) -> Style | None:
+    if span.style == "link":
+        # OSC 8 hyperlink: clickable in terminals that support it, plain elsewhere.
+        target = span.url if span.url and not span.url.startswith("#") else None
+        return Style(underline=True, color="blue", link=target)
+    return _SPAN_STYLES.get(span.style)
+
+
+def _kind_style(block: Block) -> Style | None:
+    if block.kind == "heading":
+        return _HEADING_STYLES.get(block.level, _HEADING_DEFAULT)
+    return {"quote": _QUOTE_STYLE, "code": _CODE_STYLE}.get(block.kind)
+
+
 def _block_text(block: Block) -> Text:
     text = Text(block.text, end="")
     for span in block.spans:
-        style = _SPAN_STYLES.get(span.style)
-        if span.style == "link":
-            # OSC 8 hyperlink: clickable in terminals that support it, plain elsewhere.
-            target = span.url if span.url and not span.url.startswith("#") else None
-            style = Style(underline=True, color="blue", link=target)
+        style = _span_style(span)
         if style is not None:
             text.stylize(style, span.start, span.end)
-    if block.kind == "heading":
-        text.stylize(_HEADING_STYLES.get(block.level, _HEADING_DEFAULT))
-    elif block.kind == "quote":
-        text.stylize(_QUOTE_STYLE)
-    elif block.kind == "code":
-        text.stylize(_CODE_STYLE)
+    kind_style = _kind_style(block)
+    if kind_style is not None:
+        text.stylize(kind_style)
     return text
+
+
+class _Slicer:
+    """Styled slices of a long block, cut in increasing order without copying the whole.
+
+    Slicing one styled text of the whole block (``text[a:b]``) copies all of it every time:
+    quadratic on a 30 MB paragraph. The spans are swept once instead.
+    """
+
+    def __init__(self, block: Block) -> None:
+        self._block = block
+        self._spans = [(span, _span_style(span)) for span in block.spans]
+        self._order = sorted(range(len(self._spans)), key=lambda i: self._spans[i][0].start)
+        self._next = 0
+        self._open: list[int] = []
+        self._kind_style = _kind_style(block)
+
+    def text(self, lo: int, hi: int) -> Text:
+        """The block's ``[lo, hi)`` as ``_block_text(block)[lo:hi]`` would give it."""
+        spans, order = self._spans, self._order
+        while self._next < len(order) and spans[order[self._next]][0].start < hi:
+            self._open.append(order[self._next])
+            self._next += 1
+        self._open = [i for i in self._open if spans[i][0].end > lo]
+        text = Text(self._block.text[lo:hi])
+        for i in sorted(self._open):  # in the block's order: a later style wins, as in Rich
+            span, style = spans[i]
+            if style is not None and span.start < hi:
+                text.stylize(style, max(span.start - lo, 0), min(span.end, hi) - lo)
+        if self._kind_style is not None:
+            text.stylize(self._kind_style)
+        return text
 
 
 def _prefixes(block: Block) -> tuple[Text, Text]:
@@ -116,27 +156,32 @@ def _prefixes(block: Block) -> tuple[Text, Text]:
     return quote, quote
 
 
-def _wrap_block(block: Block, width: int) -> Iterable[Line]:
+def _wrap_block(block: Block, width: int) -> Iterator[Line]:
     first_prefix, next_prefix = _prefixes(block)
-    text = _block_text(block)
-    plain = block.text
+    long = len(block.text) > WRAP_WINDOW
+    text = None if long else _block_text(block)
+    slicer = _Slicer(block) if long else None
     first = True
     position = 0
-    for piece in plain.split("\n"):
+    for piece in block.text.split("\n"):
         prefix = first_prefix if first else next_prefix
         available = max(width - prefix.cell_len, 8)
-        piece_text = text[position : position + len(piece)]
         if not piece:
             yield Line(Text(""), prefix, block.start + position)
             first = False
-        else:
-            offsets = [0, *divide_line(piece, available, fold=True), len(piece)]
-            for a, b in zip(offsets, offsets[1:], strict=False):
+        for lo, hi, breaks in wrap_rows(piece, available) if piece else ():
+            if slicer is not None:
+                source, base = slicer.text(position + lo, position + hi), lo
+            else:
+                assert text is not None
+                source, base = text[position : position + len(piece)], 0
+            points = [lo, *breaks, hi]
+            for a, b in zip(points, points[1:], strict=False):
                 if a == b:
                     continue
                 prefix = first_prefix if first else next_prefix
                 first = False
-                yield Line(piece_text, prefix, block.start + position + a, a, b)
+                yield Line(source, prefix, block.start + position + a, a - base, b - base)
         position += len(piece) + 1
 
 
@@ -196,9 +241,71 @@ def header_lines(
     return lines
 
 
+def with_header(
+    lines: list[Line],
+    story: Story,
+    width: int,
+    old: tuple[bool, tuple[str, ...]],
+    new: tuple[bool, tuple[str, ...]],
+) -> list[Line]:
+    """``lines`` laid out with header flags ``old`` (bookmarked, tags), with ``new`` ones.
+
+    Only the header changes: a story of 400,000 rows is not laid out again for a star.
+    """
+    old_header = header_lines(story, width, bookmarked=old[0], tags=old[1])
+    return header_lines(story, width, bookmarked=new[0], tags=new[1]) + lines[len(old_header) :]
+
+
 def _pairs(offsets: list[int], length: int) -> list[tuple[int, int]]:
     points = [0, *offsets, length]
     return [(a, b) for a, b in zip(points, points[1:], strict=False) if b > a]
+
+
+def body_lines(blocks: Iterable[Block], width: int, console: Console) -> Iterator[Line]:
+    """The rows of ``blocks`` under the header, lazily: a blank row, then each block's rows.
+
+    Lazy so a caller can show the first rows of a long story, or stop, before the rest.
+    """
+    width = max(width, 10)
+    blank = Line(Text(""), Text(""))
+    for block in blocks:
+        yield blank
+        if block.kind == "rule":
+            yield Line(Text("─" * min(width, 40), style=_DIM), Text(""))
+        elif block.kind == "table":
+            yield from _table_lines(block, width, console)
+        else:
+            yield from _wrap_block(block, width)
+
+
+def no_text_lines() -> list[Line]:
+    """What a story without a body shows."""
+    return [Line(Text(""), Text("")), Line(Text("(This story has no text.)", style=_DIM), Text(""))]
+
+
+def take_enough(lines: list[Line], rows: Iterator[Line], enough: tuple[int, int]) -> bool:
+    """Move rows from ``rows`` to ``lines`` until there are enough for a first screen.
+
+    Args:
+        lines: the rows so far (extended in place).
+        rows: the rows still to come.
+        enough: ``(count, offset)``: stop once ``lines`` holds ``count`` rows and ``count // 2``
+            of them show text past ``offset`` (the reading position).
+
+    Returns:
+        True when that many were reached (False: ``rows`` ran out first).
+    """
+    count, offset = enough
+    past = sum(1 for line in lines if line.start > offset)
+    if len(lines) >= count and past >= count // 2:
+        return True
+    for line in rows:
+        lines.append(line)
+        if line.start > offset:
+            past += 1
+            if len(lines) >= count and past >= count // 2:
+                return True
+    return False
 
 
 def layout(
@@ -209,9 +316,8 @@ def layout(
     *,
     bookmarked: bool = False,
     tags: tuple[str, ...] = (),
-    enough: tuple[int, int] | None = None,
 ) -> list[Line]:
-    """Lay out the article for ``width`` cells.
+    """Lay out the whole article for ``width`` cells.
 
     Args:
         story: the story (for the header).
@@ -220,28 +326,15 @@ def layout(
         console: the console whose options render tables.
         bookmarked: whether to mark the title as bookmarked.
         tags: the bookmark's tags, shown with the story's own.
-        enough: ``(rows, offset)`` to stop early, once ``rows`` rows are laid out and the text
-            up to ``offset`` is covered: enough for a first screen while the rest follows.
 
     Returns:
-        The rows of the article, header first (all of them unless ``enough`` stopped it).
+        The rows of the article, header first.
     """
     width = max(width, 10)
     lines = header_lines(story, width, bookmarked=bookmarked, tags=tags)
-    blank = Line(Text(""), Text(""))
-    for block in document.blocks:
-        if enough is not None and len(lines) >= enough[0] and block.start > enough[1]:
-            break
-        lines.append(blank)
-        if block.kind == "rule":
-            lines.append(Line(Text("─" * min(width, 40), style=_DIM), Text("")))
-        elif block.kind == "table":
-            lines.extend(_table_lines(block, width, console))
-        else:
-            lines.extend(_wrap_block(block, width))
+    lines.extend(body_lines(document.blocks, width, console))
     if not document.blocks:
-        lines.append(blank)
-        lines.append(Line(Text("(This story has no text.)", style=_DIM), Text("")))
+        lines.extend(no_text_lines())
     return lines
 
 
@@ -276,41 +369,4 @@ class Prepared:
     bookmarked: bool
     tags: tuple[str, ...]
     complete: bool
-    """False for a first screenful (no motion indexes yet); the complete one follows."""
-    words: list[int]
-    """Where words start (``w``/``b`` motions)."""
-    word_ends: list[int]
-    """Just past each word (``e``)."""
-    sentences: list[int]
-    """Where sentences start (``(``/``)``)."""
-
-
-def prepare(
-    story: Story,
-    document: Document,
-    width: int,
-    console: Console,
-    *,
-    bookmarked: bool = False,
-    tags: tuple[str, ...] = (),
-    enough: tuple[int, int] | None = None,
-) -> Prepared:
-    """Lay out ``story`` for ``width`` and index it for the selection motions.
-
-    With ``enough`` (see :func:`layout`) only the first rows are laid out and nothing is
-    indexed: a quick first screen for a long read, to be replaced by the complete one.
-    """
-    lines = layout(story, document, width, console, bookmarked=bookmarked, tags=tags, enough=enough)
-    complete = enough is None
-    return Prepared(
-        story=story,
-        document=document,
-        width=width,
-        lines=lines,
-        bookmarked=bookmarked,
-        tags=tags,
-        complete=complete,
-        words=word_starts(document.text) if complete else [],
-        word_ends=word_ends(document.text) if complete else [],
-        sentences=sentence_starts(document) if complete else [],
-    )
+    """False for a first screenful; the complete one follows."""

@@ -1,14 +1,18 @@
 """Opening a story: read, parse and lay it out in thread workers, then its notes.
 
-A long read shows its first screens first: one worker lays out the start of the body and posts
-it; only after the screen has painted it does the next worker parse the whole story (no thread
-waits on the UI). Notes are re-anchored in a worker too — the one re-anchoring path — after
-the text shows, and again whenever they change. Each request has a number: a result for a story
-the reader has since left is dropped, not shown.
+Reading, parsing and laying out go in small steps (:class:`~tui_reader.ui.article_prepare.
+Preparation`) that stop as soon as the worker is cancelled (another story opened, the reader
+quitting), so even a 30 MB story never holds up a key or the exit. A long read shows its first
+screens first; only after the screen has painted them does the next worker go on with the rest
+(no thread waits on the UI). Notes are re-anchored in a worker too — the one re-anchoring
+path — after the text shows, and again whenever they change. Each request has a number: a
+result for a story the reader has since left is dropped, not shown.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,27 +20,23 @@ from typing import Any
 from rich.console import Console
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
-from tui_reader.core.document import build_document
-from tui_reader.core.stories import Story, StoryError, load_story
+from tui_reader.core.stories import Story, StoryError, StoryReader
 from tui_reader.notes.reading import ReadingState
 from tui_reader.notes.service import AnnotationService, Placed
-from tui_reader.ui.article_layout import Prepared, prepare
+from tui_reader.ui.article_layout import Prepared
+from tui_reader.ui.article_prepare import Preparation
 from tui_reader.ui.widgets.article import Article
 from tui_reader.ui.widgets.inert import inert
 
-__all__ = ["QUICK_FIRST_SCREEN_CHARS", "OpenRequest", "StoryOpener"]
+__all__ = ["OpenRequest", "StoryOpener"]
 
-QUICK_FIRST_SCREEN_CHARS = 20_000
-"""Stories longer than this show a first screenful before the complete layout."""
-
-
-def _head(body: str, size: int) -> str | None:
-    """The start of a long body, cut at a paragraph break; None when the body is short."""
-    if len(body) <= 2 * size:
-        return None
-    cut = body.find("\n\n", size)
-    return body[:cut] if cut > 0 else None
+WORK_SLICE = 0.02
+"""Seconds of loading after which a worker pauses, so keys are answered while it loads."""
+PAUSE = 0.005
+"""How long that pause is: the GIL passes to a waiting thread only every 5 ms, and a key is
+handled in many small turns of the event loop, which would each wait that long."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,17 @@ class OpenRequest:
     listed: frozenset[str]
     """Every story id in the library (see :meth:`ReadingState.follow_identity`)."""
     console: Console
+
+
+@dataclass
+class Pending:
+    """A story whose first screens are shown and whose rest is still to lay out."""
+
+    request: OpenRequest
+    story: Story
+    offset: int
+    preparation: Preparation
+    steps: Iterator[Prepared | None]
 
 
 class StoryOpener:
@@ -78,7 +89,7 @@ class StoryOpener:
         self.reading = reading
         self.request = 0
         """The number of the newest request; older results are dropped."""
-        self._pending: dict[int, tuple[OpenRequest, Story, int]] = {}
+        self._pending: dict[int, Pending] = {}
 
     def open(self, path: Path, listed: frozenset[str], width: int, console: Console) -> None:
         """Start opening the story at ``path``, laid out for ``width`` cells."""
@@ -92,24 +103,75 @@ class StoryOpener:
         return request == self.request
 
     def _run(self, work: Any) -> None:
-        self.host.run_worker(work, thread=True, group="story", exit_on_error=False)
+        # Exclusive: opening another story cancels the loading of this one.
+        self.host.run_worker(work, thread=True, group="story", exclusive=True, exit_on_error=False)
+
+    def _keep_going(self) -> Callable[[], bool]:
+        """For a worker: a check that says False once it should stop (the reader opened
+        another story, or is quitting), and now and then pauses for the UI thread."""
+        worker, app = get_current_worker(), self.host.app
+        resumed = time.monotonic()
+
+        def keep_going() -> bool:
+            nonlocal resumed
+            # Quitting sets the return code before it cancels workers (and saves first):
+            # stopping then spares the exit a thread that competes with it for the CPU.
+            if worker.is_cancelled or app.return_code is not None:
+                return False
+            if time.monotonic() - resumed > WORK_SLICE:
+                time.sleep(PAUSE)
+                resumed = time.monotonic()
+            return True
+
+        return keep_going
 
     def _first(self, request: OpenRequest) -> None:
-        story = load_story(request.path)
-        if isinstance(story, StoryError):
-            self.host.post_message(self.Ready(request.number, story, 0))
+        # Reading, parsing and wrapping a long read takes a few hundred ms, a hostile one
+        # seconds: all of it in workers, in steps, stopping as soon as the worker is cancelled.
+        keep_going = self._keep_going()
+        reader = StoryReader(request.path)
+        for _ in reader.open():
+            if not keep_going():
+                return
+        story = reader.story
+        if not isinstance(story, Story):
+            failed = story or StoryError(request.path, "cannot read file")
+            self.host.post_message(self.Ready(request.number, failed, 0))
             return
         self.reading.follow_identity(story, request.listed)
+        bookmark = self.reading.bookmark_of(story.story_id)
         offset = self.notes.store.position(story.story_id) or 0
-        size = max(QUICK_FIRST_SCREEN_CHARS, offset + QUICK_FIRST_SCREEN_CHARS)
-        head = _head(story.body, size)
-        if head is None:
-            self._complete(request, story, offset)
-            return
-        # A long read: its first screens first (parsed and laid out alone), then the whole.
-        first = self._prepare(request, story, head, enough=(200, offset))
-        self._pending[request.number] = (request, story, offset)
-        self.host.post_message(self.Ready(request.number, first, offset))
+        preparation = Preparation(
+            story,
+            reader.body(),
+            request.width,
+            request.console,
+            bookmarked=bookmark is not None,
+            tags=bookmark.tags if bookmark else (),
+            offset=offset,
+            body_length=reader.body_length,
+            cut=not reader.defines_links,
+        )
+        self._steps(Pending(request, story, offset, preparation, preparation.steps()))
+
+    def _steps(self, pending: Pending) -> None:
+        keep_going = self._keep_going()
+        for first_screen in pending.steps:
+            if not keep_going():
+                return
+            if first_screen is not None:
+                # A long read: its first screens now; the rest once they are painted (the
+                # screen calls painted()), so the parse never competes with that paint.
+                self._pending[pending.request.number] = pending
+                self.host.post_message(
+                    self.Ready(pending.request.number, first_screen, pending.offset)
+                )
+                return
+        prepared = pending.preparation.result
+        assert prepared is not None  # the steps ran to their end
+        self.host.post_message(self.Ready(pending.request.number, prepared, pending.offset))
+        placed = self.notes.placed(pending.story.story_id, prepared.document.text)
+        self.host.post_message(self.Anchored(pending.request.number, placed))
 
     def show(self, prepared: Prepared, message: Ready, article: Article) -> bool:
         """Show a laid-out story in ``article``; True when it is a newly opened story (not the
@@ -132,36 +194,19 @@ class StoryOpener:
                 self.host.notify(failed.message, severity="error", timeout=20)
 
     def painted(self, request: int) -> None:
-        """The first screens of ``request`` are on screen: now parse the whole story."""
+        """The first screens of ``request`` are on screen: now lay out the rest."""
         pending = self._pending.pop(request, None)
         if pending is not None and self.current(request):
-            self._run(lambda: self._complete(*pending))
-
-    def _complete(self, request: OpenRequest, story: Story, offset: int) -> None:
-        prepared = self._prepare(request, story, story.body)
-        self.host.post_message(self.Ready(request.number, prepared, offset))
-        placed = self.notes.placed(story.story_id, prepared.document.text)
-        self.host.post_message(self.Anchored(request.number, placed))
-
-    def _prepare(
-        self, request: OpenRequest, story: Story, body: str, enough: tuple[int, int] | None = None
-    ) -> Prepared:
-        bookmark = self.reading.bookmark_of(story.story_id)
-        return prepare(
-            story,
-            build_document(body),
-            request.width,
-            request.console,
-            bookmarked=bookmark is not None,
-            tags=bookmark.tags if bookmark else (),
-            enough=enough,
-        )
+            self._run(lambda: self._steps(pending))
 
     def reanchor(self, story: Story, text: str) -> None:
         """Re-anchor the open story's notes (they changed) and post them."""
         number = self.request
-        self._run(
+        self.host.run_worker(
             lambda: self.host.post_message(
                 self.Anchored(number, self.notes.placed(story.story_id, text))
-            )
+            ),
+            thread=True,
+            group="story",
+            exit_on_error=False,
         )

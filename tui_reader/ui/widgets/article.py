@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from typing import ClassVar
 
 from textual import events
@@ -10,7 +9,8 @@ from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from tui_reader.ui.article_layout import Prepared, offset_at
+from tui_reader.core import motions
+from tui_reader.ui.article_layout import offset_at
 from tui_reader.ui.widgets.article_view import ArticleView, Highlight
 
 __all__ = ["Article", "Highlight"]
@@ -84,25 +84,7 @@ class Article(ArticleView):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._words: list[int] = []
-        self._word_ends: list[int] = []
-        self._sentences: list[int] = []
         self._dragging = False
-
-    def show_story(self, prepared: Prepared, *, offset: int = 0) -> None:
-        """Display a prepared story, with its word and sentence indexes for the motions."""
-        self._words = prepared.words
-        self._word_ends = prepared.word_ends
-        self._sentences = prepared.sentences
-        super().show_story(prepared, offset=offset)
-
-    def complete_story(self, prepared: Prepared) -> None:
-        """Take the complete layout and the motion indexes."""
-        if prepared.story is self.story:
-            self._words = prepared.words
-            self._word_ends = prepared.word_ends
-            self._sentences = prepared.sentences
-        super().complete_story(prepared)
 
     # ----- mouse ---------------------------------------------------------------------------
 
@@ -144,50 +126,45 @@ class Article(ArticleView):
 
     # ----- motions -------------------------------------------------------------------------
 
-    def _next(self, points: list[int], default: int) -> int:
-        index = bisect_right(points, self.cursor)
-        return points[index] if index < len(points) else default
+    # Each motion searches the text from the cursor (see tui_reader.core.motions): no index of
+    # every word to build, however long the story.
 
-    def _previous(self, points: list[int]) -> int:
-        index = bisect_left(points, self.cursor) - 1
-        return points[index] if index >= 0 else 0
-
-    def _text_end(self) -> int:
-        return len(self.document.text) if self.document else 0
+    def _text(self) -> str:
+        return self.document.text if self.document else ""
 
     def action_word_forward(self) -> None:
         """Move to the start of the next word."""
-        self._move_cursor(self._next(self._words, self._text_end()))
+        self._move_cursor(motions.next_word_start(self._text(), self.cursor))
 
     def action_word_end(self) -> None:
         """Move just past the end of this (or the next) word."""
-        self._move_cursor(self._next(self._word_ends, self._text_end()))
+        self._move_cursor(motions.next_word_end(self._text(), self.cursor))
 
     def action_word_back(self) -> None:
         """Move to the start of the previous word (while selecting; else ``b`` bookmarks)."""
         if self.select_from is None:
             raise SkipAction()
-        self._move_cursor(self._previous(self._words))
+        self._move_cursor(motions.previous_word_start(self._text(), self.cursor))
 
     def action_sentence_forward(self) -> None:
         """Move to the start of the next sentence."""
-        self._move_cursor(self._next(self._sentences, self._text_end()))
+        if self.document is not None:
+            self._move_cursor(motions.next_sentence_start(self.document, self.cursor))
 
     def action_sentence_back(self) -> None:
         """Move to the start of the previous sentence."""
-        self._move_cursor(self._previous(self._sentences))
-
-    def _block_bounds(self) -> tuple[list[int], list[int]]:
-        blocks = self.document.blocks if self.document else ()
-        return [b.start for b in blocks], [b.end for b in blocks]
+        if self.document is not None:
+            self._move_cursor(motions.previous_sentence_start(self.document, self.cursor))
 
     def action_paragraph_forward(self) -> None:
         """Move to the end of this paragraph, or of the next one."""
-        self._move_cursor(self._next(self._block_bounds()[1], self._text_end()))
+        if self.document is not None:
+            self._move_cursor(motions.next_paragraph_end(self.document, self.cursor))
 
     def action_paragraph_back(self) -> None:
         """Move to the start of this paragraph, or of the previous one."""
-        self._move_cursor(self._previous(self._block_bounds()[0]))
+        if self.document is not None:
+            self._move_cursor(motions.previous_paragraph_start(self.document, self.cursor))
 
     def action_select(self) -> None:
         """Start a selection at the cursor (or cancel the one in progress)."""

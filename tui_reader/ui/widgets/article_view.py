@@ -19,7 +19,14 @@ from textual.strip import Strip
 
 from tui_reader.core.document import Document
 from tui_reader.core.stories import Story
-from tui_reader.ui.article_layout import Line, Prepared, column_of, layout, offset_at
+from tui_reader.ui.article_layout import (
+    Line,
+    Prepared,
+    column_of,
+    layout,
+    offset_at,
+    with_header,
+)
 
 # Reverse and underline survive NO_COLOR and 16-colour terminals; colour is a bonus.
 SELECTION_STYLE = Style(reverse=True)
@@ -93,11 +100,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.highlights = []
         self.current_annotation = None
         self.cursor = max(0, min(offset, len(prepared.document.text)))
-        if prepared.width == self._content_width():
-            self._lines = prepared.lines  # laid out in the worker: no wrapping on this thread
-            self._relayout()
-        else:
-            self._relayout(force=True)
+        # Laid out in the worker: no wrapping on this thread, unless the width changed since.
+        self._lines, self._width = prepared.lines, prepared.width
+        self._relayout()
         self.scroll_to(y=0, animate=False, immediate=True)
         if self._starts and self.cursor > self._starts[0]:
             # A restored reading position: the new height reaches the scroll limits only after
@@ -113,11 +118,11 @@ class ArticleView(ScrollView, can_focus=True):
         if prepared.story is not self.story:
             return
         self.document = prepared.document
-        if prepared.width == self._content_width():
-            self._lines = prepared.lines
-            self._relayout()
-        else:
-            self._relayout(force=True)
+        self._lines, self._width = prepared.lines, prepared.width
+        laid_out, shown = (prepared.bookmarked, prepared.tags), (self.bookmarked, self.tags)
+        if laid_out != shown:  # bookmarked (or tagged) while the rest was laid out
+            self._lines = with_header(self._lines, prepared.story, self._width, laid_out, shown)
+        self._relayout()
         self.refresh()
 
     def layout_width(self) -> int:
@@ -126,9 +131,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     def set_bookmarked(self, bookmarked: bool, tags: tuple[str, ...] = ()) -> None:
         """Update the bookmark star (and tags) in the header."""
-        if (bookmarked, tags) != (self.bookmarked, self.tags):
-            self.bookmarked, self.tags = bookmarked, tags
-            self._relayout(force=True)
+        old, new = (self.bookmarked, self.tags), (bookmarked, tags)
+        if new != old:
+            self.bookmarked, self.tags = new
+            if self.story is not None and self._lines:
+                self._lines = with_header(self._lines, self.story, self._width, old, new)
+            self._relayout()
             self.refresh()
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
