@@ -8,9 +8,6 @@ import pytest
 
 from tests.feed_server import feed_server  # noqa: F401  (registers the fixture)
 
-REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "stories" / "000_8fca52f5ebd7e4f3.txt"
-
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

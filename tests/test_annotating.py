@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from tests.app_helpers import (
     SEED,
+    SEED_TITLE,
     build,
     notices,
     open_first_story,
     screen_text,
+    seed_library,
     wait_for_rows,
     wait_for_story,
     write_story,
@@ -19,15 +20,6 @@ from tui_reader.storage.store import Store
 from tui_reader.ui.screens.note_editor import NoteEditor
 from tui_reader.ui.widgets.notes import NotesSidebar
 from tui_reader.ui.widgets.story_list import StoryList
-
-SEED_TITLE = "Security Blocs Led by Russia, China Meet on Afghanistan"
-
-
-def seed_library(tmp_path: Path) -> Path:
-    stories = tmp_path / "stories"
-    stories.mkdir(exist_ok=True)
-    shutil.copy(SEED, stories / SEED.name)
-    return stories
 
 
 def quotes(data: Path) -> list[tuple[str, str]]:

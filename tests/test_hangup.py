@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import time
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.app_helpers import SEED, build, wait_for_rows
+from tests.app_helpers import SEED, build, seed_library, wait_for_rows
 from tests.pty_helpers import Terminal
 from tui_reader.storage.store import Store
 from tui_reader.ui.screens.confirm import ConfirmScreen
@@ -19,9 +18,7 @@ from tui_reader.ui.screens.note_editor import NoteEditor
 
 @pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
 def test_hangup_while_typing_keeps_a_draft_offered_back(tmp_path: Path, signum: int) -> None:
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    shutil.copy(SEED, stories / SEED.name)
+    stories = seed_library(tmp_path)
     data = tmp_path / "data"
     term = Terminal([str(stories), "--data-dir", str(data)], tmp_path)
     child = term.child
@@ -51,9 +48,7 @@ def test_hangup_while_typing_keeps_a_draft_offered_back(tmp_path: Path, signum: 
 
 
 async def test_draft_is_offered_and_saved_on_next_start(tmp_path: Path) -> None:
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    shutil.copy(SEED, stories / SEED.name)
+    stories = seed_library(tmp_path)
     data = tmp_path / "data"
     from tui_reader.storage.records import Draft
 

@@ -17,10 +17,10 @@ import pytest
 
 from tests.app_helpers import (
     REPO,
-    SEED,
     build,
     notices,
     open_first_story,
+    seed_library,
     select_and_annotate,
     wait_until,
 )
@@ -65,13 +65,6 @@ def tmpfs(tmp_path: Path) -> Iterator[Tmpfs]:
         fs.unmount()
 
 
-def library(tmp_path: Path) -> Path:
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    (stories / SEED.name).write_bytes(SEED.read_bytes())
-    return stories
-
-
 def notes_on_disk(data: Path) -> list[str]:
     store = Store.open(data)
     try:
@@ -84,7 +77,7 @@ async def test_a_failed_edit_keeps_the_typed_text_in_the_editor(
     tmp_path: Path, tmpfs: Tmpfs
 ) -> None:
     data = tmpfs.path / "data"
-    app = build(tmp_path, library(tmp_path), data)
+    app = build(tmp_path, seed_library(tmp_path), data)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_story(pilot)
         await select_and_annotate(pilot, "first thought")
@@ -110,7 +103,7 @@ async def test_a_failed_edit_keeps_the_typed_text_in_the_editor(
 
 async def test_a_failed_delete_keeps_the_note_and_says_so(tmp_path: Path, tmpfs: Tmpfs) -> None:
     data = tmpfs.path / "data"
-    app = build(tmp_path, library(tmp_path), data)
+    app = build(tmp_path, seed_library(tmp_path), data)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_story(pilot)
         await select_and_annotate(pilot, "keep me")
@@ -143,7 +136,7 @@ async def test_a_note_deleted_elsewhere_while_edited_is_saved_as_a_new_note(
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "data"
-    app = build(tmp_path, library(tmp_path), data)
+    app = build(tmp_path, seed_library(tmp_path), data)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_story(pilot)
         await select_and_annotate(pilot, "mine")

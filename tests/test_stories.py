@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
+from tests.paths import SEED, SEED_TITLE
 from tui_reader.core.decode import decode_text_file as decode_bytes
 from tui_reader.core.stories import (
     Story,
@@ -28,7 +29,6 @@ from tui_reader.core.stories import (
 from tui_reader.core.textsafe import is_safe, sanitize
 from tui_reader.library.index import scan
 
-SEED = Path(__file__).resolve().parent.parent / "stories" / "000_8fca52f5ebd7e4f3.txt"
 SEED_URL = (
     "https://www.themoscowtimes.com/2021/09/15/"
     "security-blocs-led-by-russia-china-meet-on-afghanistan-a75057"
@@ -61,7 +61,7 @@ def error(path: Path) -> str:
 
 def test_seed_header_fields() -> None:
     seed = story(SEED)
-    assert seed.title == "Security Blocs Led by Russia, China Meet on Afghanistan"
+    assert seed.title == SEED_TITLE
     assert seed.byline == "Christopher Rickleton in Almaty and Michael Mainville in Moscow for AFP"
     assert seed.date == dt.date(2021, 9, 15)
     assert seed.url == SEED_URL
