@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.app_helpers import (
-    SEED,
+    SEED_TITLE,
     build,
     open_first_story,
     screen_text,
+    seed_library,
     wait_for_rows,
     wait_for_story,
     write_story,
@@ -23,9 +23,7 @@ from tui_reader.ui.widgets.story_list import StoryList
 
 def library(tmp_path: Path) -> Path:
     """The seed plus two more stories with distinct dates."""
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    shutil.copy(SEED, stories / SEED.name)
+    stories = seed_library(tmp_path)
     write_story(stories, "new.md", "Newest Story", "Fresh news.\n\n" * 3, date="2024-05-01")
     write_story(stories, "old.md", "Oldest Story", "Old news " * 400, date="March 3, 2001")
     return stories
@@ -38,15 +36,13 @@ async def test_list_newest_first_and_open_by_keys(tmp_path: Path, size: tuple[in
         story_list = await wait_for_rows(pilot, 3)
         assert [row.title for row in story_list.rows] == [
             "Newest Story",
-            "Security Blocs Led by Russia, China Meet on Afghanistan",
+            SEED_TITLE,
             "Oldest Story",
         ]
         text = screen_text(app)
         assert "Newest Story" in text and "2024-05-01" in text
         await pilot.press("j", "enter")
-        article = await wait_for_story(
-            pilot, "Security Blocs Led by Russia, China Meet on Afghanistan"
-        )
+        article = await wait_for_story(pilot, SEED_TITLE)
         assert article.has_focus
         text = screen_text(app)
         assert "By Christopher Rickleton" in text
@@ -114,7 +110,7 @@ async def test_brackets_step_through_stories_and_tab_cycles(tmp_path: Path) -> N
         await pilot.press("right_square_bracket")
         await wait_for_story(pilot, "Newest Story")
         await pilot.press("right_square_bracket")
-        await wait_for_story(pilot, "Security Blocs Led by Russia, China Meet on Afghanistan")
+        await wait_for_story(pilot, SEED_TITLE)
         await pilot.press("left_square_bracket")
         await wait_for_story(pilot, "Newest Story")
         screen = app.screen
@@ -268,16 +264,26 @@ async def test_slash_searches_titles(tmp_path: Path) -> None:
         for _ in range(5):
             await pilot.press("backspace")
         await pilot.pause()
-        assert [row.title for row in story_list.rows] == [
-            "Security Blocs Led by Russia, China Meet on Afghanistan"
-        ]
+        assert [row.title for row in story_list.rows] == [SEED_TITLE]
         await pilot.press("enter")
         await pilot.pause()
         assert story_list.has_focus
         assert len(story_list.rows) == 1  # the filter stays while reading
         await pilot.press("enter")
-        await wait_for_story(pilot, "Security Blocs Led by Russia, China Meet on Afghanistan")
+        await wait_for_story(pilot, SEED_TITLE)
         await pilot.press("slash", "escape")
         await pilot.pause()
         assert len(story_list.rows) == 3
         assert "matching" not in screen_text(app)
+
+
+async def test_clicking_a_row_highlights_it_and_a_second_click_opens_it(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await wait_for_rows(pilot, 3)
+        # The list has a border: its second row is the third screen row of the widget.
+        await pilot.click(StoryList, offset=(10, 2))
+        assert story_list.cursor == 1
+        assert app.screen.query_one(Article).story is None  # highlighted, not opened yet
+        await pilot.click(StoryList, offset=(10, 2))
+        await wait_for_story(pilot, SEED_TITLE)
