@@ -12,8 +12,8 @@ from tests.app_helpers import (
     open_first_story,
     screen_text,
     wait_for_rows,
-    wait_until,
     wait_for_story,
+    wait_until,
     write_story,
 )
 from tests.feed_server import FeedServer
