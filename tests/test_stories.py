@@ -336,7 +336,7 @@ def test_markup_and_escapes_are_inert(tmp_path: Path) -> None:
 def test_hostile_long_lines_are_fast(tmp_path: Path) -> None:
     start = time.perf_counter()
     got = story(write(tmp_path, "long.md", "# " + "*[" * 100_000 + "\n\nBy " + "_" * 100_000))
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < 20  # loose: only a quadratic path takes that long
     assert len(got.title) <= 1000
 
 
