@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from tests.paths import SEED, SEED_TITLE
+from tests.paths import REPO, SEED, SEED_TITLE
 from tui_reader.core.decode import decode_text_file as decode_bytes
 from tui_reader.core.stories import (
     Story,
@@ -285,11 +287,45 @@ def test_unreadable_paths(tmp_path: Path) -> None:
     assert error(fifo) == "not a regular file"
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root reads anything")
-def test_permission_denied(tmp_path: Path) -> None:
-    path = write(tmp_path, "secret.md", "# Secret\n")
-    path.chmod(0)
-    assert error(path) == "cannot read file: Permission denied"
+NOBODY = 65534
+READ_ONE = """
+import sys
+from pathlib import Path
+from tui_reader.core.stories import StoryError, load_story
+
+result = load_story(Path(sys.argv[1]))
+print(result.reason if isinstance(result, StoryError) else f"read: {result!r}")
+"""
+
+
+def test_permission_denied() -> None:
+    """An unreadable file is an error row. Root reads anything (CI runs as root), so there the
+    check runs as ``nobody`` via setpriv, on a file in a directory that user can traverse."""
+    setpriv = shutil.which("setpriv")
+    as_root = os.geteuid() == 0
+    if as_root and setpriv is None:
+        pytest.skip("running as root without setpriv: no unprivileged user to read as")
+    folder = Path(tempfile.mkdtemp(prefix="tui-reader-perm-"))  # not root's 0700 tmp_path
+    try:
+        folder.chmod(0o755)
+        path = write(folder, "secret.md", "# Secret\n")
+        path.chmod(0)
+        readable = write(folder, "open.md", "# Open\n\nText.\n")
+        readable.chmod(0o644)
+        prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        env = {"PYTHONPATH": str(REPO), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+
+        def read_as_user(target: Path) -> str:
+            argv = [*(prefix if as_root else []), sys.executable, "-c", READ_ONE, str(target)]
+            done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+            assert done.returncode == 0, done.stderr[-2000:]
+            return done.stdout.strip()
+
+        # The same user reads a readable file: the denial below is the mode's, not the setup's.
+        assert read_as_user(readable).startswith("read: Story(")
+        assert read_as_user(path) == "cannot read file: Permission denied"
+    finally:
+        shutil.rmtree(folder)
 
 
 def test_one_good_fifty_bad(tmp_path: Path) -> None:
