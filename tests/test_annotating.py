@@ -14,6 +14,7 @@ from tests.app_helpers import (
     seed_library,
     wait_for_rows,
     wait_for_story,
+    wait_until,
     write_story,
 )
 from tui_reader.storage.store import Store
@@ -279,10 +280,7 @@ async def test_notes_follow_a_retitled_story_without_url(tmp_path: Path) -> None
         story_list = await wait_for_rows(pilot, 1)
         await pilot.press("enter")
         article = await wait_for_story(pilot, "New Title")
-        for _ in range(50):
-            if article.highlights:
-                break
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: article.highlights, "the highlight to re-anchor")
         assert article.document is not None
         (mark,) = article.highlights
         assert article.document.text[mark.start : mark.end] == "First paragraph of the memo."

@@ -15,6 +15,7 @@ from tests.app_helpers import (
     seed_library,
     wait_for_rows,
     wait_for_story,
+    wait_until,
     write_story,
 )
 from tui_reader.ui.widgets.article import Article
@@ -194,11 +195,7 @@ async def test_empty_folder_says_so(tmp_path: Path) -> None:
     stories.mkdir()
     app = build(tmp_path, stories)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if "No stories in" in screen_text(app):
-                break
-        assert "No stories in" in screen_text(app)
+        await wait_until(pilot, lambda: "No stories in" in screen_text(app), "the empty message")
         await pilot.press("j", "enter", "k", "v", "a", "b")
         assert app.is_running
 

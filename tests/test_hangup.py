@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import signal
-import time
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from tests.app_helpers import SEED, build, seed_library, wait_for_rows
+from tests.app_helpers import SEED, build, seed_library, wait_for_rows, wait_until
 from tests.pty_helpers import Terminal
 from tui_reader.storage.store import Store
 from tui_reader.ui.screens.confirm import ConfirmScreen
@@ -26,7 +25,7 @@ def test_hangup_while_typing_keeps_a_draft_offered_back(tmp_path: Path, signum: 
     child.send("\r")
     term.wait_for("Russian Defense")
     child.send("V")
-    time.sleep(0.2)
+    term.wait_quiet(0.2)  # the paragraph is drawn selected
     child.send("a")
     term.wait_for("ctrl+s = save")
     child.send("typed before the line dropped")
@@ -67,18 +66,15 @@ async def test_draft_is_offered_and_saved_on_next_start(tmp_path: Path) -> None:
     app = build(tmp_path, stories, data)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_rows(pilot, 1)
-        for _ in range(50):
-            if isinstance(app.screen, ConfirmScreen):
-                break
-            await pilot.pause(0.05)
-        assert isinstance(app.screen, ConfirmScreen)
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, ConfirmScreen), "the draft to be offered back"
+        )
         await pilot.press("y")
-        await pilot.pause()
-        assert isinstance(app.screen, NoteEditor)
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor), "the note editor")
         assert app.screen.text == "half a thought"
         await pilot.press(*" finished")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_until(pilot, lambda: not isinstance(app.screen, NoteEditor), "the note saved")
     store = Store.open(data)
     notes = [a.note for a in store.all_annotations()]
     assert store.draft() is None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -14,9 +16,9 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.paths import REPO
 from tui_reader.storage.store import Store
 
-REPO = Path(__file__).resolve().parent.parent
 PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
 SEL = [{"type": "TextQuoteSelector", "exact": "quote", "prefix": "", "suffix": ""}]
 
@@ -41,7 +43,7 @@ while count < 0 or i < count:
 """
 
 HANGUP = """
-import sys, time
+import sys, threading, time
 from pathlib import Path
 from tui_reader.ui.hangup import HangUp
 from tui_reader.storage.store import Store
@@ -50,25 +52,31 @@ from tui_reader.storage.records import Draft
 store = Store.open(Path(sys.argv[1]))
 sel = [{"type": "TextQuoteSelector", "exact": "quote", "prefix": "", "suffix": ""}]
 stop = []
-graceful = stop.append if sys.argv[2] == "graceful" else None
+stopped = threading.Event()
+
+
+def graceful(code):
+    stop.append(code)
+    stopped.set()
 
 
 def flush():
     if sys.argv[2] == "slow":
-        time.sleep(0.4)  # a second hang-up arrives meanwhile
+        print("flushing", flush=True)
+        # Deliberately slow, like a disk that stalls: the test's second hang-up arrives now.
+        time.sleep(0.4)
     store.save_draft(Draft("story-1", sel, "half-typed note"))
 
 
 hangup = HangUp(flush)
 hangup.install()
-if graceful is not None:
+if sys.argv[2] == "graceful":
     hangup.attach(graceful)
 print("ready", flush=True)
-for _ in range(6000):
-    if stop:
-        print("graceful", flush=True)
-        sys.exit(stop[0])
-    time.sleep(0.01)
+stopped.wait(60)  # until the test's signal: a graceful exit sets it, the others end the process
+if stop:
+    print("graceful", flush=True)
+    sys.exit(stop[0])
 """
 
 
@@ -82,17 +90,27 @@ def spawn(code: str, *args: str, **kwargs: object) -> subprocess.Popen[str]:
         env=env,
         **kwargs,  # type: ignore[call-overload]
     )
+    first = read_line(proc)
+    assert first == "ready\n", proc.communicate()[1]
+    return proc  # type: ignore[no-any-return]
+
+
+def read_line(proc: subprocess.Popen[str], timeout: float = 30.0) -> str:
+    """The child's next line of output, waiting at most ``timeout`` seconds for it.
+
+    Byte by byte from the fd: a buffered readline() could swallow lines that communicate(),
+    which reads the raw fds, would then never see.
+    """
     assert proc.stdout is not None
-    # Byte by byte from the fd: a buffered readline() could swallow lines that communicate(),
-    # which reads the raw fds, would then never see.
-    first = b""
-    while not first.endswith(b"\n"):
-        byte = os.read(proc.stdout.fileno(), 1)
+    fd, line, deadline = proc.stdout.fileno(), b"", time.monotonic() + timeout
+    while not line.endswith(b"\n"):
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        assert ready, f"no line from the child within {timeout:g} s (so far {line!r})"
+        byte = os.read(fd, 1)
         if not byte:
             break
-        first += byte
-    assert first == b"ready\n", proc.communicate()[1]
-    return proc  # type: ignore[no-any-return]
+        line += byte
+    return line.decode()
 
 
 def assert_all_files_parse(data_dir: Path) -> None:
@@ -106,7 +124,7 @@ def test_kill_9_never_loses_a_saved_note(tmp_path: Path) -> None:
     saved: set[str] = set()
     for _ in range(30):
         proc = spawn(WRITER, str(data_dir), "k", "-1")
-        time.sleep(rng.uniform(0.0, 0.06))
+        time.sleep(rng.uniform(0.0, 0.06))  # deliberate: a random moment mid-write to kill at
         proc.kill()
         out, _err = proc.communicate()
         assert proc.returncode == -signal.SIGKILL
@@ -130,7 +148,8 @@ def test_four_writers_one_data_dir(tmp_path: Path) -> None:
         refreshes += watcher.refresh()
         assert len(watcher.all_annotations()) >= seen and watcher.notices == []
         seen = len(watcher.all_annotations())
-        time.sleep(0.01)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            procs[-1].wait(timeout=0.01)  # paces the reads; returns at once when it ends
     printed: list[str] = []
     for proc in procs:
         out, err = proc.communicate(timeout=120)
@@ -166,8 +185,8 @@ def test_hangup_saves_the_draft(tmp_path: Path, signum: int, mode: str) -> None:
     proc = spawn(HANGUP, str(data_dir), mode)
     proc.send_signal(signum)
     if mode == "slow":
-        time.sleep(0.1)
-        proc.send_signal(signal.SIGHUP)
+        assert read_line(proc) == "flushing\n"
+        proc.send_signal(signal.SIGHUP)  # while the first hang-up is still saving
     out, _err = proc.communicate(timeout=10)
     assert proc.returncode == 128 + signum
     assert out == ("graceful\n" if mode == "graceful" else "")
