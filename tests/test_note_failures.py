@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from tests.app_helpers import (
     REPO,
@@ -73,23 +74,36 @@ def notes_on_disk(data: Path) -> list[str]:
         store.close()
 
 
+async def note_in_the_sidebar(pilot: Pilot[None], note: str) -> NotesSidebar:
+    """Open the story, annotate its first paragraph with ``note``, focus the notes sidebar."""
+    await open_first_story(pilot)
+    await select_and_annotate(pilot, note)
+    sidebar = pilot.app.screen.query_one(NotesSidebar)
+    await wait_until(pilot, lambda: len(sidebar.entries) == 1, "the note in the sidebar")
+    sidebar.focus()
+    return sidebar
+
+
+async def edit_the_note(pilot: Pilot[None]) -> None:
+    """In the focused sidebar: open the note in the editor."""
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, NoteEditor), "the editor")
+
+
 async def test_a_failed_edit_keeps_the_typed_text_in_the_editor(
     tmp_path: Path, tmpfs: Tmpfs
 ) -> None:
     data = tmpfs.path / "data"
     app = build(tmp_path, seed_library(tmp_path), data)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_first_story(pilot)
-        await select_and_annotate(pilot, "first thought")
-        sidebar = app.screen.query_one(NotesSidebar)
-        await wait_until(pilot, lambda: len(sidebar.entries) == 1, "the note in the sidebar")
-        sidebar.focus()
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor), "the editor")
+        await note_in_the_sidebar(pilot, "first thought")
+        await edit_the_note(pilot)
         await pilot.press(*" and a second one")
         tmpfs.read_only(True)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_until(
+            pilot, lambda: any(n.startswith("Could not") for n in notices(app)), "the failure"
+        )
         assert isinstance(app.screen, NoteEditor), "a failed save closed the editor"
         assert app.screen.text == "first thought and a second one"
         told = notices(app)
@@ -105,14 +119,12 @@ async def test_a_failed_delete_keeps_the_note_and_says_so(tmp_path: Path, tmpfs:
     data = tmpfs.path / "data"
     app = build(tmp_path, seed_library(tmp_path), data)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_first_story(pilot)
-        await select_and_annotate(pilot, "keep me")
-        sidebar = app.screen.query_one(NotesSidebar)
-        await wait_until(pilot, lambda: len(sidebar.entries) == 1, "the note in the sidebar")
-        sidebar.focus()
+        sidebar = await note_in_the_sidebar(pilot, "keep me")
         tmpfs.read_only(True)
         await pilot.press("d")
-        await pilot.pause()
+        await wait_until(
+            pilot, lambda: any(n.startswith("Could not") for n in notices(app)), "the failure"
+        )
         told = notices(app)
         assert any(n.startswith("Could not save the deletion") for n in told), told
         assert not any(n.startswith("Note deleted") for n in told), told
@@ -138,13 +150,8 @@ async def test_a_note_deleted_elsewhere_while_edited_is_saved_as_a_new_note(
     data = tmp_path / "data"
     app = build(tmp_path, seed_library(tmp_path), data)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_first_story(pilot)
-        await select_and_annotate(pilot, "mine")
-        sidebar = app.screen.query_one(NotesSidebar)
-        await wait_until(pilot, lambda: len(sidebar.entries) == 1, "the note in the sidebar")
-        sidebar.focus()
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor), "the editor")
+        sidebar = await note_in_the_sidebar(pilot, "mine")
+        await edit_the_note(pilot)
         await pilot.press(*", still mine")
         # Another session (a real second process) deletes the note meanwhile.
         env = {"PYTHONPATH": str(REPO)}

@@ -133,40 +133,34 @@ def test_fenced_code_kept_verbatim(tmp_path: Path) -> None:
 # --- front matter ---------------------------------------------------------------------------
 
 
-def test_yaml_front_matter(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        "a.md",
-        "---\ntitle: Hello YAML\nauthor: Ann Example\ndate: 2024-03-05\n"
-        "link: https://example.org/y\ntags: [one, two]\n---\n\nBody text.\n",
-    )
-    got = story(path)
-    assert (got.title, got.byline, got.date, got.url, got.tags) == (
-        "Hello YAML",
-        "Ann Example",
-        dt.date(2024, 3, 5),
-        "https://example.org/y",
-        ("one", "two"),
-    )
-    assert got.body == "Body text."
-
-
-def test_toml_front_matter(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        "b.md",
-        '+++\ntitle = "Hello TOML"\nauthor = "Bo"\ndate = 2024-03-06\n'
-        'source = "https://example.org/t"\ntags = "x, y"\n+++\n# Hello TOML\n\nBody.\n',
-    )
-    got = story(path)
-    assert (got.title, got.byline, got.date, got.url, got.tags) == (
-        "Hello TOML",
-        "Bo",
-        dt.date(2024, 3, 6),
-        "https://example.org/t",
-        ("x", "y"),
-    )
-    assert got.body == "Body."  # the heading repeating the title is not shown twice
+@pytest.mark.parametrize(
+    ("text", "expected", "body"),
+    [
+        (
+            "---\ntitle: Hello YAML\nauthor: Ann Example\ndate: 2024-03-05\n"
+            "link: https://example.org/y\ntags: [one, two]\n---\n\nBody text.\n",
+            (
+                "Hello YAML",
+                "Ann Example",
+                dt.date(2024, 3, 5),
+                "https://example.org/y",
+                ("one", "two"),
+            ),
+            "Body text.",
+        ),
+        (
+            '+++\ntitle = "Hello TOML"\nauthor = "Bo"\ndate = 2024-03-06\n'
+            'source = "https://example.org/t"\ntags = "x, y"\n+++\n# Hello TOML\n\nBody.\n',
+            ("Hello TOML", "Bo", dt.date(2024, 3, 6), "https://example.org/t", ("x", "y")),
+            "Body.",  # the heading repeating the title is not shown twice
+        ),
+    ],
+    ids=["yaml", "toml"],
+)
+def test_front_matter(tmp_path: Path, text: str, expected: tuple[object, ...], body: str) -> None:
+    got = story(write(tmp_path, "a.md", text))
+    assert (got.title, got.byline, got.date, got.url, got.tags) == expected
+    assert got.body == body
 
 
 def test_unclosed_front_matter_is_readable_with_warning(tmp_path: Path) -> None:
