@@ -165,6 +165,10 @@ class Client:
         """The screen as it looks now."""
         return "\n".join(self.screen.display)
 
+    def flat_text(self) -> str:
+        """The screen's rows run together, so a line the terminal wrapped reads whole."""
+        return "".join(self.screen.display)
+
     def wait_for(self, needle: str, timeout: float = 15.0) -> str:
         """Wait until ``needle`` is on the screen; return the screen."""
         deadline = time.monotonic() + timeout

@@ -185,11 +185,12 @@ async def start_server(config: ServeConfig) -> tuple[asyncssh.SSHAcceptor, Serve
 async def serve(config: ServeConfig) -> int:
     """Run the server until SIGTERM or SIGINT; then stop every reader cleanly and return 0."""
     acceptor, state = await start_server(config)
-    log.info("listening on %s:%d data_root=%s", config.host, acceptor.get_port(), config.data_root)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    # Only now: whoever waits for this line may stop the server at once, cleanly.
+    log.info("listening on %s:%d data_root=%s", config.host, acceptor.get_port(), config.data_root)
     await stop.wait()
     acceptor.close()
     await state.shutdown()
