@@ -245,8 +245,11 @@ async def test_reading_position_is_restored(tmp_path: Path) -> None:
     app = build(tmp_path, stories)
     async with app.run_test(size=(80, 24)) as pilot:
         story_list = await wait_for_rows(pilot, 3)
-        assert story_list.current is not None
-        assert story_list.current.title == "Oldest Story"  # the last open story is highlighted
+        await wait_until(  # the last open story is highlighted
+            pilot,
+            lambda: story_list.current is not None and story_list.current.title == "Oldest Story",
+            lambda: f"the last open story highlighted (is {story_list.current})",
+        )
         await pilot.press("enter")
         article = await wait_for_story(pilot, "Oldest Story")
         assert article.scroll_y > 0
