@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from textual.pilot import Pilot
 
 from tests.paths import REPO, SEED, SEED_TITLE, seed_library
+from tests.waiting import Deadline, What
 from tui_reader.ui.app import ReaderApp, create_app
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.article import Article
@@ -140,20 +140,12 @@ def notices(app: ReaderApp) -> list[str]:
 
 
 async def wait_until(
-    pilot: Pilot[None],
-    condition: Callable[[], object],
-    what: str | Callable[[], str],
-    timeout: float = 20.0,
+    pilot: Pilot[None], condition: Callable[[], object], what: What, timeout: float = 20.0
 ) -> None:
-    """Let the app run until ``condition()`` holds; fail naming ``what`` if it never does.
-
-    ``what`` may be a function, called only on failure, to say what was seen instead.
-    """
-    deadline = time.monotonic() + timeout
+    """Let the app run until ``condition()`` holds; fail naming ``what`` if it never does."""
+    deadline = Deadline(timeout)
     while not condition():
-        if time.monotonic() > deadline:
-            said = what() if callable(what) else what
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {said}")
+        deadline.check(what)
         await pilot.pause(0.02)  # a poll interval: the loop ends on the condition
 
 
