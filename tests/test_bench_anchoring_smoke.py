@@ -47,6 +47,9 @@ def test_bench_cases_anchor_every_annotation_to_its_passage() -> None:
 
 
 def test_unchanged_story_of_50k_words_reanchors_200_notes_well_under_100_ms() -> None:
-    rows = dict(load_bench().run(words=50_000, annotations=200, repeat=3))
+    bench = load_bench()
+    text = bench.make_story(50_000)
+    selectors = [sel for *_, sel in bench.make_annotations(text, 200)]
+    # The "unchanged" row alone (the edited cases are the benchmark's, not a bound's).
     # Measured ~1 ms; the generous bound only catches an accidental slow path.
-    assert rows["unchanged"] < 50
+    assert bench._median_ms(text, selectors, 3) < 50
