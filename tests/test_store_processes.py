@@ -63,8 +63,7 @@ def graceful(code):
 def flush():
     if sys.argv[2] == "slow":
         print("flushing", flush=True)
-        # Deliberately slow, like a disk that stalls: the test's second hang-up arrives now.
-        time.sleep(0.4)
+        time.sleep(0.4)  # deliberate: a stalling disk; the test's second hang-up arrives now
     store.save_draft(Draft("story-1", sel, "half-typed note"))
 
 
