@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from textual.pilot import Pilot
 
+from tests.paths import REPO, SEED, SEED_TITLE, seed_library
+from tests.waiting import Deadline, What
 from tui_reader.ui.app import ReaderApp, create_app
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.article import Article
 from tui_reader.ui.widgets.story_list import StoryList
 
-REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "stories" / "000_8fca52f5ebd7e4f3.txt"
+__all__ = [  # the paths are re-exported: one import line for a Pilot test
+    "REPO",
+    "SEED",
+    "SEED_TITLE",
+    "build",
+    "notices",
+    "open_first_story",
+    "screen_svg",
+    "screen_text",
+    "seed_library",
+    "select_and_annotate",
+    "wait_for_rows",
+    "wait_for_story",
+    "wait_until",
+    "write_story",
+]
 
 
 def write_story(
@@ -51,10 +66,14 @@ async def wait_for_rows(pilot: Pilot[None], count: int = 1) -> StoryList:
     """Wait until the story list shows at least ``count`` rows."""
     reader = next(s for s in pilot.app.screen_stack if isinstance(s, ReaderScreen))
     story_list = reader.query_one(StoryList)
-    for _ in range(200):
-        if len(story_list.rows) >= count and not reader.workers:
-            break
-        await pilot.pause(0.02)
+    await wait_until(
+        pilot,
+        lambda: len(story_list.rows) >= count and not reader.workers,
+        lambda: (
+            f"{count} row(s) and the scan done (rows: {len(story_list.rows)}, "
+            f"workers: {len(reader.workers)})"
+        ),
+    )
     await pilot.pause()
     return story_list
 
@@ -63,12 +82,17 @@ async def wait_for_story(pilot: Pilot[None], title: str | None = None) -> Articl
     """Wait until the article shows a story (with ``title`` if given)."""
     reader = next(s for s in pilot.app.screen_stack if isinstance(s, ReaderScreen))
     article = reader.query_one(Article)
-    for _ in range(200):
-        shown = article.story is not None and (title is None or article.story.title == title)
+
+    def shown() -> bool:
+        story = article.story
         # ... and its notes re-anchored, which the worker posts after the text.
-        if shown and all(w.is_finished for w in reader.workers if w.group == "story"):
-            break
-        await pilot.pause(0.02)
+        return (
+            story is not None
+            and (title is None or story.title == title)
+            and all(w.is_finished for w in reader.workers if w.group == "story")
+        )
+
+    await wait_until(pilot, shown, f"the article to show {title or 'a story'!r}")
     await pilot.pause()
     return article
 
@@ -116,14 +140,13 @@ def notices(app: ReaderApp) -> list[str]:
 
 
 async def wait_until(
-    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 10.0
+    pilot: Pilot[None], condition: Callable[[], object], what: What, timeout: float = 20.0
 ) -> None:
     """Let the app run until ``condition()`` holds; fail naming ``what`` if it never does."""
-    deadline = time.monotonic() + timeout
+    deadline = Deadline(timeout)
     while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        await pilot.pause(0.02)
+        deadline.check(what)
+        await pilot.pause(0.02)  # a poll interval: the loop ends on the condition
 
 
 async def select_and_annotate(pilot: Pilot[None], note: str, keys: Sequence[str] = ("V",)) -> None:

@@ -64,6 +64,14 @@ class Terminal:
                 return
         raise AssertionError(f"{needle!r} never appeared; screen:\n{self.text()}")
 
+    def wait_quiet(self, quiet: float = 0.5, timeout: float = 20.0) -> None:
+        """Read until nothing has arrived for ``quiet`` seconds: the screen is drawn."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.pump(quiet):
+                return
+        raise AssertionError(f"the output never paused for {quiet:g} s; screen:\n{self.text()}")
+
     def send(self, keys: str, settle: float = 0.3) -> bytes:
         """Type ``keys``; return the output until it settles."""
         self.child.send(keys)

@@ -1,15 +1,12 @@
 """Helpers for the ``tui-reader serve`` tests: a real server process, real ``ssh`` clients in a
-pty rendered through pyte, throwaway keys, and a tiny fake reader for plumbing checks.
-
-Run as a script (``python tests/serve_helpers.py``) this file *is* the fake reader: it reports
-its terminal, environment and signals on the screen so a test can assert on them.
+pty rendered through pyte, throwaway keys, and a tiny fake reader (``tests/fake_reader.py``)
+for plumbing checks.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import select
 import shutil
 import signal
 import subprocess
@@ -18,10 +15,11 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "stories" / "000_8fca52f5ebd7e4f3.txt"
+from tests.paths import REPO, SEED
+
 SSH = shutil.which("ssh") or "/usr/bin/ssh"
-FAKE_READER = f"{sys.executable} {Path(__file__).resolve()} {{data_dir}} {{user}}"
+FAKE_READER = f"{sys.executable} {Path(__file__).with_name('fake_reader.py')} {{data_dir}} {{user}}"
+"""The ``--reader-command`` that starts tests/fake_reader.py instead of the reader."""
 
 
 # -- the server -----------------------------------------------------------------------------
@@ -46,7 +44,7 @@ class ServerProcess:
             env=env, text=True,
         )  # fmt: skip
         self.log: list[str] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()  # notified at every new log line
         threading.Thread(target=self._drain, daemon=True).start()
         match = self.wait_log(r"listening on 127\.0\.0\.1:(\d+)", timeout=20)
         self.port = int(match.group(1))
@@ -56,24 +54,30 @@ class ServerProcess:
         for line in self.proc.stderr:
             with self._lock:
                 self.log.append(line.rstrip("\n"))
+                self._lock.notify_all()
+        with self._lock:
+            self._lock.notify_all()  # the server exited: wake a waiter to say so
 
     def wait_log(self, pattern: str, timeout: float = 10.0) -> re.Match[str]:
         """Wait until a log line matches ``pattern``; return the match."""
         deadline = time.monotonic() + timeout
         regex = re.compile(pattern)
-        while time.monotonic() < deadline:
-            with self._lock:
+        with self._lock:
+            while True:
                 for line in self.log:
                     if found := regex.search(line):
                         return found
-            if self.proc.poll() is not None and time.monotonic() > deadline - timeout + 0.5:
-                with self._lock:
-                    text = "\n".join(self.log)
-                raise AssertionError(f"server exited ({self.proc.returncode}):\n{text}")
-            time.sleep(0.02)
-        with self._lock:
-            text = "\n".join(self.log)
-        raise AssertionError(f"no log line matching {pattern!r}:\n{text}")
+                text = "\n".join(self.log)
+                if self.proc.poll() is not None:
+                    # Its last lines may still be in the pipe: one more look once drained.
+                    self._lock.wait(0.5)
+                    if any(regex.search(line) for line in self.log):
+                        continue
+                    raise AssertionError(f"server exited ({self.proc.returncode}):\n{text}")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no log line matching {pattern!r}:\n{text}")
+                self._lock.wait(left)
 
     def stop(self, timeout: float = 15.0) -> int:
         """SIGTERM the server; return its exit status."""
@@ -161,6 +165,10 @@ class Client:
         """The screen as it looks now."""
         return "\n".join(self.screen.display)
 
+    def flat_text(self) -> str:
+        """The screen's rows run together, so a line the terminal wrapped reads whole."""
+        return "".join(self.screen.display)
+
     def wait_for(self, needle: str, timeout: float = 15.0) -> str:
         """Wait until ``needle`` is on the screen; return the screen."""
         deadline = time.monotonic() + timeout
@@ -171,6 +179,17 @@ class Client:
                 break
         raise AssertionError(f"{needle!r} not on screen; screen:\n{self.text()}\nraw tail: "
                              f"{bytes(self.raw[-600:])!r}")  # fmt: skip
+
+    def wait_quiet(self, quiet: float = 0.3, timeout: float = 15.0) -> str:
+        """Read until nothing has arrived for ``quiet`` seconds (the screen is drawn); return it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = len(self.raw)
+            if not self.pump(quiet):
+                return self.text()  # ssh exited: nothing more will arrive
+            if len(self.raw) == before:
+                return self.text()
+        raise AssertionError(f"the screen never settled; screen:\n{self.text()}")
 
     def send(self, keys: str) -> None:
         """Type ``keys``."""
@@ -196,49 +215,3 @@ class Client:
         """Kill the ssh client abruptly, as a dropped connection would."""
         self.child.kill(signal.SIGKILL)
         self.child.close(force=True)
-
-
-# -- the fake reader ------------------------------------------------------------------------
-
-
-def fake_reader(data_dir: str, user: str) -> None:
-    """Report terminal facts on screen; echo keys; ``q`` quits; SIGTERM/SIGHUP leave a file."""
-    import fcntl
-    import struct
-    import termios
-    import tty
-
-    def size() -> str:
-        rows, cols = struct.unpack("HH", fcntl.ioctl(1, termios.TIOCGWINSZ, b"\0" * 4))
-        return f"{cols}x{rows}"
-
-    def say(text: str) -> None:
-        os.write(1, (text + "\r\n").encode())
-
-    def on_signal(signum: int, _frame: object) -> None:
-        Path(data_dir, f"got-{signal.Signals(signum).name}").write_text(user)
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
-    signal.signal(signal.SIGWINCH, lambda *_: say(f"SIZE {size()}"))
-    ctty = os.tcgetpgrp(0) == os.getpgrp()
-    tty.setraw(0)
-    say(f"FAKE user={user} dir={data_dir} term={os.environ.get('TERM')}")
-    say(f"colorterm={os.environ.get('COLORTERM', '-')} ctty={ctty} cwd={os.getcwd()}")
-    say(f"SIZE {size()}")
-    while True:
-        try:
-            ready, _, _ = select.select([0], [], [], 1.0)
-        except InterruptedError:
-            continue
-        if not ready:
-            continue
-        data = os.read(0, 1024)
-        if not data or b"q" in data:
-            return
-        say(f"KEY {data.hex()}")
-
-
-if __name__ == "__main__":
-    fake_reader(sys.argv[1], sys.argv[2])

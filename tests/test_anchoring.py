@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping, Sequence
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from tui_reader.anchoring import anchors as anchoring
@@ -348,22 +348,40 @@ def test_bit_parallel_rows_agree_with_dynamic_programming(
     assert approx._row_minima(pv, mv, len(text), len(pattern), limit) == expected
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.text("abcd ", min_size=200, max_size=600), st.data())
-def test_filter_and_full_scan_find_the_same_matches(text: str, data: st.DataObject) -> None:
-    start = data.draw(st.integers(0, len(text) - 40))
-    pattern = list(text[start : start + data.draw(st.integers(12, 40))])
-    for _ in range(data.draw(st.integers(1, 6))):
-        pattern[data.draw(st.integers(0, len(pattern) - 1))] = data.draw(st.sampled_from("abcdX"))
-    exact = "".join(pattern)
-    limit = len(exact) // 2
-    index = approx.TextIndex(text)
-    filtered = approx._filtered_search(index, exact, limit)
-    eqs = {c: index.eq(c) for c in set(exact)}
-    full = approx._row_minima(
-        *approx._last_row(exact, eqs, len(text)), len(text), len(exact), limit
-    )
-    assert filtered is None or filtered == full
+def test_filter_and_full_scan_find_the_same_matches() -> None:
+    """Where the pigeonhole filter answers, it answers what the full scan does.
+
+    The filter declines (returns None) when pieces are short or common, so the texts have an
+    alphabet of nine and the typos stay below what the pieces can absorb: most examples then
+    reach the filtered path, and the test checks that they did.
+    """
+    answered: list[bool] = []
+
+    @settings(max_examples=150, deadline=None, database=None)
+    @given(st.text("abcdefgh ", min_size=200, max_size=600), st.data())
+    def check(text: str, data: st.DataObject) -> None:
+        start = data.draw(st.integers(0, len(text) - 40))
+        size = data.draw(st.integers(12, 40))
+        pattern = list(text[start : start + size])
+        for _ in range(data.draw(st.integers(1, max(1, size // 6 - 1)))):
+            at = data.draw(st.integers(0, len(pattern) - 1))
+            pattern[at] = data.draw(st.sampled_from("abcdX"))
+        exact = "".join(pattern)
+        limit = len(exact) // 2
+        index = approx.TextIndex(text)
+        filtered = approx._filtered_search(index, exact, limit)
+        answered.append(filtered is not None)
+        event("filter answered" if filtered is not None else "filter declined")
+        if filtered is None:
+            return
+        eqs = {c: index.eq(c) for c in set(exact)}
+        full = approx._row_minima(
+            *approx._last_row(exact, eqs, len(text)), len(text), len(exact), limit
+        )
+        assert filtered == full
+
+    check()
+    assert sum(answered) >= 0.8 * len(answered), f"filter answered {sum(answered)}/{len(answered)}"
 
 
 # --- anchoring: properties under edits ---------------------------------------------------

@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from tests.app_helpers import (
     SEED,
+    SEED_TITLE,
     build,
     notices,
     open_first_story,
     screen_text,
+    seed_library,
+    select_and_annotate,
     wait_for_rows,
     wait_for_story,
+    wait_until,
     write_story,
 )
 from tui_reader.storage.store import Store
 from tui_reader.ui.screens.note_editor import NoteEditor
 from tui_reader.ui.widgets.notes import NotesSidebar
 from tui_reader.ui.widgets.story_list import StoryList
-
-SEED_TITLE = "Security Blocs Led by Russia, China Meet on Afghanistan"
-
-
-def seed_library(tmp_path: Path) -> Path:
-    stories = tmp_path / "stories"
-    stories.mkdir(exist_ok=True)
-    shutil.copy(SEED, stories / SEED.name)
-    return stories
 
 
 def quotes(data: Path) -> list[tuple[str, str]]:
@@ -58,13 +52,7 @@ async def test_select_annotate_relaunch_edit_delete(tmp_path: Path) -> None:
         assert article.document is not None
         start, end = article.selection
         assert article.document.text[start:end] == "Russian Defense"
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, NoteEditor)
-        await pilot.press(*"Who else attended?")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert not isinstance(app.screen, NoteEditor)
+        await select_and_annotate(pilot, "Who else attended?", keys=())  # the selection above
         assert "Note saved" in notices(app)
         # Saved means on disk: another Store instance reads it at once.
         assert quotes(tmp_path / "data") == [("Russian Defense", "Who else attended?")]
@@ -229,11 +217,7 @@ async def test_deleted_passage_is_listed_unanchored(tmp_path: Path) -> None:
     app = build(tmp_path, stories)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_story(pilot)
-        await pilot.press("}", "w", "V", "a")
-        await pilot.pause()
-        await pilot.press(*"keep me")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await select_and_annotate(pilot, "keep me", keys=("}", "w", "V"))
         await pilot.press("q")
     text = (stories / SEED.name).read_text("utf-8")
     start = text.index("Countries allied")
@@ -287,10 +271,7 @@ async def test_notes_follow_a_retitled_story_without_url(tmp_path: Path) -> None
         story_list = await wait_for_rows(pilot, 1)
         await pilot.press("enter")
         article = await wait_for_story(pilot, "New Title")
-        for _ in range(50):
-            if article.highlights:
-                break
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: article.highlights, "the highlight to re-anchor")
         assert article.document is not None
         (mark,) = article.highlights
         assert article.document.text[mark.start : mark.end] == "First paragraph of the memo."
@@ -303,11 +284,7 @@ async def test_jumping_to_a_note_with_the_sidebar_hidden_shows_it(tmp_path: Path
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first_story(pilot)
         assert not app.screen.query_one(NotesSidebar).display  # collapsed at 80x24
-        await pilot.press("}", "w", "V", "a")
-        await pilot.pause()
-        await pilot.press(*"remember the CSTO")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await select_and_annotate(pilot, "remember the CSTO", keys=("}", "w", "V"))
         await pilot.press("g", "n")
         await pilot.pause()
         assert notices(app)[-1] == "remember the CSTO"

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.app_helpers import (
-    SEED,
+    SEED_TITLE,
     build,
     open_first_story,
+    screen_svg,
     screen_text,
+    seed_library,
     wait_for_rows,
     wait_for_story,
+    wait_until,
     write_story,
 )
 from tui_reader.ui.widgets.article import Article
@@ -23,9 +25,7 @@ from tui_reader.ui.widgets.story_list import StoryList
 
 def library(tmp_path: Path) -> Path:
     """The seed plus two more stories with distinct dates."""
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    shutil.copy(SEED, stories / SEED.name)
+    stories = seed_library(tmp_path)
     write_story(stories, "new.md", "Newest Story", "Fresh news.\n\n" * 3, date="2024-05-01")
     write_story(stories, "old.md", "Oldest Story", "Old news " * 400, date="March 3, 2001")
     return stories
@@ -38,15 +38,13 @@ async def test_list_newest_first_and_open_by_keys(tmp_path: Path, size: tuple[in
         story_list = await wait_for_rows(pilot, 3)
         assert [row.title for row in story_list.rows] == [
             "Newest Story",
-            "Security Blocs Led by Russia, China Meet on Afghanistan",
+            SEED_TITLE,
             "Oldest Story",
         ]
         text = screen_text(app)
         assert "Newest Story" in text and "2024-05-01" in text
         await pilot.press("j", "enter")
-        article = await wait_for_story(
-            pilot, "Security Blocs Led by Russia, China Meet on Afghanistan"
-        )
+        article = await wait_for_story(pilot, SEED_TITLE)
         assert article.has_focus
         text = screen_text(app)
         assert "By Christopher Rickleton" in text
@@ -114,7 +112,7 @@ async def test_brackets_step_through_stories_and_tab_cycles(tmp_path: Path) -> N
         await pilot.press("right_square_bracket")
         await wait_for_story(pilot, "Newest Story")
         await pilot.press("right_square_bracket")
-        await wait_for_story(pilot, "Security Blocs Led by Russia, China Meet on Afghanistan")
+        await wait_for_story(pilot, SEED_TITLE)
         await pilot.press("left_square_bracket")
         await wait_for_story(pilot, "Newest Story")
         screen = app.screen
@@ -164,13 +162,11 @@ async def test_untrusted_story_text_is_inert(tmp_path: Path) -> None:
         assert "[link=https://evil.example]click[/link]" in text
         assert "Evil [bold]title[/bold]" in text
         assert "[2J" in text
-        for line in article._lines:
-            assert "\x1b" not in line.text.plain and "\x07" not in line.text.plain
-            assert "\x9b" not in line.text.plain
-        # What the terminal receives: no escape from the story survives into a segment.
-        for strip in app.screen._compositor.render_strips():
-            for segment in strip:
-                assert "\x1b" not in segment.text and "\x07" not in segment.text
+        assert article.document is not None and "\x1b" not in article.document.text
+        # What the terminal receives: the screenshot holds every character of every cell.
+        svg = screen_svg(app)
+        for control in ("\x1b", "\x07", "\x9b"):
+            assert control not in svg, f"{control!r} reached the screen"
 
 
 async def test_broken_files_are_error_rows_and_good_one_reads(tmp_path: Path) -> None:
@@ -199,20 +195,19 @@ async def test_empty_folder_says_so(tmp_path: Path) -> None:
     stories.mkdir()
     app = build(tmp_path, stories)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if "No stories in" in screen_text(app):
-                break
-        assert "No stories in" in screen_text(app)
+        await wait_until(pilot, lambda: "No stories in" in screen_text(app), "the empty message")
         await pilot.press("j", "enter", "k", "v", "a", "b")
         assert app.is_running
 
 
 async def test_resize_keeps_state_and_tiny_terminal_says_so(tmp_path: Path) -> None:
-    app = build(tmp_path, library(tmp_path))
+    stories = tmp_path / "stories"
+    words = " ".join(f"w{i:04}" for i in range(1200))  # each word says where it is
+    write_story(stories, "long.md", "Oldest Story", words, date="March 3, 2001")
+    app = build(tmp_path, stories)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_rows(pilot, 3)
-        await pilot.press("G", "enter")
+        await wait_for_rows(pilot, 1)
+        await pilot.press("enter")
         article = await wait_for_story(pilot, "Oldest Story")
         await pilot.press("space", "v", "e", "e")
         selection = article.selection
@@ -229,9 +224,11 @@ async def test_resize_keeps_state_and_tiny_terminal_says_so(tmp_path: Path) -> N
             else:
                 assert "too small" not in text
                 assert "Oldest Story" in text
-        # The cursor (and selection) are still on screen after all that.
-        row = article._row_of(article.cursor)
-        assert article.scroll_y <= row < article.scroll_y + article.scrollable_content_region.height
+        # The cursor (and selection) are still on screen after all that: the selection's last
+        # word, unique in the story, is shown.
+        assert article.document is not None
+        last_word = article.document.text[: selection[1]].split()[-1]
+        assert last_word.startswith("w") and last_word in screen_text(app)
 
 
 async def test_reading_position_is_restored(tmp_path: Path) -> None:
@@ -248,8 +245,11 @@ async def test_reading_position_is_restored(tmp_path: Path) -> None:
     app = build(tmp_path, stories)
     async with app.run_test(size=(80, 24)) as pilot:
         story_list = await wait_for_rows(pilot, 3)
-        assert story_list.current is not None
-        assert story_list.current.title == "Oldest Story"  # the last open story is highlighted
+        await wait_until(  # the last open story is highlighted
+            pilot,
+            lambda: story_list.current is not None and story_list.current.title == "Oldest Story",
+            lambda: f"the last open story highlighted (is {story_list.current})",
+        )
         await pilot.press("enter")
         article = await wait_for_story(pilot, "Oldest Story")
         assert article.scroll_y > 0
@@ -268,16 +268,26 @@ async def test_slash_searches_titles(tmp_path: Path) -> None:
         for _ in range(5):
             await pilot.press("backspace")
         await pilot.pause()
-        assert [row.title for row in story_list.rows] == [
-            "Security Blocs Led by Russia, China Meet on Afghanistan"
-        ]
+        assert [row.title for row in story_list.rows] == [SEED_TITLE]
         await pilot.press("enter")
         await pilot.pause()
         assert story_list.has_focus
         assert len(story_list.rows) == 1  # the filter stays while reading
         await pilot.press("enter")
-        await wait_for_story(pilot, "Security Blocs Led by Russia, China Meet on Afghanistan")
+        await wait_for_story(pilot, SEED_TITLE)
         await pilot.press("slash", "escape")
         await pilot.pause()
         assert len(story_list.rows) == 3
         assert "matching" not in screen_text(app)
+
+
+async def test_clicking_a_row_highlights_it_and_a_second_click_opens_it(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await wait_for_rows(pilot, 3)
+        # The list has a border: its second row is the third screen row of the widget.
+        await pilot.click(StoryList, offset=(10, 2))
+        assert story_list.cursor == 1
+        assert app.screen.query_one(Article).story is None  # highlighted, not opened yet
+        await pilot.click(StoryList, offset=(10, 2))
+        await wait_for_story(pilot, SEED_TITLE)

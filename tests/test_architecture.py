@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "tui_reader"
+from tests.paths import REPO
+
+PACKAGE = REPO / "tui_reader"
 
 LAYERS = ["core", "anchoring", "storage", "library", "notes", "feeds", "serve", "ui", "cli"]
 """Bottom to top: a module may import its own layer and the layers before it, never after."""

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import importlib.util
+import math
 import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.paths import BENCH
 from tui_reader.anchoring.anchors import anchor_many
-
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench_anchoring.py"
 
 
 def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_anchoring", BENCH)
+    spec = importlib.util.spec_from_file_location("bench_anchoring", BENCH / "bench_anchoring.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("bench_anchoring", module)
@@ -26,7 +25,8 @@ def load_bench() -> ModuleType:
 def test_bench_runs_tiny() -> None:
     rows = load_bench().run(words=1500, annotations=10, repeat=1)
     assert [case for case, _ in rows] == ["unchanged", "shifted", "edited 20%", "deleted 20%"]
-    assert all(ms >= 0 for _, ms in rows)
+    # Each case anchored something and took time: a case that skips its work reads as 0.
+    assert all(math.isfinite(ms) and ms > 0 for _, ms in rows), rows
 
 
 def test_bench_main_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -47,6 +47,9 @@ def test_bench_cases_anchor_every_annotation_to_its_passage() -> None:
 
 
 def test_unchanged_story_of_50k_words_reanchors_200_notes_well_under_100_ms() -> None:
-    rows = dict(load_bench().run(words=50_000, annotations=200, repeat=3))
+    bench = load_bench()
+    text = bench.make_story(50_000)
+    selectors = [sel for *_, sel in bench.make_annotations(text, 200)]
+    # The "unchanged" row alone (the edited cases are the benchmark's, not a bound's).
     # Measured ~1 ms; the generous bound only catches an accidental slow path.
-    assert rows["unchanged"] < 50
+    assert bench._median_ms(text, selectors, 3) < 50

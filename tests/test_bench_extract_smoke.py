@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.paths import BENCH, REPO
 
 
 def test_extraction_benchmark_prints_its_table() -> None:
     done = subprocess.run(
         [
             sys.executable,
-            str(REPO / "bench" / "bench_extract.py"),
+            str(BENCH / "bench_extract.py"),
             *("--pages", str(REPO / "tests" / "fixtures" / "pages"), "--repeat", "1"),
         ],
         capture_output=True,

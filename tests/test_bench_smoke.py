@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.bench_tables import assert_positive_figure, ratios, table
+from tests.paths import BENCH, REPO
 
 FIGURES = [
     "bare Textual app -> first screen",
@@ -37,19 +37,28 @@ MEASURED_HERE = FIGURES[:12]
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and pty")
 def test_quick_benchmark_prints_every_figure() -> None:
     done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--quick"],
+        [sys.executable, str(BENCH / "run.py"), "--quick"],
         capture_output=True,
         text=True,
         timeout=600,
         cwd=REPO,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    table = [line for line in done.stdout.splitlines() if line.startswith("| ")]
-    assert table[0].split("|")[1].strip() == "figure", done.stdout
+    lines = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    assert lines[0].split("|")[1].strip() == "figure", done.stdout
     for figure in FIGURES:
-        assert any(figure in line for line in table), f"no row for {figure!r}:\n{done.stdout}"
+        assert any(figure in line for line in lines), f"no row for {figure!r}:\n{done.stdout}"
     for figure in MEASURED_HERE:
-        row = next(line for line in table if figure in line)
+        row = next(line for line in lines if figure in line)
         assert "n/a" not in row, f"{figure!r} was not measured:\n{row}\n{done.stderr[-3000:]}"
-    for line in table[1:]:
+    for line in lines[1:]:
         assert line.rstrip().endswith(("| yes  |", "| NO   |", "| -    |", "| n/a  |")), line
+    # The figures are real: positive times and sizes, a baseline row, finite ratios to it.
+    cells = {row[0]: row for row in table(done.stdout)[1:]}
+    assert cells[FIGURES[0]][3] == "baseline", done.stdout
+    for figure in MEASURED_HERE:
+        _name, measured, _target, versus, _met = next(r for n, r in cells.items() if figure in n)
+        assert_positive_figure(measured)
+        ratios(versus)
+    warm = next(row for name, row in cells.items() if name.startswith("warm launch"))
+    assert ratios(warm[3]), done.stdout  # compared with the bare app's launch

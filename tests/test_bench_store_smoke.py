@@ -6,11 +6,11 @@ import importlib.util
 import sys
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench_store.py"
+from tests.paths import BENCH
 
 
 def test_bench_store_runs_at_n_50(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("bench_store", BENCH)
+    spec = importlib.util.spec_from_file_location("bench_store", BENCH / "bench_store.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["bench_store"] = module

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.app_helpers import SEED, wait_for_rows
+from tests.app_helpers import SEED, seed_library, wait_for_rows
 from tui_reader.cli.main import default_stories_dir
 from tui_reader.core.config import load_config
 from tui_reader.storage.store import Store
@@ -122,9 +121,7 @@ def test_bad_config_is_reported_not_fatal(tmp_path: Path) -> None:
 
 
 async def test_keymap_from_config_remaps_a_binding(tmp_path: Path) -> None:
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    shutil.copy(SEED, stories / SEED.name)
+    stories = seed_library(tmp_path)
     config_path = tmp_path / "config.toml"
     config_path.write_text('[keymap]\n"reader.bookmark" = "m"\n', "utf-8")
     from tui_reader.ui.app import create_app

@@ -13,6 +13,7 @@ from tests.app_helpers import (
     screen_text,
     wait_for_rows,
     wait_for_story,
+    wait_until,
     write_story,
 )
 from tests.feed_server import FeedServer
@@ -39,10 +40,11 @@ def subscribe(tmp_path: Path, server: FeedServer) -> Path:
 async def wait_refreshed(pilot: Pilot[None]) -> ReaderScreen:
     reader = pilot.app.screen
     assert isinstance(reader, ReaderScreen)
-    for _ in range(300):
-        if not reader.feeds.running and not any(w.group == "feeds" for w in reader.workers):
-            break
-        await pilot.pause(0.02)
+    await wait_until(
+        pilot,
+        lambda: not reader.feeds.running and not any(w.group == "feeds" for w in reader.workers),
+        "the feed refresh to finish",
+    )
     await wait_for_rows(pilot)
     return reader
 
@@ -102,7 +104,10 @@ async def test_the_reader_keeps_working_while_a_feed_hangs(
     async with app.run_test(size=(120, 40)) as pilot:
         story_list = await wait_for_rows(pilot, 2)
         await pilot.press("r")
-        await pilot.pause(0.1)
+        await wait_until(
+            pilot, lambda: feed_server.requests[1:], "the refresh to reach the hanging feed"
+        )
+        await pilot.pause()
         reader = app.screen
         assert isinstance(reader, ReaderScreen) and reader.feeds.running
         assert "refreshing feeds 0/1…" in screen_text(app)
@@ -231,12 +236,20 @@ async def test_refresh_minutes_refreshes_by_itself_and_quietly(
     app = create_app(lib, tmp_path / "data", Config(refresh_minutes=0.01), tmp_path / "cache")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_rows(pilot, 2)
-        await pilot.pause(1.5)  # at least one timed refresh, with nothing new
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        subscribed = len(feed_server.requests)  # the one add_feed made
+        # At least one timed refresh with nothing new: the server answered it, no word said.
+        await wait_until(
+            pilot,
+            lambda: len(feed_server.requests) > subscribed and not reader.feeds.running,
+            "a timed refresh to reach the feed server",
+        )
         assert not [n for n in notices(app) if n.startswith("Feeds refreshed")]
         feed_server.add("/feed.xml", rss(item(1), item(2)))
-        for _ in range(100):
-            if "Ferry timetable change 2" in titles(app):
-                break
-            await pilot.pause(0.05)
-        assert "Ferry timetable change 2" in titles(app)
+        await wait_until(
+            pilot,
+            lambda: "Ferry timetable change 2" in titles(app),
+            lambda: f"the timed refresh to list the new entry (have {titles(app)})",
+        )
         assert "Feeds refreshed: 1 new, 0 updated" in notices(app)

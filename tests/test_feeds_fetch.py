@@ -223,7 +223,9 @@ def test_drip_server_hits_the_deadline(feed_server: FeedServer) -> None:
     assert fails(feed_server.url("/slow"), deadline=1.5, timeout=1.0) == (
         "download took longer than 1.5 s; gave up"
     )
-    assert 1.4 < time.monotonic() - started < 3.0
+    # Not before the deadline; the upper bound is loose (a loaded machine) but finite: without
+    # the deadline the drip would go on far longer.
+    assert 1.4 < time.monotonic() - started < 10.0
 
 
 def test_hang_times_out(feed_server: FeedServer) -> None:
@@ -231,7 +233,7 @@ def test_hang_times_out(feed_server: FeedServer) -> None:
     started = time.monotonic()
     message = fails(feed_server.url("/hang"), timeout=0.5)
     assert message == f"no answer from 127.0.0.1:{feed_server.port} within 0.5 s"
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 10.0  # loose: without the timeout it never ends
 
 
 def test_server_that_stops_mid_body(feed_server: FeedServer) -> None:
@@ -270,7 +272,7 @@ def test_deadline_also_bounds_dripping_headers(header_dripper: int) -> None:
     started = time.monotonic()
     url = f"http://127.0.0.1:{header_dripper}/feed"
     assert fails(url, deadline=1.0, timeout=0.5) == "download took longer than 1 s; gave up"
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 10.0  # loose: the headers would drip for ever
 
 
 def test_huge_with_content_length_is_refused_unread(feed_server: FeedServer) -> None:
@@ -319,7 +321,7 @@ def test_cancel_stops_a_running_fetch_at_once(feed_server: FeedServer, kind: str
     threading.Timer(0.3, cancel.set).start()
     started = time.monotonic()
     assert fails(feed_server.url("/f"), cancel=cancel, timeout=10) == "cancelled"
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 5.0  # loose, but well before the 10 s timeout
 
 
 # -- network errors -------------------------------------------------------------------------

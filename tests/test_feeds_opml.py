@@ -133,7 +133,7 @@ def test_doctype_is_rejected_before_entities_expand() -> None:
     start = time.perf_counter()
     with pytest.raises(FeedError, match=r"^OPML with a DOCTYPE is not accepted$"):
         read_opml(bomb.encode())
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 10.0  # loose: expanded, the bomb would never end
     external = b'<!DOCTYPE opml SYSTEM "file:///etc/passwd"><opml><body/></opml>'
     with pytest.raises(FeedError, match=r"^OPML with a DOCTYPE is not accepted$"):
         read_opml(external)

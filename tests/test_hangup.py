@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
-import time
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from tests.app_helpers import SEED, build, wait_for_rows
+from tests.app_helpers import SEED, build, seed_library, wait_for_rows, wait_until
 from tests.pty_helpers import Terminal
 from tui_reader.storage.store import Store
 from tui_reader.ui.screens.confirm import ConfirmScreen
@@ -19,9 +17,7 @@ from tui_reader.ui.screens.note_editor import NoteEditor
 
 @pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
 def test_hangup_while_typing_keeps_a_draft_offered_back(tmp_path: Path, signum: int) -> None:
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    shutil.copy(SEED, stories / SEED.name)
+    stories = seed_library(tmp_path)
     data = tmp_path / "data"
     term = Terminal([str(stories), "--data-dir", str(data)], tmp_path)
     child = term.child
@@ -29,7 +25,7 @@ def test_hangup_while_typing_keeps_a_draft_offered_back(tmp_path: Path, signum: 
     child.send("\r")
     term.wait_for("Russian Defense")
     child.send("V")
-    time.sleep(0.2)
+    term.wait_quiet(0.2)  # the paragraph is drawn selected
     child.send("a")
     term.wait_for("ctrl+s = save")
     child.send("typed before the line dropped")
@@ -51,9 +47,7 @@ def test_hangup_while_typing_keeps_a_draft_offered_back(tmp_path: Path, signum: 
 
 
 async def test_draft_is_offered_and_saved_on_next_start(tmp_path: Path) -> None:
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    shutil.copy(SEED, stories / SEED.name)
+    stories = seed_library(tmp_path)
     data = tmp_path / "data"
     from tui_reader.storage.records import Draft
 
@@ -72,18 +66,15 @@ async def test_draft_is_offered_and_saved_on_next_start(tmp_path: Path) -> None:
     app = build(tmp_path, stories, data)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_rows(pilot, 1)
-        for _ in range(50):
-            if isinstance(app.screen, ConfirmScreen):
-                break
-            await pilot.pause(0.05)
-        assert isinstance(app.screen, ConfirmScreen)
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, ConfirmScreen), "the draft to be offered back"
+        )
         await pilot.press("y")
-        await pilot.pause()
-        assert isinstance(app.screen, NoteEditor)
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor), "the note editor")
         assert app.screen.text == "half a thought"
         await pilot.press(*" finished")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_until(pilot, lambda: not isinstance(app.screen, NoteEditor), "the note saved")
     store = Store.open(data)
     notes = [a.note for a in store.all_annotations()]
     assert store.draft() is None

@@ -13,7 +13,8 @@ import re
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.app_helpers import (
@@ -126,15 +127,28 @@ async def tour_every_surface(root: Path, text: str) -> None:
     assert not list(root.rglob("*.svg")), "content made the app write a screenshot"
 
 
+FIXED = [
+    "".join(PIECES),  # every known hostile piece at once
+    "Closing [/] tag title",
+    "Read [@click=app.screenshot('orjson.py','../u8')]MORE[/] here",
+    "599 Oops \x1b]52;c;SGVsbG8=\x1b\\ \x1b]0;PWNED-TITLE\x1b\\",
+]
+"""Texts every run tours: each piece above, and the ones that once got through."""
+
+
+@pytest.mark.parametrize("text", FIXED, ids=["all-pieces", "closing-tag", "click-action", "osc"])
+def test_known_hostile_text_on_every_surface_is_inert(text: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(tour_every_surface(Path(tmp), text))
+
+
+# A tour costs seconds; the fixed texts cover every known piece, so a few random mixes suffice.
 @settings(
-    max_examples=5,
+    max_examples=2,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(text=hostile)
-@example(text="Closing [/] tag title")
-@example(text="Read [@click=app.screenshot('orjson.py','../u8')]MORE[/] here")
-@example(text="599 Oops \x1b]52;c;SGVsbG8=\x1b\\ \x1b]0;PWNED-TITLE\x1b\\")
 def test_hostile_text_on_every_surface_is_inert(text: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(tour_every_surface(Path(tmp), text))

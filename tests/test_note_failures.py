@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from tests.app_helpers import (
     REPO,
-    SEED,
     build,
     notices,
     open_first_story,
+    seed_library,
     select_and_annotate,
     wait_until,
 )
@@ -65,13 +66,6 @@ def tmpfs(tmp_path: Path) -> Iterator[Tmpfs]:
         fs.unmount()
 
 
-def library(tmp_path: Path) -> Path:
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    (stories / SEED.name).write_bytes(SEED.read_bytes())
-    return stories
-
-
 def notes_on_disk(data: Path) -> list[str]:
     store = Store.open(data)
     try:
@@ -80,23 +74,36 @@ def notes_on_disk(data: Path) -> list[str]:
         store.close()
 
 
+async def note_in_the_sidebar(pilot: Pilot[None], note: str) -> NotesSidebar:
+    """Open the story, annotate its first paragraph with ``note``, focus the notes sidebar."""
+    await open_first_story(pilot)
+    await select_and_annotate(pilot, note)
+    sidebar = pilot.app.screen.query_one(NotesSidebar)
+    await wait_until(pilot, lambda: len(sidebar.entries) == 1, "the note in the sidebar")
+    sidebar.focus()
+    return sidebar
+
+
+async def edit_the_note(pilot: Pilot[None]) -> None:
+    """In the focused sidebar: open the note in the editor."""
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, NoteEditor), "the editor")
+
+
 async def test_a_failed_edit_keeps_the_typed_text_in_the_editor(
     tmp_path: Path, tmpfs: Tmpfs
 ) -> None:
     data = tmpfs.path / "data"
-    app = build(tmp_path, library(tmp_path), data)
+    app = build(tmp_path, seed_library(tmp_path), data)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_first_story(pilot)
-        await select_and_annotate(pilot, "first thought")
-        sidebar = app.screen.query_one(NotesSidebar)
-        await wait_until(pilot, lambda: len(sidebar.entries) == 1, "the note in the sidebar")
-        sidebar.focus()
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor), "the editor")
+        await note_in_the_sidebar(pilot, "first thought")
+        await edit_the_note(pilot)
         await pilot.press(*" and a second one")
         tmpfs.read_only(True)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_until(
+            pilot, lambda: any(n.startswith("Could not") for n in notices(app)), "the failure"
+        )
         assert isinstance(app.screen, NoteEditor), "a failed save closed the editor"
         assert app.screen.text == "first thought and a second one"
         told = notices(app)
@@ -110,16 +117,14 @@ async def test_a_failed_edit_keeps_the_typed_text_in_the_editor(
 
 async def test_a_failed_delete_keeps_the_note_and_says_so(tmp_path: Path, tmpfs: Tmpfs) -> None:
     data = tmpfs.path / "data"
-    app = build(tmp_path, library(tmp_path), data)
+    app = build(tmp_path, seed_library(tmp_path), data)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_first_story(pilot)
-        await select_and_annotate(pilot, "keep me")
-        sidebar = app.screen.query_one(NotesSidebar)
-        await wait_until(pilot, lambda: len(sidebar.entries) == 1, "the note in the sidebar")
-        sidebar.focus()
+        sidebar = await note_in_the_sidebar(pilot, "keep me")
         tmpfs.read_only(True)
         await pilot.press("d")
-        await pilot.pause()
+        await wait_until(
+            pilot, lambda: any(n.startswith("Could not") for n in notices(app)), "the failure"
+        )
         told = notices(app)
         assert any(n.startswith("Could not save the deletion") for n in told), told
         assert not any(n.startswith("Note deleted") for n in told), told
@@ -143,15 +148,10 @@ async def test_a_note_deleted_elsewhere_while_edited_is_saved_as_a_new_note(
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "data"
-    app = build(tmp_path, library(tmp_path), data)
+    app = build(tmp_path, seed_library(tmp_path), data)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_first_story(pilot)
-        await select_and_annotate(pilot, "mine")
-        sidebar = app.screen.query_one(NotesSidebar)
-        await wait_until(pilot, lambda: len(sidebar.entries) == 1, "the note in the sidebar")
-        sidebar.focus()
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor), "the editor")
+        sidebar = await note_in_the_sidebar(pilot, "mine")
+        await edit_the_note(pilot)
         await pilot.press(*", still mine")
         # Another session (a real second process) deletes the note meanwhile.
         env = {"PYTHONPATH": str(REPO)}

@@ -1,6 +1,6 @@
 """``tui-reader serve`` end to end: a real server process on 127.0.0.1, the real OpenSSH client.
 
-Most plumbing tests run a tiny fake reader (``tests/serve_helpers.py``) that reports its
+Most plumbing tests run a tiny fake reader (``tests/fake_reader.py``) that reports its
 terminal, environment and signals on screen; the story-list, bookmark and benchmark tests run
 the real reader.
 """
@@ -13,7 +13,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,15 +20,16 @@ from pathlib import Path
 import asyncssh
 import pytest
 
+from tests.paths import BENCH, REPO
 from tests.serve_helpers import (
     FAKE_READER,
-    REPO,
     Client,
     ServerProcess,
     make_key,
     ssh_argv,
     write_stories,
 )
+from tests.waiting import eventually
 from tui_reader.serve.auth import parse_line, valid_name
 from tui_reader.serve.server import parse_listen
 
@@ -170,7 +170,8 @@ def test_terminal_type_size_env_and_resize(
         ssh_argv(fake_server.port, world["alice"], "alice", "-tt", "-o", "SendEnv=COLORTERM"),
         cols=100, rows=30, env=env,
     )  # fmt: skip
-    screen = client.wait_for("SIZE 100x30")
+    client.wait_for("SIZE 100x30")
+    screen = client.flat_text()  # the data dir's path may wrap the first line
     assert "term=screen-256color" in screen
     assert "colorterm=truecolor ctty=True" in screen
     client.resize(132, 43)
@@ -185,8 +186,8 @@ def test_each_user_gets_a_private_data_dir(
     alice = fake_client(fake_server, world, "alice")
     bob = fake_client(fake_server, world, "bob")  # name from environment="TUI_READER_USER=bob"
     users = fake_server.data_root / "users"
-    assert f"dir={users / 'alice'} " in alice.text()
-    assert f"dir={users / 'bob'} " in bob.text()
+    assert f"dir={users / 'alice'} " in alice.flat_text()
+    assert f"dir={users / 'bob'} " in bob.flat_text()
     for name in ("alice", "bob"):
         assert stat.S_IMODE((users / name).stat().st_mode) == 0o700
     assert stat.S_IMODE(fake_server.data_root.stat().st_mode) == 0o700
@@ -236,9 +237,9 @@ def test_exec_never_runs_the_command(fake_server: ServerProcess, world: dict[str
     client.send("q")
     assert client.wait_exit() == 0
     fake_server.wait_log(r"not running exec command 'touch /tmp/pwned-")
-    result = run_ssh(fake_server, world, "alice", "alice", "-s", "sftp")
-    assert result.returncode != 0
-    time.sleep(0.2)
+    result = run_ssh(fake_server, world, "alice", "alice", "-s", command="sftp")
+    assert result.returncode != 0, result.stdout
+    fake_server.wait_log(r"subsystem 'sftp' refused user=alice")
     assert not marker.exists()
 
 
@@ -263,10 +264,7 @@ def test_killing_one_session_leaves_the_others_working(
     clients[0].kill()  # the client vanishes: its reader gets the terminal's hang-up
     fake_server.wait_log(r"disconnect user=alice ")
     hangup = fake_server.data_root / "users" / "alice" / "got-SIGHUP"
-    deadline = time.monotonic() + 5
-    while not hangup.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert hangup.exists()
+    eventually(hangup.exists, "the killed client's reader to get SIGHUP")
     for client in clients[1:]:
         client.send("x")
         client.wait_for("KEY 78")
@@ -308,10 +306,19 @@ def test_limits_and_idle_timeout(world: dict[str, Path]) -> None:
         bob = fake_client(server, world, "bob")
         full = run_ssh(server, world, "carol", "carol", "-tt")
         assert "the server is full" in full.stdout
-        for _ in range(3):  # typing keeps alice alive while bob idles out
-            time.sleep(0.8)
+        # Typing keeps alice alive while bob, who types nothing, idles out after 2 s.
+        typed = 0
+        while "idle timeout" not in bob.text():
+            assert typed < 40, f"bob never idled out; screen:\n{bob.text()}"
+            echoed = alice.raw.count(b"KEY 6b")
             alice.send("k")
-        bob.wait_for("idle timeout", timeout=5)
+            typed += 1
+            eventually(
+                lambda echoed=echoed: alice.pump() and alice.raw.count(b"KEY 6b") > echoed,
+                "alice's key to reach her reader",
+            )
+            assert bob.pump(0.25), "bob's ssh exited before saying why"
+        assert typed >= 3  # the idle limit ran out while alice was typing
         bob.wait_exit(timeout=5)
         assert (server.data_root / "users" / "bob" / "got-SIGHUP").exists()
         alice.send("q")
@@ -373,13 +380,11 @@ def test_bookmarks_are_private_per_user(app_server: ServerProcess, world: dict[s
     alice.send("q")
     assert alice.wait_exit() == 0
     bob = login("bob")
-    time.sleep(0.3)
-    bob.pump()
+    bob.wait_quiet()
     assert starred(bob) == []
     bob.kill()  # a hang-up, not a quit
     alice = login("alice")  # reconnecting, alice finds her bookmark again
-    time.sleep(0.3)
-    alice.pump()
+    alice.wait_quiet()
     assert starred(alice) == [TITLES[1]]
     alice.kill()
     app_server.wait_log(r"disconnect user=bob ")
@@ -389,11 +394,11 @@ def test_bookmarks_are_private_per_user(app_server: ServerProcess, world: dict[s
 
 
 def test_bench_smoke() -> None:
-    sys.path.insert(0, str(REPO / "bench"))
+    sys.path.insert(0, str(BENCH))
     try:
         import bench_ssh
     finally:
-        sys.path.remove(str(REPO / "bench"))
+        sys.path.remove(str(BENCH))
     (row,) = bench_ssh.run([1], keys=2)
     assert row["sessions"] == 1
     assert row["p50_ms"] > 0

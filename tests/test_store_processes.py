@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -14,9 +16,9 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.paths import REPO
 from tui_reader.storage.store import Store
 
-REPO = Path(__file__).resolve().parent.parent
 PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
 SEL = [{"type": "TextQuoteSelector", "exact": "quote", "prefix": "", "suffix": ""}]
 
@@ -41,7 +43,7 @@ while count < 0 or i < count:
 """
 
 HANGUP = """
-import sys, time
+import sys, threading, time
 from pathlib import Path
 from tui_reader.ui.hangup import HangUp
 from tui_reader.storage.store import Store
@@ -50,25 +52,30 @@ from tui_reader.storage.records import Draft
 store = Store.open(Path(sys.argv[1]))
 sel = [{"type": "TextQuoteSelector", "exact": "quote", "prefix": "", "suffix": ""}]
 stop = []
-graceful = stop.append if sys.argv[2] == "graceful" else None
+stopped = threading.Event()
+
+
+def graceful(code):
+    stop.append(code)
+    stopped.set()
 
 
 def flush():
     if sys.argv[2] == "slow":
-        time.sleep(0.4)  # a second hang-up arrives meanwhile
+        print("flushing", flush=True)
+        time.sleep(0.4)  # deliberate: a stalling disk; the test's second hang-up arrives now
     store.save_draft(Draft("story-1", sel, "half-typed note"))
 
 
 hangup = HangUp(flush)
 hangup.install()
-if graceful is not None:
+if sys.argv[2] == "graceful":
     hangup.attach(graceful)
 print("ready", flush=True)
-for _ in range(6000):
-    if stop:
-        print("graceful", flush=True)
-        sys.exit(stop[0])
-    time.sleep(0.01)
+stopped.wait(60)  # until the test's signal: a graceful exit sets it, the others end the process
+if stop:
+    print("graceful", flush=True)
+    sys.exit(stop[0])
 """
 
 
@@ -82,17 +89,27 @@ def spawn(code: str, *args: str, **kwargs: object) -> subprocess.Popen[str]:
         env=env,
         **kwargs,  # type: ignore[call-overload]
     )
+    first = read_line(proc)
+    assert first == "ready\n", proc.communicate()[1]
+    return proc  # type: ignore[no-any-return]
+
+
+def read_line(proc: subprocess.Popen[str], timeout: float = 30.0) -> str:
+    """The child's next line of output, waiting at most ``timeout`` seconds for it.
+
+    Byte by byte from the fd: a buffered readline() could swallow lines that communicate(),
+    which reads the raw fds, would then never see.
+    """
     assert proc.stdout is not None
-    # Byte by byte from the fd: a buffered readline() could swallow lines that communicate(),
-    # which reads the raw fds, would then never see.
-    first = b""
-    while not first.endswith(b"\n"):
-        byte = os.read(proc.stdout.fileno(), 1)
+    fd, line, deadline = proc.stdout.fileno(), b"", time.monotonic() + timeout
+    while not line.endswith(b"\n"):
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        assert ready, f"no line from the child within {timeout:g} s (so far {line!r})"
+        byte = os.read(fd, 1)
         if not byte:
             break
-        first += byte
-    assert first == b"ready\n", proc.communicate()[1]
-    return proc  # type: ignore[no-any-return]
+        line += byte
+    return line.decode()
 
 
 def assert_all_files_parse(data_dir: Path) -> None:
@@ -100,56 +117,88 @@ def assert_all_files_parse(data_dir: Path) -> None:
         orjson.loads(path.read_bytes())
 
 
+FORKING_WRITER = """
+import os, sys
+from pathlib import Path
+from tui_reader.storage.store import Store
+
+sel = [{"type": "TextQuoteSelector", "exact": "quote", "prefix": "", "suffix": ""}]
+print("ready", flush=True)
+for _ in sys.stdin:  # a line: fork one writer (imports paid once, not once per kill)
+    pid = os.fork()
+    if pid == 0:
+        store = Store.open(Path(sys.argv[1]))
+        os.write(1, f"pid {os.getpid()}\\n".encode())
+        i = 0
+        while True:
+            ann = store.add_annotation(f"story-{i % 5}", sel, f"k-{i}")
+            os.write(1, (ann.id + "\\n").encode())  # one write: the line is whole or absent
+            i += 1
+    _, status = os.waitpid(pid, 0)
+    os.write(1, f"reaped {status}\\n".encode())
+"""
+
+
 def test_kill_9_never_loses_a_saved_note(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     rng = random.Random(1234)
     saved: set[str] = set()
+    writers = spawn(FORKING_WRITER, str(data_dir), stdin=subprocess.PIPE)
+    assert writers.stdin is not None
     for _ in range(30):
-        proc = spawn(WRITER, str(data_dir), "k", "-1")
-        time.sleep(rng.uniform(0.0, 0.06))
-        proc.kill()
-        out, _err = proc.communicate()
-        assert proc.returncode == -signal.SIGKILL
-        # Only complete lines count: the child printed the id after add_annotation returned.
-        saved.update(line for line in out.split("\n")[:-1] if line)
+        writers.stdin.write("go\n")
+        writers.stdin.flush()
+        pid = int(read_line(writers).split()[1])
+        saved.add(read_line(writers).strip())  # it is writing: at least one note is saved
+        time.sleep(rng.uniform(0.0, 0.06))  # deliberate: a random moment mid-write to kill at
+        os.kill(pid, signal.SIGKILL)
+        while not (line := read_line(writers)).startswith("reaped "):
+            # Only lines the child wrote after add_annotation returned: each a saved note.
+            saved.add(line.strip())
+        status = int(line.split()[1])
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
         assert_all_files_parse(data_dir)
         store = Store.open(data_dir)
         assert store.notices == []
         missing = saved - {a.id for a in store.all_annotations()}
         assert not missing
-    assert len(saved) > 30
+    writers.stdin.close()
+    assert writers.wait(timeout=30) == 0
+    assert len(saved) >= 30
     assert list(data_dir.rglob(".*.tmp-*")) == [] and list(data_dir.rglob("*.corrupt-*")) == []
 
 
 def test_four_writers_one_data_dir(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     watcher = Store.open(data_dir)
-    procs = [spawn(WRITER, str(data_dir), f"p{n}", "250") for n in range(4)]
+    each = 100  # 400 interleaved durable writes: plenty of contention for the lock and shards
+    procs = [spawn(WRITER, str(data_dir), f"p{n}", str(each)) for n in range(4)]
     seen, refreshes = 0, 0
-    while any(proc.poll() is None for proc in procs):  # a live reader never sees a torn file
-        refreshes += watcher.refresh()
+    while running := [proc for proc in procs if proc.poll() is None]:
+        refreshes += watcher.refresh()  # a live reader never sees a torn file
         assert len(watcher.all_annotations()) >= seen and watcher.notices == []
         seen = len(watcher.all_annotations())
-        time.sleep(0.01)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            running[0].wait(timeout=0.01)  # paces the reads; returns at once when it ends
     printed: list[str] = []
     for proc in procs:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
         printed += out.split()
-    assert len(printed) == 1000 == len(set(printed))
+    assert len(printed) == 4 * each == len(set(printed))
     assert_all_files_parse(data_dir)
     on_disk = [
         k
         for shard in (data_dir / "annotations").glob("??.json")
         for k in orjson.loads(shard.read_bytes())["annotations"]
     ]
-    assert len(on_disk) == 1000 == len(set(on_disk))
+    assert len(on_disk) == 4 * each == len(set(on_disk))
     watcher.refresh()
     assert refreshes > 0
     notes = watcher.all_annotations()
     assert {a.id for a in notes} == set(printed)
-    assert {a.note for a in notes} == {f"p{n}-{i}" for n in range(4) for i in range(250)}
-    assert len(watcher.bookmarks()) == 4 * 25
+    assert {a.note for a in notes} == {f"p{n}-{i}" for n in range(4) for i in range(each)}
+    assert len(watcher.bookmarks()) == 4 * each // 10  # one every tenth note
 
 
 @pytest.mark.parametrize(
@@ -166,8 +215,8 @@ def test_hangup_saves_the_draft(tmp_path: Path, signum: int, mode: str) -> None:
     proc = spawn(HANGUP, str(data_dir), mode)
     proc.send_signal(signum)
     if mode == "slow":
-        time.sleep(0.1)
-        proc.send_signal(signal.SIGHUP)
+        assert read_line(proc) == "flushing\n"
+        proc.send_signal(signal.SIGHUP)  # while the first hang-up is still saving
     out, _err = proc.communicate(timeout=10)
     assert proc.returncode == 128 + signum
     assert out == ("graceful\n" if mode == "graceful" else "")

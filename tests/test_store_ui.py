@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.app_helpers import SEED, build, notices, open_first_story, wait_for_rows
+from tests.app_helpers import (
+    SEED,
+    build,
+    notices,
+    open_first_story,
+    screen_text,
+    seed_library,
+    wait_for_rows,
+    wait_until,
+)
 from tui_reader.core.stories import Story, load_story
 from tui_reader.storage.store import Store
 from tui_reader.ui.screens.note_editor import NoteEditor
-from tui_reader.ui.widgets.story_list import StoryList
-
-
-def seed_library(tmp_path: Path) -> Path:
-    stories = tmp_path / "stories"
-    stories.mkdir(exist_ok=True)
-    shutil.copy(SEED, stories / SEED.name)
-    return stories
 
 
 def bookmark_one(data: Path, story_id: str = "url:example.org/x") -> None:
@@ -62,12 +62,19 @@ async def test_newer_schema_is_left_alone_and_saving_says_it_failed(tmp_path: Pa
     before = path.read_bytes()
     app = build(tmp_path, seed_library(tmp_path), data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_rows(pilot, 1)
+        story_list = await wait_for_rows(pilot, 1)
         assert any("99" in n or "newer" in n for n in notices(app))
+        assert "★" not in screen_text(app)
         await pilot.press("b")
-        await pilot.pause()
-        assert any(n.startswith("Could not save the bookmark") for n in notices(app))
-        assert "★" not in str(app.screen.query_one(StoryList).bookmarked)
+        await wait_until(
+            pilot,
+            lambda: any(n.startswith("Could not save the bookmark") for n in notices(app)),
+            "the failed bookmark to be reported",
+        )
+        await pilot.pause()  # a frame for the list to redraw
+        # Neither the screen nor the list's state claims a bookmark that is not on disk.
+        assert "★" not in screen_text(app)
+        assert story_list.rows[0].story_id not in story_list.bookmarked
     assert path.read_bytes() == before
 
 
@@ -87,11 +94,14 @@ async def test_a_note_that_cannot_be_saved_is_not_lost(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first_story(pilot)
         await pilot.press("V", "a")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor), "the note editor")
         await pilot.press(*"precious words")
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert any(n.startswith("Could not save the note") for n in notices(app))
+        await wait_until(
+            pilot,
+            lambda: any(n.startswith("Could not save the note") for n in notices(app)),
+            "the failed save to be reported",
+        )
         # Back in the editor with the text intact, so it can be retried or copied out.
         assert isinstance(app.screen, NoteEditor)
         assert app.screen.text == "precious words"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import SEED
+from tests.paths import seed_library
 from tests.pty_helpers import Terminal
 from tui_reader.storage.store import Store
 
@@ -20,9 +19,7 @@ REVERSE = re.compile(rb"\x1b\[(?:[0-9;]*;)?7(?:;[0-9;]*)?m")
 
 
 def run_session(tmp_path: Path, env: dict[str, str]) -> Terminal:
-    stories = tmp_path / "stories"
-    stories.mkdir(exist_ok=True)
-    shutil.copy(SEED, stories / SEED.name)
+    stories = seed_library(tmp_path)
     term = Terminal([str(stories), "--data-dir", str(tmp_path / "data")], tmp_path, env=env)
     term.wait_for("Security Blocs")
     term.send("\r", settle=0.5)
@@ -94,22 +91,29 @@ def test_urls_are_osc8_hyperlinks(tmp_path: Path) -> None:
 
 
 def test_mouse_motion_without_a_button_writes_nothing(tmp_path: Path) -> None:
-    term = run_session(tmp_path, {})
+    stories = seed_library(tmp_path)
+    (stories / "other.md").write_text("# Another Story\n\nJune 1, 2020\n\nOnly here.\n", "utf-8")
+    term = Terminal([str(stories), "--data-dir", str(tmp_path / "data")], tmp_path)
     try:
+        term.wait_for("Another Story")
+        term.wait_quiet()
         for x, y in [(5, 3), (40, 15), (70, 10), (60, 23), (5, 5)]:
             moved = term.send(f"\x1b[<35;{x};{y}M", settle=0.3)  # SGR motion, no button
             assert moved == b""
-        # A click still works: clicking the first list row then again opens it.
-        term.send("\x1b[<0;10;2M\x1b[<0;10;2m", settle=0.3)
-        assert "Security Blocs" in term.text()
+        assert "Only here." not in term.text()
+        # A click still works: the first click on the second row (the older story)
+        # highlights it, the second opens it.
+        row = next(i for i, line in enumerate(term.screen.display) if "Another Story" in line)
+        click = f"\x1b[<0;10;{row + 1}M\x1b[<0;10;{row + 1}m"  # SGR rows are 1-based
+        term.send(click, settle=0.1)
+        term.send(click, settle=0.1)
+        term.wait_for("Only here.")
     finally:
         term.close()
 
 
 def test_no_mouse_flag_turns_mouse_reporting_off(tmp_path: Path) -> None:
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    shutil.copy(SEED, stories / SEED.name)
+    stories = seed_library(tmp_path)
     args = [str(stories), "--data-dir", str(tmp_path / "data"), "--no-mouse"]
     term = Terminal(args, tmp_path)
     try:
@@ -176,9 +180,7 @@ def test_y_copies_through_the_terminal_with_osc52(tmp_path: Path) -> None:
 
 
 def test_search_typed_in_one_burst_loses_no_key(tmp_path: Path) -> None:
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    shutil.copy(SEED, stories / SEED.name)
+    stories = seed_library(tmp_path)
     (stories / "other.md").write_text("# Another Story\n\nJune 1, 2020\n\nText.\n", "utf-8")
     term = Terminal([str(stories), "--data-dir", str(tmp_path / "data")], tmp_path)
     try:

@@ -267,7 +267,10 @@ class StoryList(ScrollView, can_focus=True):
 
     def on_click(self, event: Click) -> None:
         """Clicking a row highlights it; a second click opens it."""
-        index = int(self.scroll_y) + event.y
+        content = event.get_content_offset(self)  # event.y counts the border row too
+        if content is None:
+            return
+        index = int(self.scroll_y) + content.y
         if 0 <= index < len(self.rows):
             if index == self.cursor:
                 self.action_open()
