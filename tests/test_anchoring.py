@@ -422,6 +422,11 @@ def test_edits_outside_the_quote_keep_it_on_the_same_text(
     assert text[start:end] == exact
     assume(text.count(exact) == 1)
     found = anchor(text, selectors)
+    if len(exact) < anchoring.STRICT.distinct:
+        # A short quote whose context was edited on both sides may become an orphan (it
+        # must not guess), but it never lands anywhere else.
+        assert found is None or (found.start, found.end) == (start, end)
+        return
     assert found is not None and found.method in ("position", "exact")
     assert (found.start, found.end) == (start, end)
 
