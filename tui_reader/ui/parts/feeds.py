@@ -22,6 +22,8 @@ from tui_reader.ui.widgets.story_list import StoryList
 if TYPE_CHECKING:
     from tui_reader.feeds.refresh import RefreshReport
 
+Counts = tuple[int, int]
+
 __all__ = ["FeedsPart"]
 
 
@@ -133,12 +135,14 @@ class FeedsPart:
         """Stop fetching: downloads still running give up at their next read."""
         self._cancel.set()
 
-    def pick(self, counts: dict[str, int], local: int, current: str,
-             chosen: Callable[[str | None], None]) -> None:  # fmt: skip
-        """Let the reader choose a feed to show (or all, or local files)."""
+    def pick(self, counts: dict[str, Counts], local: Counts, current: str,
+             chosen: Callable[[str | None], None],
+             searches: dict[str, Counts] | None = None) -> None:  # fmt: skip
+        """Let the reader choose a feed to show (or all, local files, a saved search)."""
         from tui_reader.ui.screens.feed_picker import FeedPicker
 
         feeds = self.store.feeds_writing_to(*self.roots)
         problems = {feed.name: feed.error for feed in feeds if feed.error}
-        every = {feed.name: 0 for feed in feeds} | counts
-        self.host.app.push_screen(FeedPicker(every, local, current, problems), chosen)
+        every = {feed.name: (0, 0) for feed in feeds} | counts
+        picker = FeedPicker(every, local, current, problems, searches)
+        self.host.app.push_screen(picker, chosen)
