@@ -77,9 +77,10 @@ def test_user_text_is_never_fts_syntax() -> None:
 
 
 def test_cjk_words_become_phrases_of_characters() -> None:
-    assert parse("天气").fts() == '(" 天 气 ")'
-    assert spaced_cjk("北京天气 ok") == " 北 京 天 气 ok"
-    assert unspaced_cjk(" 北 京 天 气 ok").strip() == "北京天气 ok"
+    gap = "\u2009"
+    assert parse("天气").fts() == f'("{gap}天{gap}{gap}气{gap}")'
+    assert spaced_cjk("北京 ok").split() == ["北", "京", "ok"]
+    assert unspaced_cjk(spaced_cjk("北京，天气 ok。")) == "北京，天气 ok。"
 
 
 def test_folding_and_finding_in_a_story() -> None:

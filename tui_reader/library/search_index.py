@@ -34,7 +34,7 @@ from tui_reader.storage.records import Annotation
 
 __all__ = ["SCHEMA", "IndexBroken", "SearchIndex", "Sync", "index_path", "plain_body"]
 
-SCHEMA = 1
+SCHEMA = 2
 """Bumped when what is indexed changes; an index of another version is rebuilt."""
 BATCH = 200
 """Stories per write transaction while building (another session's write waits this long)."""

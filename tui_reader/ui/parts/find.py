@@ -47,7 +47,8 @@ class FindPart:
         if article.document is None:
             self.host.notify("Open a story first (enter in the list)", timeout=3)
             return
-        self.typing, self.status = True, ""
+        self.clear(article)  # a new find, as / in less
+        self.typing = True
 
     def key(self, event: Key, article: Article) -> bool:
         """Apply a key typed while finding; True when it was taken."""
@@ -66,7 +67,8 @@ class FindPart:
 
     def highlight(self, article: Article, words: list[tuple[str, bool]]) -> None:
         """Show a search's words in the story just opened, and go to the first one."""
-        self.text, self.typing, self.status = "", False, ""
+        self.text = " ".join(word for word, _ in words)
+        self.typing, self.status = False, ""
         if words:
             self._find(article, words, whole_words=True, from_top=True)
 
