@@ -21,7 +21,7 @@ from tui_reader.library.index import Item
 from tui_reader.library.order import Sort, sort_items
 from tui_reader.library.query import Query
 from tui_reader.library.search_index import IndexBroken, SearchIndex, index_path
-from tui_reader.library.search_run import Hit, StoreFacts, add_snippets, search
+from tui_reader.library.search_run import Hit, StoreFacts, add_snippets, is_corrupt, search
 from tui_reader.storage.store import Annotation, Store
 
 __all__ = ["Found", "Finder", "Match"]
@@ -111,6 +111,7 @@ class Finder:
 
         Raises:
             IndexBroken: the index file is corrupt (:meth:`prepare` starts it over).
+            sqlite3.OperationalError: the search could not run this time (locked, busy).
         """
         facts = StoreFacts.of(store)
         try:
@@ -125,6 +126,8 @@ class Finder:
                 pairs = [(m, by_path[str(m.path)]) for m in ordered if isinstance(m, StoryMeta)]
             head = add_snippets(self.index, query, [h for _, h in pairs[:snippets]])
         except sqlite3.DatabaseError as exc:
+            if not is_corrupt(exc):
+                raise  # busy, locked, full: the index is fine, the search failed this time
             raise IndexBroken(f"the search index is damaged ({exc}); rebuilding it") from exc
         pairs[: len(head)] = [(m, h) for (m, _), h in zip(pairs, head, strict=False)]
         return Found([Match(m, h) for m, h in pairs], query, self.complete)

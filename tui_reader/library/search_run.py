@@ -140,11 +140,20 @@ def _search(db: sqlite3.Connection, query: Query, facts: StoreFacts) -> list[Hit
             [words, *args]).fetchall(), notes=False)  # fmt: skip
     notes_words = query.fts()
     if notes_words is not None and query.scope != "title":
-        take(db.execute(
-            f"SELECT {_COLUMNS}, m.rank FROM (SELECT n.story_id AS sid, min(bm25(note_fts)) AS rank"
-            " FROM note_fts JOIN notes n ON n.id = note_fts.rowid WHERE note_fts MATCH ?"
-            f" GROUP BY n.story_id) m JOIN docs d ON d.story_id = m.sid WHERE 1{where}",
-            [notes_words, *args]).fetchall(), notes=True)  # fmt: skip
+        best: dict[str, float] = {}  # a story's best-matching note (bm25 cannot be grouped)
+        for story_id, rank in db.execute(
+            "SELECT n.story_id, bm25(note_fts) FROM note_fts JOIN notes n ON n.id = note_fts.rowid"
+            " WHERE note_fts MATCH ?",
+            [notes_words],
+        ):
+            best[story_id] = min(rank, best.get(story_id, 0.0))
+        if best:
+            rows = db.execute(
+                f"SELECT {_COLUMNS}, 0.0 FROM docs d WHERE d.story_id IN "
+                f"(SELECT value FROM json_each(?)){where}",
+                [json.dumps(list(best)), *args],
+            ).fetchall()
+            take([(*r[:5], best[r[1]]) for r in rows], notes=True)
     if words is None:
         sql = f"SELECT {_COLUMNS}, 0.0 FROM docs d WHERE 1{where}"
         params: list[object] = list(args)
@@ -166,8 +175,8 @@ def _search(db: sqlite3.Connection, query: Query, facts: StoreFacts) -> list[Hit
 
 def _clean(snippet: str) -> tuple[str, bool]:
     matched = _OPEN in snippet
-    text = " ".join(snippet.replace(_OPEN, "").replace(_CLOSE, "").split())
-    return unspaced_cjk(text), matched
+    text = unspaced_cjk(snippet.replace(_OPEN, "").replace(_CLOSE, ""))
+    return " ".join(text.split()), matched
 
 
 def add_snippets(index: SearchIndex, query: Query, hits: Sequence[Hit]) -> list[Hit]:

@@ -128,17 +128,23 @@ class SearchPart:
         def work() -> None:
             try:
                 found = self.finder.find(query, self.store, metas_by_path(items), order)
-            except (IndexBroken, sqlite3.Error):
+            except IndexBroken:
                 self.host.post_message(Apply(lambda: self._took(number, None)))
+                return
+            except sqlite3.Error as exc:
+                failed = f"The search could not run ({exc}); try again."
+                self.host.post_message(Apply(lambda: self._took(number, None, failed)))
                 return
             self.host.post_message(Apply(lambda: self._took(number, found)))
 
         self.host.run_worker(work, thread=True, group="search", exclusive=True, exit_on_error=False)
 
-    def _took(self, number: int, found: Found | None) -> None:
+    def _took(self, number: int, found: Found | None, failed: str = "") -> None:
         if number != self.number:
             return  # the query changed since: a stale result is dropped
-        if found is None:
+        if failed:
+            self.error = failed
+        elif found is None:
             self.error = "The search index is damaged; it is being rebuilt. Try again shortly."
             self._broken()
         self.found = found
