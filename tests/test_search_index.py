@@ -261,7 +261,8 @@ READER = textwrap.dedent(
     for _ in range(60):
         store.refresh()
         finder.find(parse("note in:notes"), store, metas_by_path(items), None)
-        seen = max(seen, len(finder.find(parse("budget"), store, metas_by_path(items), None).matches))
+        found = finder.find(parse("budget"), store, metas_by_path(items), None)
+        seen = max(seen, len(found.matches))
     print("searched", seen, flush=True)
     """
 )
@@ -279,7 +280,7 @@ def test_two_processes_save_notes_while_a_third_searches(lib: Library) -> None:
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env),
     ]  # fmt: skip
     outputs = [proc.communicate(timeout=120) for proc in procs]
-    for proc, (out, err) in zip(procs, outputs, strict=True):
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
     assert outputs[2][0].startswith("searched 2"), outputs[2]
     lib.store.refresh()
