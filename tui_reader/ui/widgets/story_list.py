@@ -168,9 +168,13 @@ class StoryList(ScrollView, can_focus=True):
             return
         self.cursor = index
         self._cache.clear()
-        self.scroll_to(y=top, animate=False, immediate=True)
-        self._scroll_cursor_into_view()
-        self.refresh()
+
+        def scroll() -> None:  # once the new rows' height is laid out, or it is clamped
+            self.scroll_to(y=top, animate=False, immediate=True)
+            self._scroll_cursor_into_view()
+            self.refresh()
+
+        self.call_after_refresh(scroll)
         self.post_message(self.Highlighted(self, self.current))
 
     def select_key(self, key: str) -> None:
