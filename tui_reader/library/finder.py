@@ -113,7 +113,7 @@ class Finder:
             IndexBroken: the index file is corrupt (:meth:`prepare` starts it over).
             sqlite3.OperationalError: the search could not run this time (locked, busy).
         """
-        facts = StoreFacts.of(store)
+        facts = StoreFacts.of(store, query)
         try:
             hits = search(self.index, query, facts)
             by_path = {h.path: h for h in hits}

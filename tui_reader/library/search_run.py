@@ -42,12 +42,14 @@ class StoreFacts:
     """Stories with at least one highlighted passage, with or without a note."""
 
     @classmethod
-    def of(cls, store: Store) -> StoreFacts:
-        """Take the facts from the store's memory (no file is read)."""
+    def of(cls, store: Store, query: Query | None = None) -> StoreFacts:
+        """Take the facts from the store's memory (no file is read); only those ``query``'s
+        filters need (all of them without a query)."""
         from tui_reader.core.textfold import fold
 
-        bookmarks = store.bookmarks()
-        annotations = store.all_annotations()
+        names = {f.name for f in query.facets} if query is not None else {"is", "has", "tag"}
+        bookmarks = store.bookmarks() if names & {"is", "tag"} else {}
+        annotations = store.all_annotations() if "has" in names else []
         return cls(
             read=frozenset(store.read_ids()),
             bookmarked=frozenset(bookmarks),

@@ -80,6 +80,9 @@ class SearchPart:
         self.order: Sort | None = None
         """The order of results: None for best match first, or one of the list's orders."""
         self.number = 0
+        self._running = False
+        self._again = False
+        """The query changed while one was running: run the newest when it ends."""
         self._before: tuple[str | None, float] | None = None
 
     @property
@@ -123,23 +126,33 @@ class SearchPart:
             self._changed()
             return
         self.query = query
+        if self._running:
+            self._again = True  # typed faster than searched: only the newest query runs next
+            return
+        self._running = True
         number, order, items = self.number, self.order, self._library()
 
         def work() -> None:
+            found: Found | None = None
+            failed = "The search failed unexpectedly; try again."  # unless it ends below
             try:
                 found = self.finder.find(query, self.store, metas_by_path(items), order)
+                failed = ""
             except IndexBroken:
-                self.host.post_message(Apply(lambda: self._took(number, None)))
-                return
+                failed = ""  # found None: the index is rebuilt
             except sqlite3.Error as exc:
                 failed = f"The search could not run ({exc}); try again."
-                self.host.post_message(Apply(lambda: self._took(number, None, failed)))
-                return
-            self.host.post_message(Apply(lambda: self._took(number, found)))
+            finally:  # always, so the next query can run
+                self.host.post_message(Apply(lambda: self._took(number, found, failed)))
 
-        self.host.run_worker(work, thread=True, group="search", exclusive=True, exit_on_error=False)
+        self.host.run_worker(work, thread=True, group="search", exit_on_error=False)
 
     def _took(self, number: int, found: Found | None, failed: str = "") -> None:
+        self._running = False
+        if self._again:
+            self._again = False
+            if self.query is not None:
+                self.run()
         if number != self.number:
             return  # the query changed since: a stale result is dropped
         if failed:
