@@ -72,8 +72,14 @@ class Finder:
         store: Store,
         progress: Callable[[int, int], None] | None = None,
         cancel: threading.Event | None = None,
+        *,
+        notes: bool = True,
     ) -> int:
-        """Bring the index up to date with the scanned ``items`` and the store's notes.
+        """Bring the index up to date with the scanned ``items`` (and the store's notes).
+
+        Args:
+            notes: also compare every note with the store (the first sync, or after another
+                session's changes; a note saved here is indexed by :meth:`notes_changed`).
 
         Returns:
             How many story files were (re)indexed.
@@ -82,7 +88,8 @@ class Finder:
         if progress is not None and plan.changed:
             progress(0, len(plan.changed))
         done = self.index.apply(plan, progress, cancel)
-        self.index.sync_notes(store.all_annotations())
+        if notes:
+            self.index.sync_notes(store.all_annotations())
         if cancel is None or not cancel.is_set():
             self.complete = True
         return done

@@ -7,7 +7,8 @@ is shown) and the list's place before a search, so ``esc`` goes back exactly the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from textual.events import Key
@@ -34,12 +35,12 @@ class Finding:
     """Search, find, index and saved searches for the main screen."""
 
     def __init__(self, host: Screen[Any], finder: Finder, store: Store, choices: Choices,
-                 feeds: FeedsPart, items: Callable[[], list[Item]],
+                 feeds: FeedsPart, roots: Sequence[Path], items: Callable[[], list[Item]],
                  show_rows: Callable[[], None]) -> None:  # fmt: skip
         self.host = host
         self._show_rows = show_rows
         """Redraws the story list (the results changed)."""
-        self.index = IndexPart(host, finder, store, self._indexed)
+        self.index = IndexPart(host, finder, store, roots, self._indexed)
         self.search = SearchPart(host, finder, store, items, self._changed, self.index.broken)
         self.find = FindPart(host, self.show_line)
         self.picking = PickPart(host, finder, choices, feeds)

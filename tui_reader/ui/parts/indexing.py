@@ -9,12 +9,15 @@ index is deleted and built again in the background. Every write is :class:`Finde
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from textual.screen import Screen
 
+from tui_reader.library.build import command
 from tui_reader.library.finder import Finder
 from tui_reader.library.index import Item
 from tui_reader.library.search_index import IndexBroken
@@ -22,15 +25,20 @@ from tui_reader.storage.store import Store
 from tui_reader.ui.parts.apply import Apply
 from tui_reader.ui.widgets.story_list import StoryList
 
-__all__ = ["IndexPart"]
+__all__ = ["CHILD_BUILD", "IndexPart"]
+
+CHILD_BUILD = 500
+"""From this many stories to (re)index, the build runs in a process of its own."""
 
 
 class IndexPart:
     """Runs the index upkeep for a screen and reports it as messages."""
 
     def __init__(self, host: Screen[Any], finder: Finder, store: Store,
-                 indexed: Callable[[], None]) -> None:  # fmt: skip
+                 roots: Sequence[Path], indexed: Callable[[], None]) -> None:  # fmt: skip
         self.host = host
+        self.roots = tuple(roots)
+        self._child: subprocess.Popen[str] | None = None
         self._indexed = indexed
         """Called when a sync indexed something (a search may find more now)."""
         self.finder = finder
@@ -60,10 +68,17 @@ class IndexPart:
         try:
             for attempt in range(2):
                 try:
-                    if not self._opened:
+                    first = not self._opened
+                    if first:
                         self.finder.prepare()
                         self._opened = True
-                    count = self.finder.sync(items, self.store, progress, self._cancel)
+                    plan = self.finder.index.plan(items)
+                    count = 0
+                    if len(plan.changed) >= CHILD_BUILD:
+                        count = self._build_in_child(progress)
+                    # What is left (all of it if the child failed), and the notes once.
+                    count += self.finder.sync(items, self.store, progress, self._cancel,
+                                              notes=first)  # fmt: skip
                     break
                 except sqlite3.DatabaseError:
                     if attempt:
@@ -74,6 +89,28 @@ class IndexPart:
             self.host.post_message(Apply(lambda: self._ready(0, error)))
             return
         self.host.post_message(Apply(lambda: self._ready(count, "")))
+
+    def _build_in_child(self, progress: Callable[[int, int], None]) -> int:
+        # A big build runs in its own process, on the other core: parsing thousands of
+        # stories here would hold the interpreter the list needs to answer keys.
+        argv = command(self.finder.index.path.parent, self.store.data_dir, self.roots)
+        try:
+            child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     stdin=subprocess.DEVNULL, text=True)  # fmt: skip
+        except OSError:
+            return 0  # indexed here instead
+        self._child = child
+        done = 0
+        assert child.stdout is not None
+        for line in child.stdout:
+            parts = line.split()
+            if len(parts) == 3 and parts[0] == "progress":
+                done = int(parts[1])
+                progress(done, int(parts[2]))
+        child.wait()
+        self._child = None
+        self.finder.index.forget_cache()  # the child wrote the index, not us
+        return done if child.returncode == 0 else 0
 
     def _start_over(self) -> None:
         self.finder.close()
@@ -128,5 +165,8 @@ class IndexPart:
         self.host.run_worker(guarded, thread=True, group="search-notes", exit_on_error=False)
 
     def cancel(self) -> None:
-        """Stop a build after its current batch (quitting)."""
+        """Stop a build after its current batch (quitting); a build process is stopped."""
         self._cancel.set()
+        child = self._child
+        if child is not None and child.poll() is None:
+            child.terminate()  # what it wrote stays: the next start goes on from there

@@ -45,7 +45,7 @@ class Listing:
         self.choices = Choices(store)
         self.library = LibraryPart(host, roots, index, store)
         self.marks = MarksPart(host, reading, self.choices, self._marks_changed)
-        self.finding = Finding(host, finder, store, self.choices, feeds,
+        self.finding = Finding(host, finder, store, self.choices, feeds, roots,
                                lambda: self.library.items, self.show)  # fmt: skip
         self.bookmarks_only = False
         """Show only bookmarked stories (``B``)."""

@@ -81,6 +81,7 @@ class SearchPart:
         """The order of results: None for best match first, or one of the list's orders."""
         self.number = 0
         self._running = False
+        self._queued = False
         self._again = False
         """The query changed while one was running: run the newest when it ends."""
         self._before: tuple[str | None, float] | None = None
@@ -104,10 +105,17 @@ class SearchPart:
             return False
         changed = typed.query != self.text
         self.typing, self.text = typed.typing, typed.query
-        if changed:
-            self.order = None  # a new search is ranked by relevance first
-            self.run()
+        if changed and not self._queued:
+            # Keys that came in one burst (a paste, a fast typist over SSH) are all in the
+            # app's queue already: the query runs once, after the last of them.
+            self._queued = True
+            self.host.app.call_later(self._run_typed)
         return True
+
+    def _run_typed(self) -> None:
+        self._queued = False
+        self.order = None  # a new search is ranked by relevance first
+        self.run()
 
     def run(self, text: str | None = None) -> None:
         """Run the query (``text``, or the one typed) in the background."""
