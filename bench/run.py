@@ -63,6 +63,8 @@ class Options:
     feed_entries: int = 300
     feeds: int = 10
     feed_repeat: int = 3
+    baseline: str | None = None
+    """The git revision whose reader the search rows compare launch time with."""
 
 
 def _met(ok: bool | None) -> str:
@@ -477,6 +479,16 @@ def anchoring_rows(opts: Options) -> list[Row]:
     return rows
 
 
+def search_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list[Row]:
+    """Issue 13: the search index and the query, from ``bench_search.run``."""
+    import bench_search
+
+    figures = bench_search.run(
+        library, tmp, notes=opts.annotations, launches=opts.launches, baseline=opts.baseline
+    )
+    return [Row(*figure) for figure in figures]
+
+
 def feed_rows(opts: Options, tmp: Path) -> list[Row]:
     """Feed parsing, first refresh, 304 and unchanged refreshes, from ``bench_feeds.run``."""
     import bench_feeds
@@ -521,6 +533,9 @@ def parse(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--big-words", type=int, help="long read length (default 55000)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
     parser.add_argument("--launches", type=int, help="launches per launch figure (default 3)")
+    parser.add_argument(
+        "--baseline", metavar="REV", help="reader to compare launch with (default: merge-base)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         opts = Options(200, 3000, 1, 6, 3, 200, 20, 60.0, quick=True, esc_rounds=2)
@@ -533,6 +548,7 @@ def parse(argv: Sequence[str] | None) -> Options:
         opts.big_words = args.big_words
     if args.launches is not None:
         opts.launches = max(1, args.launches)
+    opts.baseline = args.baseline
     return opts
 
 
@@ -581,6 +597,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += _guarded(["durable annotation save", "store open"], lambda: store_rows(opts, tmp))
         rows += _guarded(["re-anchoring"], lambda: anchoring_rows(opts))
         rows += _guarded(["feed import and refresh"], lambda: feed_rows(opts, tmp))
+        rows += _guarded(
+            ["search index build from nothing", "/ + query + enter in one write"],
+            lambda: search_rows(opts, library, tmp),
+        )
     print(render(rows))
     print(
         f"\n{'quick run' if opts.quick else 'full run'} in {time.perf_counter() - started:.0f} s; "
