@@ -16,7 +16,8 @@ from tests.app_helpers import (
     wait_until,
     write_story,
 )
-from tui_reader.ui.app import ReaderApp
+from tui_reader.core.config import Config, load_config
+from tui_reader.ui.app import ReaderApp, create_app
 from tui_reader.ui.screens.feed_picker import FeedPicker
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.story_list import StoryList
@@ -176,3 +177,29 @@ async def test_saved_searches_show_in_F_with_their_counts(tmp_path: Path) -> Non
         await pilot.pause()
         assert app.store.saved_searches() == {}
         assert isinstance(app.screen, ReaderScreen)
+
+
+def test_list_settings_in_the_config_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('sort = "oldest"\nhide_read = true\nmark_read_on_open = false\n', "utf-8")
+    config = load_config(path)
+    assert (config.sort, config.hide_read, config.mark_read_on_open) == ("oldest", True, False)
+    path.write_text('sort = "random"\nhide_read = "yes"\n', "utf-8")
+    config = load_config(path)
+    assert (config.sort, config.hide_read) == ("newest", False)
+    assert any("'sort' must be one of newest" in p for p in config.problems)
+    assert any("'hide_read' must be true or false" in p for p in config.problems)
+
+
+async def test_config_sets_the_first_order_and_whether_opening_marks_read(tmp_path: Path) -> None:
+    stories = library(tmp_path, 3)
+    config = Config(sort="oldest", mark_read_on_open=False)
+    app = create_app(stories, tmp_path / "data", config, cache_dir=tmp_path / "cache")
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await ready(pilot, 4)
+        assert titles(story_list)[0] == "Новости"  # oldest first
+        await pilot.press("enter")
+        await wait_for_story(pilot, "Новости")
+        assert app.store.read_ids() == set()  # opened, but not marked read
+        await pilot.press("m")  # the article has focus: m marks the open story
+        assert app.store.read_ids() == {story_list.rows[0].story_id}
