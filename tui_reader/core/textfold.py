@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 __all__ = ["FoldedText", "fold", "has_cjk", "spaced_cjk", "unspaced_cjk"]
 
@@ -30,7 +31,14 @@ _CJK_RANGES = (
     "\uf900-\ufaff"  # CJK compatibility ideographs
     "\U00020000-\U0003134f"  # CJK extensions B-G
 )
-_CJK = re.compile(f"([{_CJK_RANGES}])")
+
+
+@cache
+def _cjk() -> re.Pattern[str]:
+    # Compiled on first use: the class spans astral planes and takes a while to build.
+    return re.compile(f"([{_CJK_RANGES}])")
+
+
 _GAP = "\u2009"
 """What :func:`spaced_cjk` puts around CJK characters: a thin space, a separator to the index
 that a story's own text (nearly) never holds, so :func:`unspaced_cjk` removes exactly it."""
@@ -38,7 +46,7 @@ that a story's own text (nearly) never holds, so :func:`unspaced_cjk` removes ex
 
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds a Chinese, Japanese or Korean character."""
-    return _CJK.search(text) is not None
+    return not text.isascii() and _cjk().search(text) is not None
 
 
 def spaced_cjk(text: str) -> str:
@@ -49,7 +57,7 @@ def spaced_cjk(text: str) -> str:
     """
     if not has_cjk(text):
         return text
-    return _CJK.sub(f"{_GAP}\\1{_GAP}", text)
+    return _cjk().sub(f"{_GAP}\\1{_GAP}", text)
 
 
 def unspaced_cjk(text: str) -> str:

@@ -11,7 +11,6 @@ the index is up to date, 1 with a one-line reason on stderr. Pure module: no Tex
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -36,6 +35,8 @@ def command(cache_dir: Path, data_dir: Path, roots: Sequence[Path]) -> list[str]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Scan the library (the metadata cache makes this quick), then index what changed."""
+    import argparse  # here: the reader imports this module for command() alone
+
     parser = argparse.ArgumentParser(prog="python -m tui_reader.library.build")
     parser.add_argument("--cache", required=True, type=Path)
     parser.add_argument("--data-dir", required=True, type=Path)

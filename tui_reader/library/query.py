@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from tui_reader.core.textfold import fold, spaced_cjk
@@ -43,10 +44,13 @@ FACETS: dict[str, tuple[str, ...]] = {
 }
 """Every filter name, with its allowed values (empty: any value)."""
 
-_TOKEN = re.compile(
-    r'\s*(?P<neg>-)?(?:(?P<facet>[^\W\d_][\w-]*):)?(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))?'
-)
-_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_TOKEN = r'\s*(?P<neg>-)?(?:(?P<facet>[^\W\d_][\w-]*):)?(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))?'
+_DATE = r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?"
+
+
+@cache
+def _token() -> re.Pattern[str]:
+    return re.compile(_TOKEN)  # on first use: nothing is compiled at import
 
 
 class QueryError(ValueError):
@@ -137,7 +141,7 @@ def _has_word(text: str) -> bool:
 
 
 def _day(name: str, value: str) -> dt.date:
-    match = _DATE.fullmatch(value)
+    match = re.fullmatch(_DATE, value)
     if match is None:
         raise QueryError(f"{name}: wants a date like 2021-09-01 (or 2021-09, or 2021)")
     year, month, day = int(match[1]), int(match[2] or 0), int(match[3] or 0)
@@ -180,7 +184,7 @@ def parse(text: str) -> Query:
     scopes: set[str] = set()
     position = 0
     while position < len(text):
-        match = _TOKEN.match(text, position)
+        match = _token().match(text, position)
         if match is None or match.end() == position:
             break  # only whitespace is left
         position = match.end()

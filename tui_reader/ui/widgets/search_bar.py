@@ -35,4 +35,4 @@ class SearchLine(Static):
             line.append("   S sorts · + saves · esc clears", style="dim")
         else:
             line.append("   n/N next/previous · esc clears", style="dim")
-        self.update(line)
+        self.update(line, layout=False)  # one line, always: no layout pass per key typed
