@@ -37,6 +37,7 @@ from pty_harness import PtySession, shows  # noqa: E402
 
 from tui_reader.core.paths import ensure_private_dir  # noqa: E402
 from tui_reader.core.stories import StoryMeta  # noqa: E402
+from tui_reader.library.build import command  # noqa: E402
 from tui_reader.library.finder import Finder, metas_by_path  # noqa: E402
 from tui_reader.library.index import LibraryIndex  # noqa: E402
 from tui_reader.library.query import parse  # noqa: E402
@@ -65,6 +66,12 @@ def _p95(values: list[float]) -> float:
 
 
 _NOTE_WORDS = ["ask", "check", "quote", "ferry", "mayor", "budget", "figures", "harbour"]
+
+
+def prebuild(library: Path, cache: Path, data: Path) -> None:
+    """Build the search index a returning reader has (``cache``: the ``XDG_CACHE_HOME``)."""
+    subprocess.run(command(cache / "tui-reader", data, [library]), check=True,
+                   capture_output=True, timeout=600)  # fmt: skip
 
 
 def populate_notes(data_dir: Path, story_ids: list[str], n: int, seed: int = 13) -> None:
@@ -110,12 +117,14 @@ def in_process(library: library_gen.Library, tmp: Path, notes: int) -> tuple[lis
     items = LibraryIndex(cache).refresh(library.root)
     ids = [item.story_id for item in items if isinstance(item, StoryMeta)]
     populate_notes(data, ids, notes)
+    # The build as the reader runs it: its own process, parsing with a pool of two.
+    started = time.perf_counter()
+    subprocess.run(command(cache, data, [library.root]), check=True, capture_output=True)
+    build = time.perf_counter() - started
     store = Store.open(data)
     finder = Finder(cache, [library.root], data)
-    started = time.perf_counter()
     finder.prepare()
     finder.sync(items, store)
-    build = time.perf_counter() - started
     metas = metas_by_path(items)
     query = parse(QUERY)
     found = finder.find(query, store, metas, None)
@@ -150,7 +159,8 @@ def in_process(library: library_gen.Library, tmp: Path, notes: int) -> tuple[lis
     med, p95 = statistics.median(times), _p95(times)
     note_med, file_med = statistics.median(note_times), statistics.median(file_times)
     figures: list[Figure] = [
-        (f"search index build from nothing, {n} stories + {notes} notes", f"{build:.2f} s",
+        (f"search index build from nothing, {n} stories + {notes} notes (build process)",
+         f"{build:.2f} s",
          "<= 15 s", "-", _met(build <= 15)),
         (f"query “{QUERY}” in-process ({len(found.matches)} hits)",
          f"median {_ms(med)}, p95 {_ms(p95)}", "-", "-", "-"),

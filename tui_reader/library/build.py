@@ -11,10 +11,16 @@ the index is up to date, 1 with a one-line reason on stderr. Pure module: no Tex
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui_reader.core.stories import StoryError
+    from tui_reader.library.search_index import Indexed
 
 __all__ = ["command", "main"]
 
@@ -55,13 +61,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     def progress(done: int, total: int) -> None:
         print(f"progress {done} {total}", flush=True)
 
+    # Parsing is most of the work: two processes parse while this one writes. On a 2-core
+    # machine the reader itself is idle meanwhile (it only waits for keys).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tui_reader.library.search_index import read_for_index
+
+    # Spawned, not forked: a forked child would inherit this process's SQLite handles.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max(1, min(2, os.cpu_count() or 1)), mp_context=context)
+
+    def read(paths: list[Path]) -> list[Indexed | StoryError]:
+        return list(pool.map(read_for_index, paths, chunksize=25))
+
     try:
         finder.prepare()
-        finder.sync(items, store, progress)
+        finder.sync(items, store, progress, read=read)
     except (IndexBroken, sqlite3.Error, OSError) as exc:
         print(f"search index: {exc}", file=sys.stderr)
         return 1
     finally:
+        pool.shutdown(cancel_futures=True)
         finder.close()
         store.close()
     return 0

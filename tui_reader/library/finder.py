@@ -20,7 +20,7 @@ from tui_reader.core.stories import StoryError, StoryMeta
 from tui_reader.library.index import Item
 from tui_reader.library.order import Sort, sort_items
 from tui_reader.library.query import Query
-from tui_reader.library.search_index import IndexBroken, SearchIndex, index_path
+from tui_reader.library.search_index import IndexBroken, Reader, SearchIndex, index_path
 from tui_reader.library.search_run import Hit, StoreFacts, add_snippets, is_corrupt, search
 from tui_reader.storage.store import Annotation, Store
 
@@ -74,12 +74,14 @@ class Finder:
         cancel: threading.Event | None = None,
         *,
         notes: bool = True,
+        read: Reader | None = None,
     ) -> int:
         """Bring the index up to date with the scanned ``items`` (and the store's notes).
 
         Args:
             notes: also compare every note with the store (the first sync, or after another
                 session's changes; a note saved here is indexed by :meth:`notes_changed`).
+            read: how batches of files are read (see :meth:`SearchIndex.apply`).
 
         Returns:
             How many story files were (re)indexed.
@@ -87,7 +89,7 @@ class Finder:
         plan = self.index.plan(items)
         if progress is not None and plan.changed:
             progress(0, len(plan.changed))
-        done = self.index.apply(plan, progress, cancel)
+        done = self.index.apply(plan, progress, cancel, read)
         if notes:
             self.index.sync_notes(store.all_annotations())
         if cancel is None or not cancel.is_set():

@@ -27,12 +27,23 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from tui_reader.core.stories import Story, StoryError, StoryMeta, load_story
 from tui_reader.core.textfold import fold, spaced_cjk
 from tui_reader.storage.records import Annotation
 
-__all__ = ["SCHEMA", "IndexBroken", "SearchIndex", "Sync", "index_path", "plain_body"]
+__all__ = [
+    "SCHEMA",
+    "IndexBroken",
+    "Indexed",
+    "Reader",
+    "SearchIndex",
+    "Sync",
+    "index_path",
+    "plain_body",
+    "read_for_index",
+]
 
 SCHEMA = 2
 """Bumped when what is indexed changes; an index of another version is rebuilt."""
@@ -77,6 +88,46 @@ def index_path(cache_dir: Path, roots: Sequence[Path], data_dir: Path) -> Path:
     key = "\x1f".join([*(str(r.resolve()) for r in roots), str(data_dir.resolve())])
     digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return cache_dir / f"search-{digest}.sqlite"
+
+
+class Indexed(NamedTuple):
+    """A story file as the index stores it: text ready for the tokenizer, filters folded."""
+
+    title: str
+    byline: str
+    body: str
+    day: int | None
+    feed: str
+    by: str
+    tags: str
+
+
+Reader = Callable[[list[Path]], list["Indexed | StoryError"]]
+"""Reads a batch of story files for the index, in order."""
+
+
+def read_for_index(path: Path) -> Indexed | StoryError:
+    """Read one story file as the index stores it (runs in a pool of processes too)."""
+    story = load_story(path)
+    if isinstance(story, StoryError):
+        return story
+    return _indexed(story)
+
+
+def _indexed(story: Story) -> Indexed:
+    return Indexed(
+        title=spaced_cjk(story.title),
+        byline=spaced_cjk(story.byline or ""),
+        body=spaced_cjk(plain_body(story.body)),
+        day=story.date.toordinal() if story.date else None,
+        feed=fold(story.feed or ""),
+        by=fold(story.byline or ""),
+        tags="\x1f".join(fold(tag) for tag in story.tags),
+    )
+
+
+def _day(meta: StoryMeta) -> int | None:
+    return meta.date.toordinal() if meta.date else None
 
 
 def _quote(annotation: Annotation) -> str:
@@ -240,6 +291,7 @@ class SearchIndex:
         sync: Sync,
         progress: Callable[[int, int], None] | None = None,
         cancel: threading.Event | None = None,
+        read: Reader | None = None,
     ) -> int:
         """Read the changed files and write them (and the removals) in short transactions.
 
@@ -247,6 +299,8 @@ class SearchIndex:
             sync: from :meth:`plan`.
             progress: called with ``(done, total)`` after each batch.
             cancel: set it to stop after the current batch (what is written stays).
+            read: how a batch of files is read (:func:`read_for_index` on each, in order);
+                the build process reads with a pool of processes.
 
         Returns:
             How many files were (re)indexed.
@@ -261,7 +315,9 @@ class SearchIndex:
             if cancel is not None and cancel.is_set():
                 break
             batch = sync.changed[start : start + BATCH]
-            stories = [(meta, load_story(meta.path)) for meta in batch]  # outside the lock
+            paths = [meta.path for meta in batch]
+            read_all = read or (lambda files: [read_for_index(f) for f in files])
+            stories = list(zip(batch, read_all(paths), strict=True))  # outside the lock
             known = self._known if self._known is not None else {}
             with self._write() as db:
                 for meta, story in stories:
@@ -290,13 +346,12 @@ class SearchIndex:
 
     @staticmethod
     def _put(
-        db: sqlite3.Connection, meta: StoryMeta, story: Story | StoryError, *, fresh: bool = False
+        db: sqlite3.Connection, meta: StoryMeta, story: Indexed | StoryError, *, fresh: bool = False
     ) -> None:
         path = str(meta.path)
         if isinstance(story, StoryError):
             SearchIndex._forget(db, [path])
             return
-        date = story.date or meta.date
         row = db.execute(
             "INSERT INTO docs(path, story_id, mtime_ns, size, day, feed, byline, tags) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
@@ -308,22 +363,17 @@ class SearchIndex:
                 meta.story_id,
                 meta.mtime_ns,
                 meta.size,
-                date.toordinal() if date else None,
-                fold(story.feed or ""),
-                fold(story.byline or ""),
-                "\x1f".join(fold(tag) for tag in story.tags),
+                story.day if story.day is not None else _day(meta),
+                story.feed,
+                story.by,
+                story.tags,
             ),
         ).fetchone()
         if not fresh:  # a new file has no text to replace
             db.execute("DELETE FROM story_fts WHERE rowid = ?", row)
         db.execute(
             "INSERT INTO story_fts(rowid, title, byline, body) VALUES (?, ?, ?, ?)",
-            (
-                row[0],
-                spaced_cjk(story.title),
-                spaced_cjk(story.byline or ""),
-                spaced_cjk(plain_body(story.body)),
-            ),
+            (row[0], story.title, story.byline, story.body),
         )
 
     def count(self) -> int:

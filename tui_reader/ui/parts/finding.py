@@ -18,7 +18,7 @@ from tui_reader.library.finder import Finder
 from tui_reader.library.index import Item
 from tui_reader.notes.searches import Choices
 from tui_reader.storage.store import Store
-from tui_reader.ui.parts.feeds import FeedsPart
+from tui_reader.ui.parts.feeds import Counts, FeedsPart
 from tui_reader.ui.parts.find import FindPart
 from tui_reader.ui.parts.indexing import IndexPart
 from tui_reader.ui.parts.picking import PickPart
@@ -108,7 +108,7 @@ class Finding:
         """``+``: save the search being shown under a name."""
         self.picking.save(self.search.text if not self.search.error else "")
 
-    def pick(self, items: list[Item], counts: Any, current: str,
+    def pick(self, items: list[Item], counts: tuple[dict[str, Counts], Counts], current: str,
              feed_chosen: Callable[[str], None]) -> None:  # fmt: skip
         """``F``: pick a feed (``feed_chosen``) or a saved search (it runs)."""
 

@@ -39,6 +39,7 @@ class IndexPart:
         self.host = host
         self.roots = tuple(roots)
         self._child: subprocess.Popen[str] | None = None
+        self._tenth = -1
         self._indexed = indexed
         """Called when a sync indexed something (a search may find more now)."""
         self.finder = finder
@@ -131,9 +132,13 @@ class IndexPart:
 
     def _progress(self, done: int, total: int) -> None:
         # Count the stories indexed in the list's border (only a build worth showing).
+        # In tenths: each change repaints the list's border, which costs bytes over SSH.
         story_list = self.host.query_one(StoryList)
         if total >= 50 and done < total:
-            story_list.border_subtitle = f"indexing {done}/{total}…"
+            tenth = done * 10 // total
+            if tenth != self._tenth or not str(story_list.border_subtitle or ""):
+                self._tenth = tenth
+                story_list.border_subtitle = f"indexing {done}/{total}…"
         elif str(story_list.border_subtitle or "").startswith("indexing"):
             story_list.border_subtitle = ""
 
