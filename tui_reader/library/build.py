@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui_reader.core.stories import StoryError
-    from tui_reader.library.search_index import Indexed
+    from tui_reader.library.search_text import Indexed
 
 __all__ = ["command", "main"]
 
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from tui_reader.library.search_index import read_for_index
+    from tui_reader.library.search_text import read_for_index
 
     # Spawned, not forked: a forked child would inherit this process's SQLite handles.
     context = multiprocessing.get_context("spawn")

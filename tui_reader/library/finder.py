@@ -20,8 +20,9 @@ from tui_reader.core.stories import StoryError, StoryMeta
 from tui_reader.library.index import Item
 from tui_reader.library.order import Sort, sort_items
 from tui_reader.library.query import Query
-from tui_reader.library.search_index import IndexBroken, Reader, SearchIndex, index_path
+from tui_reader.library.search_index import IndexBroken, SearchIndex, index_path
 from tui_reader.library.search_run import Hit, StoreFacts, add_snippets, is_corrupt, search
+from tui_reader.library.search_text import Reader
 from tui_reader.storage.store import Annotation, Store
 
 __all__ = ["Found", "Finder", "Match"]

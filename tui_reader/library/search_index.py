@@ -20,30 +20,26 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
-from tui_reader.core.stories import Story, StoryError, StoryMeta, load_story
-from tui_reader.core.textfold import fold, spaced_cjk
+from tui_reader.core.stories import StoryError, StoryMeta
+from tui_reader.core.textfold import spaced_cjk
+from tui_reader.library.search_text import (
+    Indexed,
+    Reader,
+    day_of,
+    quote_of,
+    read_for_index,
+    stamp_of,
+)
 from tui_reader.storage.records import Annotation
 
-__all__ = [
-    "SCHEMA",
-    "IndexBroken",
-    "Indexed",
-    "Reader",
-    "SearchIndex",
-    "Sync",
-    "index_path",
-    "plain_body",
-    "read_for_index",
-]
+__all__ = ["SCHEMA", "IndexBroken", "SearchIndex", "Sync", "index_path"]
 
 SCHEMA = 2
 """Bumped when what is indexed changes; an index of another version is rebuilt."""
@@ -65,22 +61,9 @@ CREATE VIRTUAL TABLE note_fts USING fts5(note, quote, tokenize='{_TOKENIZER}');
 PRAGMA user_version = {SCHEMA};
 """
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_AUTOLINK = re.compile(r"<(?:https?|ftp)://[^>\s]+>", re.I)
-_BLOCK_MARKS = re.compile(r"(?m)^ {0,3}(?:#{1,6}|>|[-*+]|\d+[.)])[ \t]+")
-
 
 class IndexBroken(Exception):
     """The index file cannot be used (corrupt, locked too long, unwritable); rebuild it."""
-
-
-def plain_body(markdown: str) -> str:
-    """A story's Markdown as the text a reader sees (for snippets): link text kept, URLs,
-    heading, quote and list marks and bold/code marks dropped. The tokenizer ignores marks
-    anyway; this is for the eye, and cheap (10,000 stories are indexed at once)."""
-    text = _AUTOLINK.sub("", _LINK.sub(r"\1", markdown) if "](" in markdown else markdown)
-    text = text.replace("**", "").replace("__", "").replace("`", "")
-    return _BLOCK_MARKS.sub("", text)
 
 
 def index_path(cache_dir: Path, roots: Sequence[Path], data_dir: Path) -> Path:
@@ -88,58 +71,6 @@ def index_path(cache_dir: Path, roots: Sequence[Path], data_dir: Path) -> Path:
     key = "\x1f".join([*(str(r.resolve()) for r in roots), str(data_dir.resolve())])
     digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return cache_dir / f"search-{digest}.sqlite"
-
-
-class Indexed(NamedTuple):
-    """A story file as the index stores it: text ready for the tokenizer, filters folded."""
-
-    title: str
-    byline: str
-    body: str
-    day: int | None
-    feed: str
-    by: str
-    tags: str
-
-
-Reader = Callable[[list[Path]], list["Indexed | StoryError"]]
-"""Reads a batch of story files for the index, in order."""
-
-
-def read_for_index(path: Path) -> Indexed | StoryError:
-    """Read one story file as the index stores it (runs in a pool of processes too)."""
-    story = load_story(path)
-    if isinstance(story, StoryError):
-        return story
-    return _indexed(story)
-
-
-def _indexed(story: Story) -> Indexed:
-    return Indexed(
-        title=spaced_cjk(story.title),
-        byline=spaced_cjk(story.byline or ""),
-        body=spaced_cjk(plain_body(story.body)),
-        day=story.date.toordinal() if story.date else None,
-        feed=fold(story.feed or ""),
-        by=fold(story.byline or ""),
-        tags="\x1f".join(fold(tag) for tag in story.tags),
-    )
-
-
-def _day(meta: StoryMeta) -> int | None:
-    return meta.date.toordinal() if meta.date else None
-
-
-def _quote(annotation: Annotation) -> str:
-    for selector in annotation.selectors:
-        if selector.get("type") == "TextQuoteSelector":
-            return str(selector.get("exact", ""))
-    return ""
-
-
-def _stamp(annotation: Annotation) -> str:
-    # The story id is part of it: a note relinked to another story is indexed again.
-    return f"{annotation.updated}\x1f{annotation.story_id}"
 
 
 @dataclass(frozen=True)
@@ -332,10 +263,6 @@ class SearchIndex:
                 progress(done, total)
         return done
 
-    def update_files(self, items: Sequence[StoryMeta]) -> None:
-        """Re-index a few files now (e.g. one story that changed)."""
-        self.apply(Sync(list(items), []))
-
     @staticmethod
     def _forget(db: sqlite3.Connection, paths: Sequence[str]) -> None:
         for path in paths:
@@ -363,7 +290,7 @@ class SearchIndex:
                 meta.story_id,
                 meta.mtime_ns,
                 meta.size,
-                story.day if story.day is not None else _day(meta),
+                story.day if story.day is not None else day_of(meta),
                 story.feed,
                 story.by,
                 story.tags,
@@ -392,7 +319,7 @@ class SearchIndex:
         with self.reading() as db:
             known = dict(db.execute("SELECT ann_id, stamp FROM notes").fetchall())
         wanted = {a.id: a for a in annotations}
-        stale = [a for a in wanted.values() if known.get(a.id) != _stamp(a)]
+        stale = [a for a in wanted.values() if known.get(a.id) != stamp_of(a)]
         gone = [ann_id for ann_id in known if ann_id not in wanted]
         if not stale and not gone:
             return 0
@@ -423,9 +350,9 @@ class SearchIndex:
     def _put_note(db: sqlite3.Connection, annotation: Annotation) -> None:
         row = db.execute(
             "INSERT INTO notes(ann_id, story_id, stamp) VALUES (?, ?, ?) RETURNING id",
-            (annotation.id, annotation.story_id, _stamp(annotation)),
+            (annotation.id, annotation.story_id, stamp_of(annotation)),
         ).fetchone()
         db.execute(
             "INSERT INTO note_fts(rowid, note, quote) VALUES (?, ?, ?)",
-            (row[0], spaced_cjk(annotation.note), spaced_cjk(_quote(annotation))),
+            (row[0], spaced_cjk(annotation.note), spaced_cjk(quote_of(annotation))),
         )
