@@ -251,6 +251,8 @@ class LibraryPart:
         self._title = title
         if filters.error:
             story_list.empty_message = f"{filters.error}  (/ to change the search, esc clears it)"
+        elif query and not rows and filters.found is not None and not filters.found.complete:
+            story_list.empty_message = "Nothing found yet: the search index is still being built."
         elif query and not rows:
             story_list.empty_message = "Nothing matches: / to change the search, esc clears it."
         elif filters.hide is not None and not rows:
