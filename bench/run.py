@@ -65,6 +65,8 @@ class Options:
     feed_repeat: int = 3
     hostile_paragraphs: int = 1_000_000
     hostile_bytes: int = 31 * 2**20
+    baseline: str | None = None
+    """The git revision whose reader the search rows compare launch time with."""
 
 
 def _met(ok: bool | None) -> str:
@@ -222,6 +224,14 @@ def launch_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list[
 # ----- one interactive session -------------------------------------------------------------
 
 
+def _prebuilt_search(library: library_gen.Library, cache: Path, data: Path) -> None:
+    """The search index a returning reader has: the steady-state figures are not taken while
+    a first build runs (``bench_search`` measures that one)."""
+    import bench_search
+
+    bench_search.prebuild(library.root, cache, data)
+
+
 def _bytes_summary(stats: Sequence[KeyStats]) -> str:
     sizes = [s.size for s in stats]
     frames = [s.frames for s in stats]
@@ -242,6 +252,7 @@ def session_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list
     order = library.newest_first()
     rows: list[Row] = []
     argv = _reader_argv(library.root, tmp / "data-session")
+    _prebuilt_search(library, tmp / "cache-cold-0", tmp / "data-session")
     with PtySession(argv, cols=COLS, rows=ROWS, env=env) as session:
         if session.wait_for(shows(LIST_READY), opts.timeout) is None:
             raise RuntimeError("the story list never showed:\n" + session.screen_text())
@@ -406,6 +417,7 @@ def colour_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list[
     """Bytes per ``j`` in 256 colours: what an SSH user gets, since sshd drops COLORTERM."""
     env = _env(tmp, tmp / "cache-cold-0", truecolor=False)
     argv = _reader_argv(library.root, tmp / "data-256")
+    _prebuilt_search(library, tmp / "cache-cold-0", tmp / "data-256")
     with PtySession(argv, cols=COLS, rows=ROWS, env=env) as session:
         if session.wait_for(shows(LIST_READY), opts.timeout) is None:
             raise RuntimeError("the story list never showed")
@@ -522,6 +534,16 @@ def hostile_rows(opts: Options, tmp: Path) -> list[Row]:
     return [Row(*row) for row in results]
 
 
+def search_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list[Row]:
+    """Issue 13: the search index and the query, from ``bench_search.run``."""
+    import bench_search
+
+    figures = bench_search.run(
+        library, tmp, notes=opts.annotations, launches=opts.launches, baseline=opts.baseline
+    )
+    return [Row(*figure) for figure in figures]
+
+
 def feed_rows(opts: Options, tmp: Path) -> list[Row]:
     """Feed parsing, first refresh, 304 and unchanged refreshes, from ``bench_feeds.run``."""
     import bench_feeds
@@ -566,6 +588,9 @@ def parse(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--big-words", type=int, help="long read length (default 55000)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
     parser.add_argument("--launches", type=int, help="launches per launch figure (default 3)")
+    parser.add_argument(
+        "--baseline", metavar="REV", help="reader to compare launch with (default: merge-base)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         opts = Options(200, 3000, 1, 6, 3, 200, 20, 60.0, quick=True, esc_rounds=2)
@@ -579,6 +604,7 @@ def parse(argv: Sequence[str] | None) -> Options:
         opts.big_words = args.big_words
     if args.launches is not None:
         opts.launches = max(1, args.launches)
+    opts.baseline = args.baseline
     return opts
 
 
@@ -631,6 +657,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += _guarded(
             ["short paragraphs -> first paint", "one-line story -> first paint"],
             lambda: hostile_rows(opts, tmp),
+        )
+        rows += _guarded(
+            ["search index build from nothing", "/ + query + enter in one write"],
+            lambda: search_rows(opts, library, tmp),
         )
     print(render(rows))
     print(

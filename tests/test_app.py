@@ -264,7 +264,7 @@ async def test_slash_searches_titles(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.is_running  # q went into the search, it did not quit
         assert story_list.rows == []
-        assert "No title matches" in screen_text(app)
+        assert "Nothing matches" in screen_text(app)
         for _ in range(5):
             await pilot.press("backspace")
         await pilot.pause()

@@ -27,6 +27,13 @@ FIGURES = [
     "store open",
     "re-anchor",
     "Esc cancels a selection",
+    "search index build from nothing",
+    "index update after saving a note",
+    "index update after one story file changed",
+    "/ + query + enter in one write -> results drawn",
+    "results frame: bytes written",
+    "RSS growth from building the index",
+    "warm launch -> list visible (median",
 ]
 """Every figure issue 6 asks for (a row that failed says ``n/a (reason)`` but is still there)."""
 

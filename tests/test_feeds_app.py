@@ -127,8 +127,8 @@ async def test_F_shows_only_one_feed(tmp_path: Path, feed_server: FeedServer) ->
         await pilot.pause()
         assert isinstance(app.screen, FeedPicker)
         text = screen_text(app)
-        assert "All stories  2" in text and "Harbour News  1" in text
-        assert "Local files (no feed)  1" in text
+        assert "All stories  2/2 unread" in text and "Harbour News  1/1 unread" in text
+        assert "Local files (no feed)  1/1 unread" in text
         await pilot.press("j", "j", "enter")  # All, Local, Harbour News
         await pilot.pause()
         assert titles(app) == ["Ferry timetable change 1"]
@@ -148,7 +148,7 @@ async def test_F_shows_only_one_feed(tmp_path: Path, feed_server: FeedServer) ->
         await wait_refreshed(pilot)
         await pilot.press("F")
         await pilot.pause()
-        assert "Harbour News  1  ✗ HTTP 404 Not Found" in screen_text(app)
+        assert "Harbour News  1/1 unread  ✗ HTTP 404 Not Found" in screen_text(app)
 
 
 async def test_F_without_feeds_says_how_to_add_one(tmp_path: Path) -> None:

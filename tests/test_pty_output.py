@@ -10,6 +10,7 @@ the test slower.
 from __future__ import annotations
 
 import statistics
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,8 @@ sys.path.insert(0, str(BENCH))
 
 import library_gen  # noqa: E402
 from pty_harness import KeyStats, PtySession, shows, written_cells  # noqa: E402
+
+from tui_reader.library.build import command  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and pty")
 
@@ -64,6 +67,10 @@ def reader(
     """The reader (truecolor unless parametrized "256") with its list showing, scans done."""
     argv = [sys.executable, "-m", "tui_reader", str(library.root), "--data-dir", str(tmp_path)]
     env = _env(tmp_path, truecolor=getattr(request, "param", "truecolor") == "truecolor")
+    # The search index a returning reader has: these are steady-state figures, not the first
+    # build's (whose progress repaints the list's border; tests/test_search_*.py cover it).
+    build = command(tmp_path / "cache" / "tui-reader", tmp_path, [library.root])
+    subprocess.run(build, check=True, capture_output=True, timeout=WAIT)
     with PtySession(argv, cols=COLS, rows=ROWS, env=env) as session:
         assert session.wait_for(shows(library.big.title[:20]), WAIT) is not None, (
             "the story list never showed:\n" + session.screen_text()

@@ -26,8 +26,8 @@ def _reader_parser() -> argparse.ArgumentParser:
             "A keyboard-first terminal news reader. Read the stories in a folder, bookmark "
             "them, select passages with the keyboard and attach notes that are never lost. "
             "Press ? inside for every key. Other commands: 'tui-reader feeds --help', "
-            "'tui-reader refresh --help', 'tui-reader save --help', 'tui-reader export --help', "
-            "'tui-reader import --help', 'tui-reader serve --help'."
+            "'tui-reader refresh --help', 'tui-reader save --help', 'tui-reader search --help', "
+            "'tui-reader export --help', 'tui-reader import --help', 'tui-reader serve --help'."
         ),
     )
     parser.add_argument(
@@ -122,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui_reader.cli.feeds import feeds_main, refresh_main
 
         return (feeds_main if argv[0] == "feeds" else refresh_main)(argv[1:])
+    if argv and argv[0] == "search":
+        from tui_reader.cli.search import search_main
+
+        return search_main(argv[1:], reader_library)
     if argv and argv[0] == "save":
         from tui_reader.cli.save import save_main
 

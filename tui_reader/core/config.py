@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 COLOR_SYSTEMS = ("auto", "truecolor", "256", "standard", "none")
+SORTS = ("newest", "oldest", "title", "feed", "unread")
+"""The list orders (the same as :data:`tui_reader.library.order.SORTS`)."""
 ENV_SERVED = "TUI_READER_SERVED"
 """Set (to ``1``) by ``tui-reader serve`` in the environment of every reader it starts."""
 
@@ -36,6 +38,9 @@ class Config:
         mouse = false
         color_system = "256"      # auto, truecolor, 256, standard, none
         refresh_minutes = 30      # refresh the feeds while the reader is open (0: only on r)
+        sort = "newest"           # newest, oldest, title, feed, unread (S changes it)
+        hide_read = false         # list only unread stories (H toggles it)
+        mark_read_on_open = true  # opening a story marks it read (else only m does)
 
         [keymap]
         "article.annotate" = "A"
@@ -46,6 +51,12 @@ class Config:
     color_system: str = "auto"
     refresh_minutes: float = 0
     """Refresh the feeds this often while the reader runs; 0 (the default) only on ``r``."""
+    sort: str = "newest"
+    """The list's order until the reader picks another (``S``; then that one is remembered)."""
+    hide_read: bool = False
+    """List only unread stories until the reader toggles it (``H``)."""
+    mark_read_on_open: bool = True
+    """Opening a story marks it read; when false, only ``m`` does."""
     keymap: dict[str, str] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
     """What was wrong with the file, for a message on start-up."""
@@ -85,6 +96,17 @@ def load_config(path: Path | None = None) -> Config:
     elif 0 < refresh < 1:
         problems.append(f"{path}: 'refresh_minutes' below 1 is not allowed; using 1")
         refresh = 1
+    sort = raw.get("sort", "newest")
+    if sort not in SORTS:
+        problems.append(f"{path}: 'sort' must be one of {', '.join(SORTS)}")
+        sort = "newest"
+    flags: dict[str, bool] = {}
+    for name, default in (("hide_read", False), ("mark_read_on_open", True)):
+        value = raw.get(name, default)
+        if not isinstance(value, bool):
+            problems.append(f"{path}: '{name}' must be true or false")
+            value = default
+        flags[name] = value
     keymap_raw = raw.get("keymap", {})
     keymap: dict[str, str] = {}
     if isinstance(keymap_raw, dict):
@@ -99,6 +121,9 @@ def load_config(path: Path | None = None) -> Config:
         mouse=mouse,
         color_system=color,
         refresh_minutes=float(refresh),
+        sort=str(sort),
+        hide_read=flags["hide_read"],
+        mark_read_on_open=flags["mark_read_on_open"],
         keymap=keymap,
         problems=tuple(problems),
     )

@@ -7,20 +7,43 @@ No Textual. Like :mod:`tui_reader.notes.service`, every write comes back as ``Sa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tui_reader.core.stories import Story
 from tui_reader.notes.outcomes import Failed, Saved
 from tui_reader.notes.service import Target
 from tui_reader.storage.store import Bookmark, Store, StoreError
 
-__all__ = ["ReadingState"]
+__all__ = ["Marked", "ReadingState"]
+
+
+@dataclass(frozen=True)
+class Marked:
+    """Stories were marked read or unread; ``changed`` is what an undo puts back."""
+
+    changed: tuple[str, ...]
+    read: bool
 
 
 class ReadingState:
     """What a reader marks while reading, kept in the store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, mark_read_on_open: bool = True) -> None:
         self.store = store
+        self.mark_read_on_open = mark_read_on_open
+        """Opening a story counts as reading it (``mark_read_on_open`` in config)."""
+
+    def mark(self, story_ids: Sequence[str], read: bool) -> Marked | Failed:
+        """Mark stories read or unread in one write."""
+        try:
+            changed = self.store.mark_read_many(story_ids, read)
+        except StoreError as exc:
+            return Failed("the read marks", str(exc))
+        return Marked(tuple(changed), read)
+
+    def undo(self, marked: Marked) -> Marked | Failed:
+        """Put back what :meth:`mark` changed."""
+        return self.mark(marked.changed, not marked.read)
 
     def bookmark(
         self, target: Target, on: bool, tags: Sequence[str] | None = None
@@ -43,9 +66,11 @@ class ReadingState:
         return self.store.bookmarks().get(story_id)
 
     def opened(self, story: Story) -> Failed | None:
-        """A story was opened: it counts as read and is the one to reopen next time."""
+        """A story was opened: it counts as read (unless configured otherwise) and is the one
+        to reopen next time."""
         try:
-            self.store.mark_read(story.story_id)
+            if self.mark_read_on_open:
+                self.store.mark_read(story.story_id)
             self.store.set_last_open(story.story_id)
         except StoreError as exc:
             return Failed("the reading state", str(exc))

@@ -10,7 +10,8 @@ Layout of the data dir (see :mod:`tui_reader.core.paths` for where it is)::
 
     store.lock            one file lock, held across every read-modify-write
     bookmarks.json        table "bookmarks", keyed by story id
-    state.json            tables "read", "positions" (keyed by story id) and "session"
+    state.json            tables "read", "positions" (keyed by story id), "session", "searches"
+                          (saved searches by name) and "settings" (choices made in the app)
     draft.json            table "draft": the note being typed when the process was hung up
     feeds.json            table "feeds": subscribed feeds and their fetch state, keyed by name
     annotations/00.json   16 shards; an annotation lives in shard hash(story_id) % 16,
@@ -74,9 +75,8 @@ class StoreBase:
         self._bookmarks = JsonFile(
             data_dir / "bookmarks.json", "bookmarks", "bookmarks", ("bookmarks",)
         )
-        self._state = JsonFile(
-            data_dir / "state.json", "state", "reading state", ("read", "positions", "session")
-        )
+        state_tables = ("read", "positions", "session", "searches", "settings")
+        self._state = JsonFile(data_dir / "state.json", "state", "reading state", state_tables)
         self._draft = JsonFile(data_dir / "draft.json", "draft", "draft note", ("draft",))
         self._feeds = JsonFile(data_dir / "feeds.json", "feeds", "feed list", ("feeds",))
         self._shards = [

@@ -259,6 +259,22 @@ class Store(StoreBase):
             else:
                 self._state.delete("read", [story_id])
 
+    def mark_read_many(self, story_ids: Sequence[str], read: bool = True) -> list[str]:
+        """Mark many stories read (or unread) in one durable write.
+
+        Returns:
+            The ids whose state changed (what an undo must put back).
+        """
+        with self._writing(self._state):
+            marked = self._state.raw("read")
+            changed = [sid for sid in dict.fromkeys(story_ids) if (sid in marked) != read]
+            if changed and read:
+                at = now_iso()
+                self._state.insert_many("read", {sid: {"at": at} for sid in changed})
+            elif changed:
+                self._state.delete("read", changed)
+            return changed
+
     def read_ids(self) -> set[str]:
         """Ids of stories marked read."""
         with self._mutex:
@@ -288,6 +304,39 @@ class Store(StoreBase):
         with self._mutex:
             sid = self._state.raw("session").get("last_open", {}).get("story_id")
         return sid if isinstance(sid, str) else None
+
+    # Saved searches and settings
+
+    def saved_searches(self) -> dict[str, str]:
+        """Saved searches: query by name, in name order."""
+        with self._mutex:
+            docs = self._state.raw("searches")
+            return {n: str(docs[n].get("query", "")) for n in sorted(docs, key=str.casefold)}
+
+    def save_search(self, name: str, query: str) -> None:
+        """Save (or replace) a named search; durable on return."""
+        with self._writing(self._state):
+            self._state.put("searches", name, {"query": query, "at": now_iso()})
+
+    def delete_search(self, name: str) -> bool:
+        """Forget a saved search; False if there was none by that name."""
+        with self._writing(self._state):
+            if name not in self._state.raw("searches"):
+                return False
+            self._state.delete("searches", [name])
+            return True
+
+    def setting(self, name: str) -> str | None:
+        """A choice the reader made in the app (e.g. the sort order), or None."""
+        with self._mutex:
+            value = self._state.raw("settings").get(name, {}).get("value")
+        return value if isinstance(value, str) else None
+
+    def set_setting(self, name: str, value: str) -> None:
+        """Remember a choice made in the app; durable on return."""
+        with self._writing(self._state):
+            if self.setting(name) != value:
+                self._state.put("settings", name, {"value": value, "at": now_iso()})
 
     # Draft
 

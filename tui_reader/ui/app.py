@@ -19,7 +19,9 @@ from textual.widgets import Input, TextArea
 from tui_reader.core.config import Config, is_served
 from tui_reader.core.paths import default_feeds_library
 from tui_reader.core.textsafe import sanitize
+from tui_reader.library.finder import Finder
 from tui_reader.library.index import LibraryIndex
+from tui_reader.library.order import LABELS, SORTS
 from tui_reader.storage.store import Store
 from tui_reader.ui.driver import PromptEscapeDriver, missing_internals
 from tui_reader.ui.hangup import HANGUP_SIGNALS, HangUp
@@ -33,7 +35,7 @@ class ReaderApp(App[None]):
     | Key | Action |
     | --- | --- |
     | `?` | all keys |
-    | `/` | search titles |
+    | `/` | search stories and notes |
     | `ctrl+p` | command palette |
     | `q` | quit |
     """
@@ -70,6 +72,8 @@ class ReaderApp(App[None]):
         self.stories_dirs = (stories_dir,) if isinstance(stories_dir, Path) else tuple(stories_dir)
         self.store = store
         self.index = index
+        self.finder = Finder(index.cache_dir, self.stories_dirs, store.data_dir)
+        """The search index of this library and data dir."""
         self.config = config
         # Animation frames cost bytes on every SSH link: scrolling jumps, it never glides.
         self.animation_level = "none"
@@ -93,7 +97,8 @@ class ReaderApp(App[None]):
                 self.stories_dirs,
                 self.store,
                 self.index,
-                refresh_minutes=self.config.refresh_minutes,
+                self.finder,
+                self.config,
                 save_to=self.save_to,
             )
         )
@@ -140,7 +145,7 @@ class ReaderApp(App[None]):
         return True
 
     def action_search(self) -> None:
-        """Search story titles."""
+        """Search stories and notes."""
         if isinstance(self.screen, ReaderScreen):
             self.screen.open_search()
 
@@ -217,6 +222,12 @@ class ReaderApp(App[None]):
                     f"Key: {binding.key}",
                     lambda action=binding.action: self.call_later(screen.run_action, action),
                 )
+        for order in SORTS:
+            yield SystemCommand(
+                f"Sort: {LABELS[order]}",
+                "Order the story list (S cycles)",
+                lambda order=order: screen.listing.set_sort(order),
+            )
         yield SystemCommand("Keys", "Show every key (?)", self.action_help)
 
 

@@ -17,11 +17,12 @@ from textual.screen import Screen
 
 from tui_reader.core.stories import Story
 from tui_reader.storage.store import FeedRecord, Store
-from tui_reader.ui.parts.library import LibraryPart
 from tui_reader.ui.widgets.story_list import StoryList
 
 if TYPE_CHECKING:
     from tui_reader.feeds.refresh import RefreshReport
+
+Counts = tuple[int, int]
 
 __all__ = ["FeedsPart"]
 
@@ -134,22 +135,14 @@ class FeedsPart:
         """Stop fetching: downloads still running give up at their next read."""
         self._cancel.set()
 
-    def pick_filter(
-        self, library: LibraryPart, current: str, chosen: Callable[[str], None]
-    ) -> None:
-        """Let the reader choose a feed to show (or all, or local files); ``chosen`` gets it."""
+    def pick(self, counts: dict[str, Counts], local: Counts, current: str,
+             chosen: Callable[[str | None], None],
+             searches: dict[str, Counts] | None = None) -> None:  # fmt: skip
+        """Let the reader choose a feed to show (or all, local files, a saved search)."""
         from tui_reader.ui.screens.feed_picker import FeedPicker
 
-        counts, local = library.feed_counts()
         feeds = self.store.feeds_writing_to(*self.roots)
-        if not counts and not feeds:
-            self.host.notify("No stories from feeds here. Add a feed: tui-reader feeds add URL")
-            return
         problems = {feed.name: feed.error for feed in feeds if feed.error}
-        every = {feed.name: 0 for feed in feeds} | counts
-
-        def picked(choice: str | None) -> None:
-            if choice is not None:
-                chosen(choice)
-
-        self.host.app.push_screen(FeedPicker(every, local, current, problems), picked)
+        every = {feed.name: (0, 0) for feed in feeds} | counts
+        picker = FeedPicker(every, local, current, problems, searches)
+        self.host.app.push_screen(picker, chosen)

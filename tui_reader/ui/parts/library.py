@@ -19,7 +19,9 @@ from textual.screen import Screen
 
 from tui_reader.core.document import warm_up
 from tui_reader.core.stories import StoryError, StoryMeta
+from tui_reader.library.finder import Found
 from tui_reader.library.index import Item, LibraryIndex, sort_newest_first
+from tui_reader.library.order import LABELS, Sort, sort_items
 from tui_reader.storage.store import Store
 from tui_reader.ui.screens.feed_picker import ALL, LOCAL
 from tui_reader.ui.widgets.inert import inert, plain
@@ -30,8 +32,8 @@ __all__ = ["Filters", "LibraryPart", "to_row"]
 Stage = Literal["head", "cached", "scan", "final"]
 
 
-def to_row(item: Item) -> StoryRow:
-    """Turn a library entry into a list row."""
+def to_row(item: Item, detail: str = "", in_note: bool = False) -> StoryRow:
+    """Turn a library entry into a list row (``detail``: where a search matched it)."""
     if isinstance(item, StoryError):
         # File names and reasons may hold anything a file system allows, escapes included.
         return StoryRow(
@@ -44,6 +46,8 @@ def to_row(item: Item) -> StoryRow:
         date=item.date,
         source=item.feed or item.source or "",
         feed=item.feed or "",
+        detail=detail,
+        in_note=in_note,
     )
 
 
@@ -67,7 +71,17 @@ class Filters:
     feed: str = ALL
     """One feed's stories, local files only, or all (``F``; see :mod:`.feed_picker`)."""
     search: str = ""
-    """Words every listed title must contain (``/``)."""
+    """The search as typed (``/``)."""
+    found: Found | None = None
+    """What the search found, in its order (None: no search, the whole library)."""
+    error: str = ""
+    """Why the search cannot run (shown instead of rows)."""
+    order: Sort = "newest"
+    """The list's order (``S``)."""
+    search_order: Sort | None = None
+    """The order of search results (None: best match first)."""
+    hide: frozenset[str] | None = None
+    """Read stories to leave out (``H``), or None to show them."""
 
 
 class LibraryPart:
@@ -96,6 +110,8 @@ class LibraryPart:
         """Every entry, newest first."""
         self.generation = 0
         self._cached: list[Item] = []
+        self._sorted: dict[str, list[Item]] = {}
+        self._title = "Stories"
 
     # ----- loading -------------------------------------------------------------------------
 
@@ -158,6 +174,7 @@ class LibraryPart:
         if message.items is None or (message.stage != "final" and not message.items):
             return False
         self.items = sort_newest_first(message.items)
+        self._sorted = {"newest": self.items}
         return True
 
     def finished(self, story_list: StoryList, *, reopen: bool) -> bool:
@@ -188,47 +205,74 @@ class LibraryPart:
 
     def rows(self, filters: Filters) -> list[StoryRow]:
         """The rows ``filters`` leave, in list order."""
-        rows = [to_row(item) for item in self.items]
+        if filters.found is not None:
+            rows = [to_row(m.meta, m.hit.snippet, m.hit.in_note) for m in filters.found.matches]
+        else:
+            rows = [to_row(item) for item in self.ordered(filters.order)]
         if filters.bookmarked is not None:
             rows = [row for row in rows if row.story_id in filters.bookmarked]
         if filters.feed == LOCAL:
             rows = [row for row in rows if row.error is None and not row.feed]
         elif filters.feed != ALL:
             rows = [row for row in rows if row.feed == filters.feed]
-        words = filters.search.casefold().split()
-        if words:
-            rows = [row for row in rows if all(w in row.title.casefold() for w in words)]
+        if filters.hide is not None:
+            rows = [row for row in rows if row.story_id not in filters.hide]
         return rows
 
-    def feed_counts(self) -> tuple[dict[str, int], int]:
-        """Stories per feed name, and the number of local stories (from no feed)."""
-        counts: dict[str, int] = {}
-        local = 0
+    def ordered(self, order: Sort) -> list[Item]:
+        """Every entry in ``order`` (kept until the library changes; unread first is not)."""
+        if order == "unread":
+            return sort_items(self.items, order, self.store.read_ids())
+        if order not in self._sorted:
+            self._sorted[order] = sort_items(self.items, order)
+        return self._sorted[order]
+
+    def feed_counts(self) -> tuple[dict[str, tuple[int, int]], tuple[int, int]]:
+        """``(unread, total)`` stories per feed name, and of local stories (from no feed)."""
+        read = self.store.read_ids()
+        counts: dict[str, tuple[int, int]] = {}
+        local = (0, 0)
         for item in self.items:
             if isinstance(item, StoryMeta):
+                unread = int(item.story_id not in read)
+                old = counts.get(item.feed, (0, 0)) if item.feed else local
+                new = (old[0] + unread, old[1] + 1)
                 if item.feed:
-                    counts[item.feed] = counts.get(item.feed, 0) + 1
+                    counts[item.feed] = new
                 else:
-                    local += 1
+                    local = new
         return counts, local
 
     def show(self, story_list: StoryList, filters: Filters) -> None:
         """Show the rows ``filters`` leave, with a border title and an empty message to match."""
-        rows = self.rows(filters)
+        rows = [] if filters.error else self.rows(filters)
         title = "Bookmarks" if filters.bookmarked is not None else "Stories"
         if filters.feed:
             title += " · " + ("local files" if filters.feed == LOCAL else filters.feed)
         query = filters.search
-        # The query is typed by the user and feed names come from feeds: never markup.
-        story_list.border_title = inert(f"{title} matching “{query}”" if query else title)
-        if query and not rows:
-            story_list.empty_message = "No title matches: / to change the search, esc clears it."
+        if query:
+            order = LABELS[filters.search_order or "relevance"]
+            title += f" matching “{query}”, {order}"
+        elif filters.order != "newest":
+            title += f", {LABELS[filters.order]}"
+        if filters.hide is not None:
+            title += ", unread only"
+        self._title = title
+        if filters.error:
+            story_list.empty_message = f"{filters.error}  (/ to change the search, esc clears it)"
+        elif query and not rows and filters.found is not None and not filters.found.complete:
+            story_list.empty_message = "Nothing found yet: the search index is still being built."
+        elif query and not rows:
+            story_list.empty_message = "Nothing matches: / to change the search, esc clears it."
+        elif filters.hide is not None and not rows:
+            story_list.empty_message = "No unread stories here: H shows the read ones too."
         elif filters.feed and not rows:
             story_list.empty_message = "No stories from this feed: F picks another."
         elif filters.bookmarked is not None and not rows:
             story_list.empty_message = "No bookmarks yet: press b on a story. B shows all."
         self.show_marks(story_list)
         story_list.set_rows(rows)
+        self._count(story_list)
 
     def show_marks(self, story_list: StoryList) -> None:
         """Redraw the bookmark, unread and note-count markers from the store."""
@@ -237,3 +281,10 @@ class LibraryPart:
             read=self.store.read_ids(),
             note_counts=self.store.annotation_counts(),
         )
+        self._count(story_list)
+
+    def _count(self, story_list: StoryList) -> None:
+        # The query is typed by the user and feed names come from feeds: never markup.
+        listed = [row for row in story_list.rows if row.error is None]
+        unread = sum(row.story_id not in story_list.read for row in listed)
+        story_list.border_title = inert(f"{self._title} · {unread}/{len(listed)} unread")

@@ -1,14 +1,30 @@
-"""Typing a ``/`` search: keys are taken by the app in arrival order, before any pane sees
-them, so a burst typed right after ``/`` over SSH is never lost (no widget has to take focus
-first)."""
+"""The ``/`` search: typing it, running it on the search index, and showing what it found.
+
+Keys are taken by the app in arrival order, before any pane sees them, so a burst typed right
+after ``/`` over SSH is never lost (no widget has to take focus first).
+"""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from textual.events import Key
+from textual.screen import Screen
 
-__all__ = ["Typed", "search_key"]
+from tui_reader.library.finder import Finder, Found, metas_by_path
+from tui_reader.library.index import Item
+from tui_reader.library.order import Sort
+from tui_reader.library.query import Query, QueryError, parse
+from tui_reader.library.search_index import IndexBroken
+from tui_reader.storage.store import Store
+from tui_reader.ui.parts.apply import Apply
+from tui_reader.ui.widgets.search_bar import SearchLine
+from tui_reader.ui.widgets.story_list import StoryList
+
+__all__ = ["SearchPart", "Typed", "search_key"]
 
 
 @dataclass(frozen=True)
@@ -32,3 +48,143 @@ def search_key(event: Key, query: str) -> Typed | None:
     if event.is_printable and event.character:
         return Typed(query + event.character, True)
     return None
+
+
+class SearchPart:
+    """The ``/`` search: the query being typed, running it on the index, its results.
+
+    Each change of the query runs it in a thread worker; a result for an older query is
+    dropped. A query that cannot run leaves an error (shown instead of rows, never as an empty
+    list). The list's place before the search is kept, so ``esc`` goes back exactly there.
+    """
+
+    def __init__(self, host: Screen[Any], finder: Finder, store: Store,
+                 items: Callable[[], Sequence[Item]], changed: Callable[[], None],
+                 broken: Callable[[], None]) -> None:  # fmt: skip
+        self.host = host
+        self._changed = changed
+        """Called when the results (or the error) changed: the list and the line redraw."""
+        self._broken = broken
+        """Called when the index turned out damaged (it is rebuilt)."""
+        self.finder = finder
+        self.store = store
+        self._library = items
+        """The library's rows (the search answers with those)."""
+        self.text = ""
+        """The query as typed."""
+        self.typing = False
+        self.error = ""
+        self.found: Found | None = None
+        self.query: Query | None = None
+        """The parsed query (None when there is no search, or it does not parse)."""
+        self.order: Sort | None = None
+        """The order of results: None for best match first, or one of the list's orders."""
+        self.number = 0
+        self._running = False
+        self._queued = False
+        self._again = False
+        """The query changed while one was running: run the newest when it ends."""
+        self._before: tuple[str | None, float] | None = None
+
+    @property
+    def active(self) -> bool:
+        """True when a search narrows the list (or failed and says why)."""
+        return bool(self.text.strip())
+
+    def open(self, story_list: StoryList) -> None:
+        """Start typing; remember where the list was, to come back to it."""
+        if not self.active:
+            current = story_list.current
+            self._before = (current.key if current else None, story_list.scroll_y)
+        self.typing = True
+
+    def key(self, event: Key) -> bool:
+        """Apply a key typed while searching; True when it was taken."""
+        typed = search_key(event, self.text) if self.typing else None
+        if typed is None:
+            return False
+        changed = typed.query != self.text
+        self.typing, self.text = typed.typing, typed.query
+        if changed and not self._queued:
+            # Keys that came in one burst (a paste, a fast typist over SSH) are all in the
+            # app's queue already: the query runs once, after the last of them.
+            self._queued = True
+            self.host.app.call_later(self._run_typed)
+        return True
+
+    def _run_typed(self) -> None:
+        self._queued = False
+        self.order = None  # a new search is ranked by relevance first
+        self.run()
+
+    def run(self, text: str | None = None) -> None:
+        """Run the query (``text``, or the one typed) in the background."""
+        if text is not None:
+            self.text, self.order = text, None
+        self.number += 1
+        self.error, self.query = "", None
+        try:
+            query = parse(self.text)
+        except QueryError as exc:
+            self.error, self.found = str(exc), None
+            self._changed()
+            return
+        if query.empty:
+            self.found = None
+            self._changed()
+            return
+        self.query = query
+        if self._running:
+            self._again = True  # typed faster than searched: only the newest query runs next
+            return
+        self._running = True
+        number, order, items = self.number, self.order, self._library()
+
+        def work() -> None:
+            found: Found | None = None
+            failed = "The search failed unexpectedly; try again."  # unless it ends below
+            try:
+                found = self.finder.find(query, self.store, metas_by_path(items), order)
+                failed = ""
+            except IndexBroken:
+                failed = ""  # found None: the index is rebuilt
+            except sqlite3.Error as exc:
+                failed = f"The search could not run ({exc}); try again."
+            finally:  # always, so the next query can run
+                self.host.post_message(Apply(lambda: self._took(number, found, failed)))
+
+        self.host.run_worker(work, thread=True, group="search", exit_on_error=False)
+
+    def _took(self, number: int, found: Found | None, failed: str = "") -> None:
+        self._running = False
+        if self._again:
+            self._again = False
+            if self.query is not None:
+                self.run()
+        if number != self.number:
+            return  # the query changed since: a stale result is dropped
+        if failed:
+            self.error = failed
+        elif found is None:
+            self.error = "The search index is damaged; it is being rebuilt. Try again shortly."
+            self._broken()
+        self.found = found
+        self._changed()
+
+    def clear(self, story_list: StoryList) -> tuple[str | None, float] | None:
+        """Drop the search; returns where the list was before it (to restore)."""
+        self.text, self.typing, self.error, self.found, self.query = "", False, "", None, None
+        self.number += 1
+        before, self._before = self._before, None
+        return before
+
+    def show(self, line: SearchLine) -> None:
+        """Draw the search line."""
+        line.display = self.typing or self.active
+        status = self.error
+        if not status and self.found is not None:
+            count = len(self.found.matches)
+            status = f"{count} {'story' if count == 1 else 'stories'}"
+            if not self.found.complete:
+                status += " so far (indexing…)"
+        line.show(self.text, self.typing, status, bool(self.error))

@@ -27,6 +27,16 @@ EXTRA = (
 )
 
 
+SEARCH_HELP = (
+    "Search (/): words must all match, in titles, bylines, story text and your notes; "
+    '"an exact phrase"; harb* (words starting so); -word leaves out. Filters: is:unread '
+    "is:read is:bookmarked has:note has:highlight tag:NAME feed:NAME by:NAME "
+    "since:2021-09-01 until:2021-09 (a day, month or year) in:notes in:title; -tag:x leaves "
+    "out. Results are best match first: S changes the order, + saves the search (F lists it), "
+    "esc goes back to the list as it was. In a story, f finds words; n/N move between matches."
+)
+
+
 def _keys(binding: Binding, keymap: dict[str, str]) -> str:
     keys = keymap.get(binding.id or "", binding.key)
     names = {
@@ -70,6 +80,7 @@ class HelpScreen(ModalScreen[None]):
                         # Keys may come from the user's keymap: shown as typed, never markup.
                         table.add_row(inert(_keys(binding, keymap)), Text(binding.description))
                 yield Static(table)
+            yield Static(Text(SEARCH_HELP))
             yield Static(Text(EXTRA, style="dim"))
 
     def action_scroll(self, amount: int) -> None:

@@ -21,22 +21,24 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from tui_reader.core.config import Config
 from tui_reader.core.document import Document
 from tui_reader.core.stories import Story, StoryError
+from tui_reader.library.finder import Finder
 from tui_reader.library.index import LibraryIndex
 from tui_reader.notes.reading import ReadingState
 from tui_reader.notes.service import AnnotationService
 from tui_reader.storage.store import Store
+from tui_reader.ui.parts.apply import Apply
 from tui_reader.ui.parts.bookmarks import BookmarksPart
 from tui_reader.ui.parts.browser import BrowserPart
 from tui_reader.ui.parts.feeds import FeedsPart
-from tui_reader.ui.parts.library import Filters, LibraryPart
+from tui_reader.ui.parts.library import LibraryPart
+from tui_reader.ui.parts.listing import Listing
 from tui_reader.ui.parts.notes import DRAFT_SAVE_SECONDS, NotesPart
 from tui_reader.ui.parts.opening import StoryOpener
 from tui_reader.ui.parts.panes import apply_layout, cycle_focus, toggle_sidebar
 from tui_reader.ui.parts.saving import SavingPart
-from tui_reader.ui.parts.search import search_key
-from tui_reader.ui.screens.feed_picker import ALL
 from tui_reader.ui.widgets.article import Article
 from tui_reader.ui.widgets.notes import NotesSidebar
 from tui_reader.ui.widgets.search_bar import SearchLine
@@ -56,9 +58,11 @@ class ReaderScreen(Screen[None]):
     | `u` | undo the last delete |
     | `y` / `o` | copy (OSC 52) / show the URL |
     | `r` | refresh the feeds and rescan the stories folder |
-    | `F` | show one feed's stories (or all) |
-    | `S` | save a web page (its URL) as a story |
-    | `A` | all notes, across stories |
+    | `F` | show one feed's stories, a saved search, or all |
+    | `m` / `M` | mark read or unread / mark everything listed read |
+    | `H` / `O` | hide read stories / change the order |
+    | `+` / `f` | save the search / find in the open story |
+    | `S` / `A` | save a web page (its URL) as a story / all notes, across stories |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -69,27 +73,25 @@ class ReaderScreen(Screen[None]):
             "left_square_bracket", "step(-1)", "Prev story", show=False, id="reader.prev_story"
         ),
         Binding("b", "toggle_bookmark", "Bookmark", id="reader.bookmark"),
-        Binding("B", "toggle_filter", "Bookmarks", id="reader.bookmarks_only"),
+        Binding("B", "list('bookmarks_only')", "Bookmarks", id="reader.bookmarks_only"),
         Binding("t", "tags", "Tags", show=False, id="reader.tags"),
         Binding("s", "toggle_sidebar", "Notes", id="reader.sidebar"),
         Binding("u", "undo", "Undo", show=False, id="reader.undo"),
         Binding("y", "copy", "Copy", id="reader.copy"),
         Binding("o", "show_url", "URL", show=False, id="reader.url"),
         Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
-        Binding("F", "pick_feed", "Show a feed", show=False, id="reader.feed_filter"),
+        Binding("F", "list('pick_feed')", "Show a feed", show=False, id="reader.feed_filter"),
+        Binding("m", "list('mark_read')", "Mark read/unread", show=False, id="list.mark_read"),
+        Binding("M", "list('mark_all_read')", "Mark all read", show=False, id="list.mark_all_read"),
+        Binding("H", "list('hide_read')", "Hide read", show=False, id="list.hide_read"),
+        Binding("O", "list('sort')", "Change order", show=False, id="list.sort"),
+        Binding("plus", "list('save_search')", "Save search", show=False, id="list.save_search"),
+        Binding("f", "list('find')", "Find in story", show=False, id="article.find"),
         Binding("S", "save_url", "Save a URL…", show=False, id="reader.save_url"),
         Binding("A", "all_notes", "All notes", show=False, id="reader.all_notes"),
         Binding("escape", "back", "Back", show=False, id="reader.back"),
     ]
 
-    bookmarks_only = var(False)
-    """Show only bookmarked stories (``B``)."""
-    feed_filter = var(ALL)
-    """Show only this feed's stories (``F``): a feed name, ``ALL`` or ``LOCAL``."""
-    search = var("")
-    """Words every listed title must contain (``/``)."""
-    searching = var(False)
-    """True while a search is being typed."""
     sidebar_visible = var(True)
     """Whether the notes sidebar is wanted (in a narrow terminal it is a toggle)."""
 
@@ -98,24 +100,28 @@ class ReaderScreen(Screen[None]):
         stories_dirs: Path | Sequence[Path],
         store: Store,
         index: LibraryIndex,
+        finder: Finder,
+        config: Config | None = None,
         *,
-        refresh_minutes: float = 0,
         save_to: Path | None = None,
     ) -> None:
         super().__init__()
+        config = config or Config()
         roots = (stories_dirs,) if isinstance(stories_dirs, Path) else tuple(stories_dirs)
         self.stories_dirs = roots
         """The library: one folder, or the bundled stories plus the default feeds folder."""
         self.store = store
-        self.refresh_minutes = refresh_minutes
+        self.refresh_minutes = config.refresh_minutes
         """Refresh the feeds this often (0: only on ``r``); see ``refresh_minutes`` in config."""
         self.notes = AnnotationService(store)
-        self.reading = ReadingState(store)
-        self.library = LibraryPart(self, roots, index, store)
+        self.reading = ReadingState(store, mark_read_on_open=config.mark_read_on_open)
         self.opener = StoryOpener(self, self.notes, self.reading)
         self.feeds = FeedsPart(self, store, roots)
+        self.listing = Listing(self, roots, index, store, finder, self.reading, self.feeds,
+                               lambda: self.story, config)  # fmt: skip
+        self.library, self.finding = self.listing.library, self.listing.finding
         self.notes_ui = NotesPart(self, self.notes, self.opened, self.reanchor)
-        self.bookmarks = BookmarksPart(self, self.reading, self._bookmarks_changed)
+        self.bookmarks = BookmarksPart(self, self.reading, self.listing.bookmarks_changed)
         self.saving = SavingPart(self, save_to or roots[0])
         if save_to is not None:
             self.library.extra_roots = (save_to,)
@@ -136,10 +142,11 @@ class ReaderScreen(Screen[None]):
         return article.story, article.document
 
     def reanchor(self) -> None:
-        """The open story's notes changed: re-anchor them (in a worker) and redraw."""
+        """The open story's notes changed: re-anchor them (in a worker), index them, redraw."""
         opened = self.opened()
         if opened is not None:
             self.opener.reanchor(opened[0], opened[1].text)
+            self.finding.index.notes_changed(opened[0].story_id)
         self._refresh_marks()
 
     def compose(self) -> ComposeResult:
@@ -168,8 +175,9 @@ class ReaderScreen(Screen[None]):
             self.notify(notice, severity="warning", timeout=30)
 
     def on_unmount(self) -> None:
-        """Stop fetching feeds: downloads still running give up at their next read."""
+        """Stop fetching feeds and indexing: both give up at their next step."""
         self.feeds.cancel()
+        self.finding.index.cancel()
 
     def flush(self) -> None:
         """Write the note being typed and the reading position (quit and hang-up)."""
@@ -193,77 +201,54 @@ class ReaderScreen(Screen[None]):
         cycle_focus(self, step)
 
     def action_back(self) -> None:
-        """``esc`` outside a selection goes back to the story list."""
-        self.query_one(StoryList).focus()
+        """``esc`` outside a selection goes back to the story list; in the list, it ends the
+        search and puts the list back exactly where it was."""
+        story_list = self.query_one(StoryList)
+        if story_list.has_focus:
+            self.listing.back()
+        story_list.focus()
 
     # ----- the list ------------------------------------------------------------------------
 
     @on(LibraryPart.Loaded)
     def _library_loaded(self, message: LibraryPart.Loaded) -> None:
-        if self.library.loaded(message):
-            self._show_rows()
-        final = message.stage == "final" and message.generation == self.library.generation
-        if final and self.library.finished(self.query_one(StoryList), reopen=self.story is None):
-            self._show_rows()  # empty: the list says so
-
-    def _show_rows(self) -> None:
-        marked = frozenset(self.store.bookmarks()) if self.bookmarks_only else None
-        filters = Filters(bookmarked=marked, feed=self.feed_filter, search=self.search.strip())
-        self.library.show(self.query_one(StoryList), filters)
-
-    def watch_bookmarks_only(self) -> None:
-        """Refilter when ``B`` is pressed."""
-        if self.is_mounted:
-            self._show_rows()
-
-    def watch_feed_filter(self) -> None:
-        """Refilter when a feed is picked."""
-        if self.is_mounted:
-            self._show_rows()
-
-    def watch_search(self) -> None:
-        """Refilter as the search is typed."""
-        if self.is_mounted:
-            self._show_rows()
+        self.listing.loaded(message, reopen=self.story is None)
 
     def _refresh_marks(self) -> None:
-        self.library.show_marks(self.query_one(StoryList))
+        self.listing.refresh_marks()
 
     def refresh_from_disk(self) -> None:
         """Pick up bookmarks and notes another session saved."""
         if self.store.refresh():
             self.reanchor()
+            self.finding.index.store_changed()
 
-    def _bookmarks_changed(self) -> None:
-        # With the bookmarks-only filter on, the list itself changes.
-        if self.bookmarks_only:
-            self._show_rows()
-        else:
-            self._refresh_marks()
+    # ----- searching, finding, read marks, order: forwarded to their parts -----------------
 
-    def action_toggle_filter(self) -> None:
-        """Show only bookmarked stories, or all again."""
-        self.bookmarks_only = not self.bookmarks_only
-        self.query_one(StoryList).focus()
+    @property
+    def searching(self) -> bool:
+        """True while a search (or a find in the story) is being typed."""
+        return self.finding.typing
 
     def open_search(self) -> None:
         """Start typing a search (``/``, bound on the app): printable keys go to the query."""
-        self.searching = True
-        self._show_search()
+        self.finding.open_search()
 
     def search_key(self, event: Key) -> bool:
-        """Take a key while searching (the app routes keys here first); True if used."""
-        typed = search_key(event, self.search) if self.searching else None
-        if typed is None:
-            return False
-        self.searching, self.search = typed.typing, typed.query
-        self._show_search()
-        return True
+        """Take a key while searching or finding (the app routes keys here first)."""
+        return self.finding.key(event)
 
-    def _show_search(self) -> None:
-        line = self.query_one(SearchLine)
-        line.display = self.searching or bool(self.search)
-        line.show(self.search, self.searching)
+    def on_apply(self, message: Apply) -> None:
+        """Finish what a part's thread worker did (results, progress, matches) on this thread."""
+        message.apply()
+
+    def on_article_match_reached(self, message: Article.MatchReached) -> None:
+        """Say which search match ``n``/``N`` reached."""
+        self.finding.reached(message)
+
+    def action_list(self, name: str) -> None:
+        """A key of the list's tools (``B`` ``F`` ``m`` ``M`` ``H`` ``S`` ``+`` ``f``)."""
+        self.listing.run(name)
 
     # ----- opening stories -----------------------------------------------------------------
 
@@ -310,6 +295,7 @@ class ReaderScreen(Screen[None]):
             if failed is not None:
                 self.notify(failed.message, severity="error", timeout=20)
             self._refresh_marks()
+            self.finding.opened()
 
     @on(StoryOpener.Anchored)
     def _notes_anchored(self, message: StoryOpener.Anchored) -> None:
@@ -323,7 +309,9 @@ class ReaderScreen(Screen[None]):
         self.notes_ui.annotate(message.start, message.end, message.with_note)
 
     def on_notes_sidebar_note_chosen(self, message: NotesSidebar.NoteChosen) -> None:
-        """Show, edit or delete the chosen note."""
+        """Show, edit or delete the chosen note (``u`` then undoes that, not a mark)."""
+        if message.intent == "delete":
+            self.listing.marks.undoable = None
         self.notes_ui.chosen(message.annotation_id, message.intent)
 
     def on_article_note_reached(self, message: Article.NoteReached) -> None:
@@ -335,8 +323,9 @@ class ReaderScreen(Screen[None]):
         self.notify(message.text, timeout=3)
 
     def action_undo(self) -> None:
-        """Bring back the last deleted note."""
-        self.notes_ui.undo()
+        """Undo the last "mark all read", else bring back the last deleted note."""
+        if not self.listing.marks.undo():
+            self.notes_ui.undo()
 
     def action_copy(self) -> None:
         """Copy via OSC 52: the selection or note with a citation, else the story URL."""
@@ -372,14 +361,6 @@ class ReaderScreen(Screen[None]):
     def _feeds_done(self, message: FeedsPart.Done) -> None:
         self.feeds.done(message, self.query_one(StoryList), self.story)
         self.library.load()
-
-    def action_pick_feed(self) -> None:
-        """Choose a feed to show only its stories (or all stories again)."""
-        self.feeds.pick_filter(self.library, self.feed_filter, self._feed_chosen)
-
-    def _feed_chosen(self, choice: str) -> None:
-        self.feed_filter = choice  # the watcher shows the rows
-        self.query_one(StoryList).focus()
 
     def action_save_url(self) -> None:
         """Save a web page as a story: ask for its URL."""

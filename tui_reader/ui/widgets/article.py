@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import ClassVar
 
 from textual import events
@@ -24,8 +25,8 @@ class Article(ArticleView):
     | `v` / `V` | start a selection / select the paragraph |
     | `w` `b` `e` `(` `)` `{` `}` | move the cursor by word, sentence, paragraph |
     | `a` / `h` | annotate / highlight the selection |
-    | `n` / `N` | next / previous annotation |
-    | `esc` | cancel the selection |
+    | `n` / `N` | next / previous annotation (or search match, while matches are shown) |
+    | `esc` | cancel the selection (or stop showing search matches) |
 
     A mouse drag selects too, where the terminal reports the mouse.
     """
@@ -74,6 +75,15 @@ class Article(ArticleView):
         def control(self) -> Article:
             """The article that posted the message."""
             return self.article
+
+    class MatchReached(Message):
+        """The cursor jumped to search match ``index`` of ``total`` (``n``/``N``); ``total`` 0:
+        the matches were cleared."""
+
+        def __init__(self, index: int, total: int) -> None:
+            super().__init__()
+            self.index = index
+            self.total = total
 
     class Notice(Message):
         """Something the reader should be told (e.g. "select a passage first")."""
@@ -188,8 +198,11 @@ class Article(ArticleView):
         self._refresh_range(min(old[0], block.start), max(old[1], block.end))
 
     def action_cancel(self) -> None:
-        """Drop the selection (``esc`` goes to the screen when nothing is selected)."""
-        if self.select_from is None:
+        """Drop the selection, else the search matches (else ``esc`` goes to the screen)."""
+        if self.select_from is None and self.matches:
+            self.set_matches([])
+            self.post_message(self.MatchReached(0, 0))
+        elif self.select_from is None:
             raise SkipAction()
         else:
             old = self.selection or (self.cursor, self.cursor)
@@ -225,7 +238,25 @@ class Article(ArticleView):
         """Highlight the selection without a note."""
         self._request(with_note=False)
 
+    def jump_match(self, forward: bool, *, here: bool = False) -> None:
+        """Move to the next (previous) search match; ``here``: the first one at the cursor."""
+        if not self.matches:
+            return
+        starts = [start for start, _ in self.matches]
+        if forward:
+            index = (bisect_left if here else bisect_right)(starts, self.cursor)
+            index = index if index < len(starts) else 0
+        else:
+            index = bisect_left(starts, self.cursor) - 1
+            index = index if index >= 0 else len(starts) - 1
+        self.current_match = index
+        self.scroll_to_offset(starts[index])
+        self.post_message(self.MatchReached(index + 1, len(starts)))
+
     def _jump_note(self, forward: bool) -> None:
+        if self.matches:
+            self.jump_match(forward)
+            return
         if not self.highlights:
             self.post_message(self.Notice("This story has no notes yet"))
             return

@@ -34,6 +34,8 @@ CURSOR_STYLE = Style(reverse=True, underline=True)
 HIGHLIGHT_STYLE = Style(underline=True, bgcolor="yellow", color="black")
 NOTE_STYLE = Style(underline=True, bold=True, bgcolor="yellow", color="black")
 CURRENT_NOTE_STYLE = Style(underline=True, bold=True, bgcolor="bright_yellow", color="black")
+MATCH_STYLE = Style(bold=True, italic=True, bgcolor="cyan", color="black")
+CURRENT_MATCH_STYLE = Style(bold=True, italic=True, reverse=True)
 
 EMPTY_HINT = (
     "",
@@ -83,6 +85,10 @@ class ArticleView(ScrollView, can_focus=True):
         """Where the selection started, or None when not selecting."""
         self.highlights: list[Highlight] = []
         self.current_annotation: str | None = None
+        self.matches: list[tuple[int, int]] = []
+        """What a search found in the story, ``[start, end)`` in text order (``n``/``N``)."""
+        self.current_match: int | None = None
+        self._match_ends: list[int] = []
         self._lines: list[Line] = []
         self._starts: list[int] = []
         self._line_index: list[int] = []
@@ -99,6 +105,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.select_from = None
         self.highlights = []
         self.current_annotation = None
+        self.matches, self._match_ends, self.current_match = [], [], None
         self.cursor = max(0, min(offset, len(prepared.document.text)))
         # Laid out in the worker: no wrapping on this thread, unless the width changed since.
         self._lines, self._width = prepared.lines, prepared.width
@@ -142,6 +149,14 @@ class ArticleView(ScrollView, can_focus=True):
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Replace the drawn annotations."""
         self.highlights = sorted(highlights, key=lambda h: (h.start, h.end))
+        self._strips.clear()
+        self.refresh()
+
+    def set_matches(self, matches: list[tuple[int, int]]) -> None:
+        """Replace what a search found in the story (sorted, not overlapping)."""
+        self.matches = matches
+        self._match_ends = [end for _, end in matches]
+        self.current_match = None
         self._strips.clear()
         self.refresh()
 
@@ -233,6 +248,12 @@ class ArticleView(ScrollView, can_focus=True):
                 else:
                     style = NOTE_STYLE if mark.has_note else HIGHLIGHT_STYLE
                 found.append((mark.start, mark.end, style))
+        index = bisect_right(self._match_ends, start)
+        while index < len(self.matches) and self.matches[index][0] < max(end, start + 1):
+            current = index == self.current_match
+            a, b = self.matches[index]
+            found.append((a, b, CURRENT_MATCH_STYLE if current else MATCH_STYLE))
+            index += 1
         selection = self.selection
         if selection is not None and selection[0] < end and selection[1] > start:
             found.append((selection[0], selection[1], SELECTION_STYLE))

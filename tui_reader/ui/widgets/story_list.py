@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
@@ -45,6 +46,10 @@ class StoryRow:
     error: str | None = None
     feed: str = ""
     """The feed the story came from; "" for a local file."""
+    detail: str = ""
+    """Where a search matched: a few words of the story (or of the reader's note)."""
+    in_note: bool = False
+    """The search matched the reader's own note, not the story."""
 
 
 class StoryList(ScrollView, can_focus=True):
@@ -56,6 +61,7 @@ class StoryList(ScrollView, can_focus=True):
     | `k` / `up` | previous story |
     | `pgdn` / `pgup` | page |
     | `g` / `G` | first / last |
+    | `n` | next unread story |
     | `enter` | open the story |
     """
 
@@ -67,6 +73,7 @@ class StoryList(ScrollView, can_focus=True):
         Binding("g,home", "first", "First", show=False, id="list.first"),
         Binding("G,end", "last", "Last", show=False, id="list.last"),
         Binding("enter", "open", "Open", id="list.open"),
+        Binding("n", "next_unread", "Next unread", show=False, id="list.next_unread"),
     ]
 
     class Highlighted(Message):
@@ -154,6 +161,22 @@ class StoryList(ScrollView, can_focus=True):
                 self._cache.pop((index, False), None)
                 self.refresh_line(index)
 
+    def restore(self, key: str | None, top: float) -> None:
+        """Put the cursor back on ``key`` with the view scrolled to ``top`` (after a search)."""
+        index = next((i for i, row in enumerate(self.rows) if row.key == key), None)
+        if index is None:
+            return
+        self.cursor = index
+        self._cache.clear()
+
+        def scroll() -> None:  # once the new rows' height is laid out, or it is clamped
+            self.scroll_to(y=top, animate=False, immediate=True)
+            self._scroll_cursor_into_view()
+            self.refresh()
+
+        self.call_after_refresh(scroll)
+        self.post_message(self.Highlighted(self, self.current))
+
     def select_key(self, key: str) -> None:
         """Move the cursor to the row with ``key`` (if listed)."""
         for index, row in enumerate(self.rows):
@@ -202,6 +225,10 @@ class StoryList(ScrollView, can_focus=True):
             + (f"{min(count, 9)}" if count else " ")
         )
         date = row.date.isoformat() if row.date else ""
+        if row.detail:
+            return self._draw_match(
+                row, marks, date, width, base + UNREAD_STYLE if unread else base
+            )
         show_source = width >= 70 and row.source
         # Titles and feed names come from files and feeds (also via the index cache): the
         # row is drawn as plain segments, so it must not carry a control character.
@@ -209,6 +236,22 @@ class StoryList(ScrollView, can_focus=True):
         title_width = max(width - 4 - len(right), 5)
         line = fit(f"{marks} {fit(plain(row.title), title_width)}{right}", width)
         return Strip([Segment(line, base + UNREAD_STYLE if unread else base)], width)
+
+    def _draw_match(self, row: StoryRow, marks: str, date: str, width: int, style: Style) -> Strip:
+        # A search result: the title, then where it matched (dim), then the date. The snippet
+        # gets at least half the room, so it shows even beside a long title.
+        right = f" {date:>10}"
+        room = max(width - 4 - len(right), 10)
+        title_text = plain(row.title)
+        title = fit(title_text, max(min(cell_len(title_text), room // 2), 5))
+        rest = max(room - cell_len(title) - 2, 0)
+        detail = ("✎ " if row.in_note else "") + plain(row.detail)
+        segments = [
+            Segment(f"{marks} {title}  ", style),
+            Segment(fit(detail, rest), style + DIM),
+            Segment(right, style),
+        ]
+        return Strip(segments, width).crop_extend(0, width, style)
 
     # ----- movement ------------------------------------------------------------------------
 
@@ -259,6 +302,17 @@ class StoryList(ScrollView, can_focus=True):
     def action_last(self) -> None:
         """Last story."""
         self.move_to(len(self.rows) - 1)
+
+    def action_next_unread(self) -> None:
+        """Move to the next unread story (from the top again after the last)."""
+        count = len(self.rows)
+        for step in range(1, count + 1):
+            index = (self.cursor + step) % count
+            row = self.rows[index]
+            if row.error is None and row.story_id not in self.read:
+                self.move_to(index)
+                return
+        self.notify("No unread stories in this list", timeout=3)
 
     def action_open(self) -> None:
         """Open the highlighted story."""

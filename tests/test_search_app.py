@@ -1,0 +1,205 @@
+"""The reader's search, read marks, order and saved searches, driven by keys (Pilot)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tests.app_helpers import (
+    build,
+    notices,
+    screen_text,
+    select_and_annotate,
+    wait_for_rows,
+    wait_for_story,
+    wait_until,
+    write_story,
+)
+from tui_reader.core.config import Config, load_config
+from tui_reader.ui.app import ReaderApp, create_app
+from tui_reader.ui.screens.feed_picker import FeedPicker
+from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.widgets.story_list import StoryList
+
+
+def library(tmp_path: Path, count: int = 30) -> Path:
+    stories = tmp_path / "stories"
+    for i in range(count):
+        body = (
+            f"Dispatch {i:02d} about the port. "
+            + ("Lighthouse keepers vote. " if i % 10 == 3 else "Nothing else today. ") * 3
+        )
+        write_story(stories, f"s{i:02d}.md", f"Story {i:02d}", body,
+                    date=f"January {i % 28 + 1}, {2000 + i}")  # fmt: skip
+    write_story(stories, "moscow.md", "Новости", "В Москве открылся мост. Москва рада. "
+                "МОСКВА! Мост.", date="March 1, 1999")  # fmt: skip
+    return stories
+
+
+def reader(app: ReaderApp) -> ReaderScreen:
+    return next(s for s in app.screen_stack if isinstance(s, ReaderScreen))
+
+
+async def ready(pilot: Pilot[None], rows: int) -> StoryList:
+    """The list is showing and the search index has caught up with it."""
+    story_list = await wait_for_rows(pilot, rows)
+    app = pilot.app
+    assert isinstance(app, ReaderApp)
+    await wait_until(pilot, lambda: app.finder.complete and not reader(app).finding.index.busy,
+                     "the search index")  # fmt: skip
+    return story_list
+
+
+def titles(story_list: StoryList) -> list[str]:
+    return [row.title for row in story_list.rows]
+
+
+async def test_slash_finds_words_in_stories_and_notes_and_esc_goes_back(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await ready(pilot, 31)
+        await pilot.press(*["j"] * 20, "enter")
+        await wait_for_story(pilot, "Story 09")
+        await select_and_annotate(pilot, "ask the ferrymen")  # indexed as it is saved
+        await pilot.press("escape")
+        await pilot.press(*["k"] * 8)
+        before = story_list.current.key if story_list.current else None
+        top = story_list.scroll_y
+        assert top > 0
+        await pilot.press("slash", *"lighthouse keepers")
+        await wait_until(pilot, lambda: len(story_list.rows) == 3, "three matches")
+        assert sorted(titles(story_list)) == ["Story 03", "Story 13", "Story 23"]
+        assert all("Lighthouse keepers" in row.detail for row in story_list.rows)
+        assert "Lighthouse keepers vote" in screen_text(app)  # the snippet is on the row
+        await pilot.press(*["backspace"] * len("lighthouse keepers"), *"ferrymen", "enter")
+        await wait_until(pilot, lambda: titles(story_list) == ["Story 09"], "the noted story")
+        assert story_list.rows[0].in_note and "✎ ask the ferrymen" in screen_text(app)
+        await pilot.press("escape")  # in the list: the search ends, the list is back
+        await wait_until(pilot, lambda: len(story_list.rows) == 31, "the whole list")
+        assert story_list.current is not None and story_list.current.key == before
+        await wait_until(pilot, lambda: story_list.scroll_y == top, "the list scrolled back")
+
+
+async def test_a_result_opens_with_its_words_highlighted_and_n_moves(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await ready(pilot, 31)
+        await pilot.press("slash", *"москва", "enter")
+        await wait_until(pilot, lambda: titles(story_list) == ["Новости"], "the Cyrillic match")
+        await pilot.press("enter")
+        article = await wait_for_story(pilot, "Новости")
+        await wait_until(pilot, lambda: len(article.matches) == 2, "Москве and Москва marked")
+        text = article.document.text if article.document else ""
+        assert [text[a:b] for a, b in article.matches] == ["Москва", "МОСКВА"]  # whole words
+        assert "1/2" in screen_text(app)
+        await pilot.press("n")
+        assert "2/2" in screen_text(app) and article.current_match == 1
+        await pilot.press("escape")  # the matches go; the next esc goes back to the list
+        assert article.matches == []
+        await pilot.press("f", *"МОСТ")
+        await wait_until(pilot, lambda: len(article.matches) == 2, "find in the story")
+        assert [text[a:b] for a, b in article.matches] == ["мост", "Мост"]
+
+
+async def test_a_malformed_query_says_so_instead_of_no_results(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path, 3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, 4)
+        await pilot.press("slash", *"colour:red")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Unknown filter colour:" in shown and "Nothing matches" not in shown
+
+
+async def test_mark_all_read_then_undo(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path, 5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await ready(pilot, 6)
+        assert "6/6 unread" in screen_text(app)
+        await pilot.press("m")
+        assert story_list.rows[0].story_id in app.store.read_ids()
+        await pilot.press("M")
+        assert app.store.read_ids() == {row.story_id for row in story_list.rows}
+        assert "0/6 unread" in screen_text(app)
+        assert any("Marked 5 stories read. u undoes it." in n for n in notices(app))
+        await pilot.press("u")
+        assert app.store.read_ids() == {story_list.rows[0].story_id}  # the m stays
+        await pilot.press("H")  # hide read stories
+        await wait_until(pilot, lambda: len(story_list.rows) == 5, "read stories hidden")
+        await pilot.press("n")  # next unread
+        assert story_list.current is not None and story_list.current.story_id not in (
+            app.store.read_ids()
+        )
+
+
+async def test_sort_order_is_remembered_across_a_restart(tmp_path: Path) -> None:
+    stories = library(tmp_path, 4)
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await ready(pilot, 5)
+        assert titles(story_list)[0] == "Story 03"
+        await pilot.press("O")  # newest first -> oldest first
+        assert titles(story_list)[0] == "Новости"
+        await pilot.press("O")  # -> by title
+        assert titles(story_list) == ["Story 00", "Story 01", "Story 02", "Story 03", "Новости"]
+        await pilot.press("q")
+    again = build(tmp_path, stories)
+    async with again.run_test(size=(80, 24)) as pilot:
+        story_list = await ready(pilot, 5)
+        assert titles(story_list)[0] == "Story 00"
+        assert "by title" in screen_text(again)
+
+
+async def test_saved_searches_show_in_F_with_their_counts(tmp_path: Path) -> None:
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await ready(pilot, 31)
+        app.store.mark_read_many([story_list.rows[-4].story_id])  # Story 03 (oldest are last)
+        await pilot.press("slash", *"keepers since:2010", "enter")
+        await wait_until(pilot, lambda: len(story_list.rows) == 2, "two matches")
+        await pilot.press("plus", *"new keepers", "enter")
+        await pilot.pause()
+        assert app.store.saved_searches() == {"new keepers": "keepers since:2010"}
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(story_list.rows) == 31, "the whole list")
+        await pilot.press("F")
+        await wait_until(pilot, lambda: isinstance(app.screen, FeedPicker), "the picker")
+        await pilot.pause()
+        assert "/ new keepers  2/2 unread" in screen_text(app)
+        await pilot.press("end", "enter")
+        await wait_until(pilot, lambda: titles(story_list) == ["Story 23", "Story 13"]
+                         or sorted(titles(story_list)) == ["Story 13", "Story 23"],
+                         "the saved search's stories")  # fmt: skip
+        await pilot.press("F")
+        await wait_until(pilot, lambda: isinstance(app.screen, FeedPicker), "the picker")
+        await pilot.press("end", "d")
+        await pilot.pause()
+        assert app.store.saved_searches() == {}
+        assert isinstance(app.screen, ReaderScreen)
+
+
+def test_list_settings_in_the_config_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('sort = "oldest"\nhide_read = true\nmark_read_on_open = false\n', "utf-8")
+    config = load_config(path)
+    assert (config.sort, config.hide_read, config.mark_read_on_open) == ("oldest", True, False)
+    path.write_text('sort = "random"\nhide_read = "yes"\n', "utf-8")
+    config = load_config(path)
+    assert (config.sort, config.hide_read) == ("newest", False)
+    assert any("'sort' must be one of newest" in p for p in config.problems)
+    assert any("'hide_read' must be true or false" in p for p in config.problems)
+
+
+async def test_config_sets_the_first_order_and_whether_opening_marks_read(tmp_path: Path) -> None:
+    stories = library(tmp_path, 3)
+    config = Config(sort="oldest", mark_read_on_open=False)
+    app = create_app(stories, tmp_path / "data", config, cache_dir=tmp_path / "cache")
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await ready(pilot, 4)
+        assert titles(story_list)[0] == "Новости"  # oldest first
+        await pilot.press("enter")
+        await wait_for_story(pilot, "Новости")
+        assert app.store.read_ids() == set()  # opened, but not marked read
+        await pilot.press("m")  # the article has focus: m marks the open story
+        assert app.store.read_ids() == {story_list.rows[0].story_id}

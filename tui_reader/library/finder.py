@@ -1,0 +1,152 @@
+"""Finding stories: the search index of one library kept in step, and queries answered as rows.
+
+:class:`Finder` is what the reader and ``tui-reader search`` use: it opens (or rebuilds) the
+index, brings it up to date with the scanned files and the store's notes, and answers a query
+with the library's own :class:`~tui_reader.core.stories.StoryMeta` rows in the order asked
+for, snippets on the first ones.
+
+Pure module: no Textual. Every call may block on IO: run it off the UI thread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui_reader.core.stories import StoryError, StoryMeta
+from tui_reader.library.index import Item
+from tui_reader.library.order import Sort, sort_items
+from tui_reader.library.query import Query
+from tui_reader.library.search_index import IndexBroken, SearchIndex, index_path
+from tui_reader.library.search_run import Hit, StoreFacts, add_snippets, is_corrupt, search
+from tui_reader.library.search_text import Reader
+from tui_reader.storage.store import Annotation, Store
+
+__all__ = ["Found", "Finder", "Match"]
+
+SNIPPETS = 60
+"""Rows that get a snippet at once (about two screens)."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """One story a query found."""
+
+    meta: StoryMeta
+    hit: Hit
+
+
+@dataclass(frozen=True)
+class Found:
+    """A query's answer: the matches in the order asked for."""
+
+    matches: list[Match]
+    query: Query
+    complete: bool
+    """False while the index is still being built (more may match later)."""
+
+
+class Finder:
+    """The search index of a library (``roots``) and a data dir, kept up to date."""
+
+    def __init__(self, cache_dir: Path, roots: Sequence[Path], data_dir: Path) -> None:
+        self.index = SearchIndex(index_path(cache_dir, roots, data_dir))
+        self.complete = False
+        """True once the index has caught up with the library at least once."""
+        self._lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """Open the index; a missing, outdated or corrupt one starts over empty.
+
+        Raises:
+            IndexBroken: no index can be kept in the cache dir.
+        """
+        with self._lock:
+            self.index.open()
+
+    def sync(
+        self,
+        items: Sequence[Item],
+        store: Store,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        notes: bool = True,
+        read: Reader | None = None,
+    ) -> int:
+        """Bring the index up to date with the scanned ``items`` (and the store's notes).
+
+        Args:
+            notes: also compare every note with the store (the first sync, or after another
+                session's changes; a note saved here is indexed by :meth:`notes_changed`).
+            read: how batches of files are read (see :meth:`SearchIndex.apply`).
+
+        Returns:
+            How many story files were (re)indexed.
+        """
+        plan = self.index.plan(items)
+        if progress is not None and plan.changed:
+            progress(0, len(plan.changed))
+        done = self.index.apply(plan, progress, cancel, read)
+        if notes:
+            self.index.sync_notes(store.all_annotations())
+        if cancel is None or not cancel.is_set():
+            self.complete = True
+        return done
+
+    def notes_changed(self, story_id: str, annotations: Sequence[Annotation]) -> None:
+        """One story's notes changed (saved, edited, deleted): index them now."""
+        self.index.set_story_notes(story_id, annotations)
+
+    def find(
+        self,
+        query: Query,
+        store: Store,
+        metas: Mapping[str, Item],
+        order: Sort | None,
+        *,
+        snippets: int = SNIPPETS,
+    ) -> Found:
+        """The stories of ``metas`` (by path) that match ``query``.
+
+        Args:
+            query: a parsed query.
+            store: where read marks, bookmarks, tags and notes come from.
+            metas: the library's rows by path (a match not among them is left out).
+            order: one of the list's orders, or None for best match first.
+            snippets: how many of the first matches get a snippet.
+
+        Raises:
+            IndexBroken: the index file is corrupt (:meth:`prepare` starts it over).
+            sqlite3.OperationalError: the search could not run this time (locked, busy).
+        """
+        facts = StoreFacts.of(store, query)
+        try:
+            hits = search(self.index, query, facts)
+            by_path = {h.path: h for h in hits}
+            if order is None:
+                found = [(metas.get(h.path), h) for h in hits]
+                pairs = [(m, h) for m, h in found if isinstance(m, StoryMeta)]
+            else:
+                chosen = [m for p in by_path if isinstance(m := metas.get(p), StoryMeta)]
+                ordered = sort_items(chosen, order, facts.read)
+                pairs = [(m, by_path[str(m.path)]) for m in ordered if isinstance(m, StoryMeta)]
+            head = add_snippets(self.index, query, [h for _, h in pairs[:snippets]])
+        except sqlite3.DatabaseError as exc:
+            if not is_corrupt(exc):
+                raise  # busy, locked, full: the index is fine, the search failed this time
+            raise IndexBroken(f"the search index is damaged ({exc}); rebuilding it") from exc
+        pairs[: len(head)] = [(m, h) for (m, _), h in zip(pairs, head, strict=False)]
+        return Found([Match(m, h) for m, h in pairs], query, self.complete)
+
+    def close(self) -> None:
+        """Close the index's connections."""
+        self.index.close()
+
+
+def metas_by_path(items: Sequence[Item]) -> dict[str, Item]:
+    """The library's rows by path, as :meth:`Finder.find` wants them."""
+    return {str(item.path): item for item in items if not isinstance(item, StoryError)}
