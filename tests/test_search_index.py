@@ -7,12 +7,14 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import orjson
 import pytest
 
 from tests.app_helpers import write_story
+from tui_reader.core.stories import StoryError
 from tui_reader.library.finder import Finder, Found, metas_by_path
 from tui_reader.library.index import Item, LibraryIndex
 from tui_reader.library.query import parse
@@ -311,3 +313,17 @@ def test_cli_search_prints_json_for_scripts(lib: Library, tmp_path: Path) -> Non
     assert none.returncode == 1 and orjson.loads(none.stdout) == []
     bad = subprocess.run([*base, "is:later"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "is:later is not known" in bad.stderr
+
+
+def test_a_huge_story_is_searchable_in_its_first_two_million_characters(tmp_path: Path) -> None:
+    from tui_reader.library.search_text import INDEX_BODY_CHARS, Cancelled, read_for_index
+
+    story = tmp_path / "huge.md"
+    story.write_text("# Huge\n\n" + "".join(f"word{i} " for i in range(600_000)) + "\n", "utf-8")
+    found = read_for_index(story)
+    assert not isinstance(found, StoryError)
+    assert "word1 " in found.body and len(found.body) <= INDEX_BODY_CHARS
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Cancelled):  # a reader quitting never waits for a whole huge file
+        read_for_index(story, stop)

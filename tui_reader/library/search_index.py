@@ -30,6 +30,7 @@ from pathlib import Path
 from tui_reader.core.stories import StoryError, StoryMeta
 from tui_reader.core.textfold import spaced_cjk
 from tui_reader.library.search_text import (
+    Cancelled,
     Indexed,
     Reader,
     day_of,
@@ -247,8 +248,11 @@ class SearchIndex:
                 break
             batch = sync.changed[start : start + BATCH]
             paths = [meta.path for meta in batch]
-            read_all = read or (lambda files: [read_for_index(f) for f in files])
-            stories = list(zip(batch, read_all(paths), strict=True))  # outside the lock
+            read_all = read or (lambda files: [read_for_index(f, cancel) for f in files])
+            try:
+                stories = list(zip(batch, read_all(paths), strict=True))  # outside the lock
+            except Cancelled:
+                break  # quitting: what this batch read is dropped, nothing half-written
             known = self._known if self._known is not None else {}
             with self._write() as db:
                 for meta, story in stories:

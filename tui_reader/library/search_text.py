@@ -8,15 +8,19 @@ process's pool of parsers (:mod:`tui_reader.library.build`).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
-from tui_reader.core.stories import Story, StoryError, StoryMeta, load_story
+from tui_reader.core.stories import Story, StoryError, StoryMeta, StoryReader
 from tui_reader.core.textfold import fold, spaced_cjk
 from tui_reader.storage.records import Annotation
 
 __all__ = [
+    "INDEX_BODY_CHARS",
+    "Cancelled",
     "Indexed",
     "Reader",
     "day_of",
@@ -57,12 +61,38 @@ Reader = Callable[[list[Path]], list["Indexed | StoryError"]]
 """Reads a batch of story files for the index, in order."""
 
 
-def read_for_index(path: Path) -> Indexed | StoryError:
-    """Read one story file as the index stores it (runs in a pool of processes too)."""
-    story = load_story(path)
-    if isinstance(story, StoryError):
-        return story
-    return indexed(story)
+INDEX_BODY_CHARS = 2_000_000
+"""How much of a story's body is searchable: any real article whole; a hostile 30 MB story
+would otherwise take seconds to index and bloat the index."""
+
+
+class Cancelled(Exception):
+    """The reading was stopped (the reader is quitting): nothing of it may be written."""
+
+
+def read_for_index(path: Path, cancel: threading.Event | None = None) -> Indexed | StoryError:
+    """Read one story file as the index stores it (runs in a pool of processes too).
+
+    Reads in steps and stops once :data:`INDEX_BODY_CHARS` of its body are in; with
+    ``cancel`` set, raises :class:`Cancelled` between steps.
+    """
+    reader = StoryReader(path)
+    for _ in reader.open():
+        if cancel is not None and cancel.is_set():
+            raise Cancelled
+    story = reader.story
+    if not isinstance(story, Story):
+        return story or StoryError(path, "cannot read file")
+    pieces: list[str] = []
+    size = 0
+    for piece in reader.body():
+        if cancel is not None and cancel.is_set():
+            raise Cancelled
+        pieces.append(piece)
+        size += len(piece)
+        if size >= INDEX_BODY_CHARS:
+            break
+    return indexed(replace(story, body="".join(pieces)[:INDEX_BODY_CHARS]))
 
 
 def indexed(story: Story) -> Indexed:
