@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 COLOR_SYSTEMS = ("auto", "truecolor", "256", "standard", "none")
+ALIGNS = ("center", "left")
+DEFAULT_MEASURE = 76
+"""The widest a line of body text gets, in columns: a comfortable reading measure."""
 ENV_SERVED = "TUI_READER_SERVED"
 """Set (to ``1``) by ``tui-reader serve`` in the environment of every reader it starts."""
 
@@ -36,6 +39,9 @@ class Config:
         mouse = false
         color_system = "256"      # auto, truecolor, 256, standard, none
         refresh_minutes = 30      # refresh the feeds while the reader is open (0: only on r)
+        measure = 76              # widest line of body text in columns (0: the whole pane)
+        align = "center"          # the text column in a wider pane: center or left
+        theme = "textual-light"   # any theme the palette lists (ctrl+p, "Change theme")
 
         [keymap]
         "article.annotate" = "A"
@@ -46,6 +52,12 @@ class Config:
     color_system: str = "auto"
     refresh_minutes: float = 0
     """Refresh the feeds this often while the reader runs; 0 (the default) only on ``r``."""
+    measure: int = DEFAULT_MEASURE
+    """The widest line of body text, in columns (0: as wide as the pane)."""
+    align: str = "center"
+    """Where the text column sits in a wider pane: ``center`` or ``left``."""
+    theme: str = ""
+    """The Textual theme to start with ("" for the one last chosen, else the default)."""
     keymap: dict[str, str] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
     """What was wrong with the file, for a message on start-up."""
@@ -85,6 +97,21 @@ def load_config(path: Path | None = None) -> Config:
     elif 0 < refresh < 1:
         problems.append(f"{path}: 'refresh_minutes' below 1 is not allowed; using 1")
         refresh = 1
+    measure = raw.get("measure", DEFAULT_MEASURE)
+    if isinstance(measure, bool) or not isinstance(measure, int) or not 0 <= measure <= 1000:
+        problems.append(f"{path}: 'measure' must be a number of columns (0: the whole pane)")
+        measure = DEFAULT_MEASURE
+    elif 0 < measure < 20:
+        problems.append(f"{path}: 'measure' below 20 columns is not allowed; using 20")
+        measure = 20
+    align = str(raw.get("align", "center"))
+    if align not in ALIGNS:
+        problems.append(f"{path}: 'align' must be one of {', '.join(ALIGNS)}")
+        align = "center"
+    theme = raw.get("theme", "")
+    if not isinstance(theme, str):
+        problems.append(f"{path}: 'theme' must be a theme's name")
+        theme = ""
     keymap_raw = raw.get("keymap", {})
     keymap: dict[str, str] = {}
     if isinstance(keymap_raw, dict):
@@ -99,6 +126,9 @@ def load_config(path: Path | None = None) -> Config:
         mouse=mouse,
         color_system=color,
         refresh_minutes=float(refresh),
+        measure=measure,
+        align=align,
+        theme=theme.strip(),
         keymap=keymap,
         problems=tuple(problems),
     )
