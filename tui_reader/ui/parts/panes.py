@@ -23,7 +23,7 @@ __all__ = ["MIN_HEIGHT", "MIN_WIDTH", "NARROW_WIDTH", "Panes"]
 
 NARROW_WIDTH = 110
 """Below this many columns the panes stack and the notes sidebar becomes a toggle."""
-COMPACT_HEIGHT = 30
+COMPACT_HEIGHT = 26
 """At or below this many rows a stacked list drops its border: every row shows a story."""
 MIN_WIDTH, MIN_HEIGHT = 30, 10
 """Below this the panes would be garbage; a clear message is shown instead."""
@@ -130,9 +130,9 @@ class Panes:
         rows = max(height - 1, 1)  # the footer takes one
         reading = self.screen.has_class("reading")  # the article (or notes) has focus
         if reading:
-            list_rows = 3 if compact else 5
+            list_rows = 4 if compact else 5  # three stories: the open one and its neighbours
         elif compact:
-            list_rows = max(BROWSE_ROWS, rows * 2 // 3)
+            list_rows = max(BROWSE_ROWS + 1, rows * 2 // 3)  # and the list's title
             if rows - list_rows < 6:  # too few rows to show any of the story: the list has all
                 list_rows = rows
         else:
