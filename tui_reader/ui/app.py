@@ -228,7 +228,8 @@ class ReaderApp(App[None]):
 
         screen = self.screen
         screen_bindings = list(ReaderScreen.BINDINGS) if isinstance(screen, ReaderScreen) else []
-        self.push_screen(HelpScreen(help_sections(list(self.BINDINGS), screen_bindings)))
+        sections = help_sections(list(self.BINDINGS), screen_bindings)
+        self.push_screen(HelpScreen(sections, self.config.keymap))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Offer every reader action in the command palette (ctrl+p)."""
