@@ -245,11 +245,14 @@ class StoryList(ScrollView, can_focus=True):
             + ("●" if unread else " ")
             + (f"{min(count, 9)}" if count else " ")
         )
-        date = row.date.isoformat() if row.date else ""
-        show_source = width >= 70 and row.source
+        # A narrow list (beside an article and its notes) gives the title the date's room.
+        date = row.date.isoformat() if row.date and width >= 36 else ""
         # Titles and feed names come from files and feeds (also via the index cache): the
         # row is drawn as plain segments, so it must not carry a control character.
-        right = f" {date:>10}" + (f"  {fit(plain(row.source), 18)}" if show_source else "")
+        show_source = width >= 70 and row.source
+        right = (f" {date:>10}" if date else "") + (
+            f"  {fit(plain(row.source), 18)}" if show_source else ""
+        )
         title_width = max(width - 4 - len(right), 5)
         here = OPEN_MARK if row.key == self.open_key else " "
         line = fit(f"{marks}{here}{fit(plain(row.title), title_width)}{right}", width)
