@@ -130,6 +130,8 @@ class ReaderApp(App[None]):
     def _theme_changed(self, theme: Theme) -> None:
         """A theme picked in the palette is remembered for the next start."""
         memory = self.layout_memory
+        if theme.name == self._start_theme and not memory.current.theme:
+            return  # the config's theme, applied at start: not a choice to remember
         if theme.name != memory.current.theme:
             failed = memory.remember(replace(memory.current, theme=theme.name))
             if failed is not None:
