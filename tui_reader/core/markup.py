@@ -104,10 +104,10 @@ def _figure(positional: list[str], named: dict[str, str]) -> str:
 
 
 def _callout_label(name: str, positional: list[str], named: dict[str, str]) -> str:
-    kind = name
-    if name in _GENERIC_CALLOUTS:
+    kind, title = name, named.get("title", "")
+    if name in _GENERIC_CALLOUTS:  # {{% notice warning "Heads up" %}}: kind, then title
         kind = named.get("type") or named.get("kind") or (positional[0] if positional else "note")
-    title = named.get("title", "")
+        title = title or (positional[1] if len(positional) > 1 and not named.get("type") else "")
     label = kind[:1].upper() + kind[1:]
     return f"{label}: {title}" if title else label
 
