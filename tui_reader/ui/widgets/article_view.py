@@ -28,19 +28,7 @@ from tui_reader.ui.article_layout import (
     with_header,
     wrap_words,
 )
-
-EMPTY_HINT = "Pick a story in the list (j/k) and press enter. ? shows every key; q quits."
-
-# The caret, the selection and the marks are component classes: every theme (light ones too)
-# restyles them. Reverse and underline survive NO_COLOR and 16-colour terminals; colour is a
-# bonus.
-MARK_CLASSES = {
-    "cursor": "article--cursor",
-    "selection": "article--selection",
-    "highlight": "article--highlight",
-    "note": "article--note",
-    "current": "article--current-note",
-}
+from tui_reader.ui.widgets.article_style import ARTICLE_CSS, EMPTY_HINT, MARK_CLASSES, MarkStyles
 
 
 @dataclass(frozen=True)
@@ -64,19 +52,7 @@ class ArticleView(ScrollView, can_focus=True):
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = set(MARK_CLASSES.values())
-    DEFAULT_CSS = """
-    ArticleView > .article--cursor { text-style: reverse underline; }
-    ArticleView > .article--selection { text-style: reverse; }
-    ArticleView > .article--highlight {
-        background: $warning 35%; color: $foreground; text-style: underline;
-    }
-    ArticleView > .article--note {
-        background: $warning 55%; color: $foreground; text-style: bold underline;
-    }
-    ArticleView > .article--current-note {
-        background: $warning; color: $text-warning; text-style: bold underline reverse;
-    }
-    """
+    DEFAULT_CSS = ARTICLE_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "down", "Down", show=False, id="article.down"),
@@ -104,7 +80,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._line_index: list[int] = []
         self._width = 0
         self._strips: dict[int, Strip] = {}
-        self._marks: dict[str, Style] = {}
+        self._styles = MarkStyles(self)
         self.measure = 0
         """The widest a body line gets, in cells (0: the pane's width)."""
         self.align = "center"
@@ -246,23 +222,8 @@ class ArticleView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         """A theme (or CSS) change: drawn rows and mark styles are redrawn in the new one."""
         super().notify_style_update()
-        self._marks.clear()
+        self._styles.clear()
         self._strips.clear()
-
-    def _base_style(self) -> Style:
-        # The widget's colours, computed once per style change, not once per drawn row (it
-        # walks every ancestor: half the cost of drawing a page).
-        style = self._marks.get("")
-        if style is None:
-            style = self._marks[""] = self.rich_style
-        return style
-
-    def _mark(self, name: str) -> Style:
-        style = self._marks.get(name)
-        if style is None:
-            style = self.get_component_rich_style(MARK_CLASSES[name], partial=True)
-            self._marks[name] = style
-        return style
 
     def _row_of(self, offset: int) -> int:
         """The row showing ``offset`` (the first text row for offsets in gaps)."""
@@ -297,15 +258,15 @@ class ArticleView(ScrollView, can_focus=True):
         for mark in self.highlights:
             if mark.start < max(end, start + 1) and mark.end > start:
                 if mark.annotation_id == self.current_annotation:
-                    style = self._mark("current")
+                    style = self._styles.mark("current")
                 else:
-                    style = self._mark("note" if mark.has_note else "highlight")
+                    style = self._styles.mark("note" if mark.has_note else "highlight")
                 found.append((mark.start, mark.end, style))
         selection = self.selection
         if selection is not None and selection[0] < end and selection[1] > start:
-            found.append((selection[0], selection[1], self._mark("selection")))
+            found.append((selection[0], selection[1], self._styles.mark("selection")))
         if self.has_focus and start <= self.cursor < max(end, start + 1):
-            found.append((self.cursor, self.cursor + 1, self._mark("cursor")))
+            found.append((self.cursor, self.cursor + 1, self._styles.mark("cursor")))
         return found
 
     def _draw(self, line: Line, width: int) -> Strip:
@@ -319,7 +280,7 @@ class ArticleView(ScrollView, can_focus=True):
                 for start, end, style in overlays:
                     text.stylize(style, max(start - line.start, 0), end - line.start)
         console = self.app.console
-        base = self._base_style()
+        base = self._styles.base()
         segments = [Segment(" " * self.margin, base)] if self.margin else []
         segments += [
             # The widget's own colours under every segment (and a style on each one, which
