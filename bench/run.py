@@ -31,6 +31,8 @@ from bare_app import READY_TEXT  # noqa: E402
 from pty_harness import KeyStats, PtySession, shows  # noqa: E402
 
 COLS, ROWS = 120, 40
+BIG_OPENS = 5
+"""How many times the long read is opened for its first-paint figure (the median is shown)."""
 LIST_READY = "The Long Read:"
 """The long read is the newest story, so its title on screen means the list is showing."""
 
@@ -318,18 +320,32 @@ def session_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list
                 "-",
             )
         )
-        session.press("escape", quiet=0.3, timeout=opts.timeout)
-        session.press("g", quiet=0.3, timeout=opts.timeout)
-        big = session.press(
-            "enter", quiet=0.5, timeout=opts.timeout, until=shows(library.big.marker)
-        )
+        # The long read is opened BIG_OPENS times (another story in between, so each open
+        # paints it anew); the median is the figure, as one open moves with the machine's load.
+        opens = []
+        for run in range(BIG_OPENS):
+            if run:
+                session.wait_idle(0.5, opts.timeout)
+                session.press("escape", quiet=0.3, timeout=opts.timeout)
+                session.press("j", quiet=0.3, timeout=opts.timeout)
+                session.press(
+                    "enter", quiet=0.3, timeout=opts.timeout, until=shows(order[1].marker)
+                )
+            session.press("escape", quiet=0.3, timeout=opts.timeout)
+            session.press("g", quiet=0.3, timeout=opts.timeout)
+            big = session.press(
+                "enter", quiet=0.5, timeout=opts.timeout, until=shows(library.big.marker)
+            )
+            opens.append(big.ready)
+        median = _median(opens)
+        shown = ", ".join(_ms(o) for o in opens)
         rows.append(
             Row(
-                f"open the {library.big.words}-word story -> first paint",
-                f"{_ms(big.ready)}; {big.size} B in {big.frames} frames",
+                f"open the {library.big.words}-word story -> first paint (median of {len(opens)})",
+                f"{_ms(median)} ({shown}); {big.size} B in {big.frames} frames",
                 "<= 150 ms",
                 "-",
-                _met(None if big.ready is None else big.ready <= 0.150),
+                _met(None if median is None else median <= 0.150),
             )
         )
         session.wait_idle(0.5, opts.timeout)

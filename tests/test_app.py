@@ -13,6 +13,7 @@ from tests.app_helpers import (
     screen_svg,
     screen_text,
     seed_library,
+    select_and_annotate,
     wait_for_rows,
     wait_for_story,
     wait_until,
@@ -54,15 +55,21 @@ async def test_list_newest_first_and_open_by_keys(tmp_path: Path, size: tuple[in
         assert text.count("Original url") == 0
 
 
-async def test_all_three_panes_visible_when_wide(tmp_path: Path) -> None:
+async def test_wide_sidebar_opens_by_itself_only_for_a_story_with_notes(tmp_path: Path) -> None:
     app = build(tmp_path, library(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_rows(pilot, 3)
         screen = app.screen
+        sidebar = screen.query_one(NotesSidebar)
+        assert not sidebar.display  # no story, no notes: the article gets the room
+        article = await open_first_story(pilot)
+        assert not sidebar.display
+        assert article.layout_width() == 76  # the reading measure, not the pane
+        await select_and_annotate(pilot, "first note")
+        await wait_until(pilot, lambda: sidebar.display, "the sidebar to open for the note")
         for widget in (StoryList, Article, NotesSidebar):
-            assert screen.query_one(widget).display
-            assert screen.query_one(widget).region.width > 20
-        assert "No notes on this story" in screen_text(app)
+            assert screen.query_one(widget).region.width >= 24
+        assert "first note" in screen_text(app)
 
 
 async def test_narrow_sidebar_toggles(tmp_path: Path) -> None:
@@ -117,6 +124,8 @@ async def test_brackets_step_through_stories_and_tab_cycles(tmp_path: Path) -> N
         await wait_for_story(pilot, "Newest Story")
         screen = app.screen
         assert screen.query_one(Article).has_focus
+        await pilot.press("s")  # no notes: the sidebar opens when asked for
+        await pilot.pause()
         await pilot.press("tab")
         assert screen.query_one(NotesSidebar).has_focus
         await pilot.press("tab")
@@ -135,7 +144,7 @@ async def test_help_screen_lists_keys(tmp_path: Path) -> None:
         assert "Keys" in text and "Bookmark" in text
         await pilot.press("escape")
         await pilot.pause()
-        assert "Stories" in screen_text(app)
+        assert "Newest Story" in screen_text(app)
 
 
 async def test_quit_with_q(tmp_path: Path) -> None:

@@ -10,6 +10,9 @@ from pathlib import Path
 COLOR_SYSTEMS = ("auto", "truecolor", "256", "standard", "none")
 SORTS = ("newest", "oldest", "title", "feed", "unread")
 """The list orders (the same as :data:`tui_reader.library.order.SORTS`)."""
+ALIGNS = ("center", "left")
+DEFAULT_MEASURE = 76
+"""The widest a line of body text gets, in columns: a comfortable reading measure."""
 ENV_SERVED = "TUI_READER_SERVED"
 """Set (to ``1``) by ``tui-reader serve`` in the environment of every reader it starts."""
 
@@ -38,9 +41,12 @@ class Config:
         mouse = false
         color_system = "256"      # auto, truecolor, 256, standard, none
         refresh_minutes = 30      # refresh the feeds while the reader is open (0: only on r)
-        sort = "newest"           # newest, oldest, title, feed, unread (S changes it)
+        sort = "newest"           # newest, oldest, title, feed, unread (O changes it)
         hide_read = false         # list only unread stories (H toggles it)
         mark_read_on_open = true  # opening a story marks it read (else only m does)
+        measure = 76              # widest line of body text in columns (0: the whole pane)
+        align = "center"          # the text column in a wider pane: center or left
+        theme = "textual-light"   # any theme the palette lists (ctrl+p, "Change theme")
 
         [keymap]
         "article.annotate" = "A"
@@ -57,6 +63,12 @@ class Config:
     """List only unread stories until the reader toggles it (``H``)."""
     mark_read_on_open: bool = True
     """Opening a story marks it read; when false, only ``m`` does."""
+    measure: int = DEFAULT_MEASURE
+    """The widest line of body text, in columns (0: as wide as the pane)."""
+    align: str = "center"
+    """Where the text column sits in a wider pane: ``center`` or ``left``."""
+    theme: str = ""
+    """The Textual theme to start with ("" for the one last chosen, else the default)."""
     keymap: dict[str, str] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
     """What was wrong with the file, for a message on start-up."""
@@ -107,6 +119,21 @@ def load_config(path: Path | None = None) -> Config:
             problems.append(f"{path}: '{name}' must be true or false")
             value = default
         flags[name] = value
+    measure = raw.get("measure", DEFAULT_MEASURE)
+    if isinstance(measure, bool) or not isinstance(measure, int) or not 0 <= measure <= 1000:
+        problems.append(f"{path}: 'measure' must be a number of columns (0: the whole pane)")
+        measure = DEFAULT_MEASURE
+    elif 0 < measure < 20:
+        problems.append(f"{path}: 'measure' below 20 columns is not allowed; using 20")
+        measure = 20
+    align = str(raw.get("align", "center"))
+    if align not in ALIGNS:
+        problems.append(f"{path}: 'align' must be one of {', '.join(ALIGNS)}")
+        align = "center"
+    theme = raw.get("theme", "")
+    if not isinstance(theme, str):
+        problems.append(f"{path}: 'theme' must be a theme's name")
+        theme = ""
     keymap_raw = raw.get("keymap", {})
     keymap: dict[str, str] = {}
     if isinstance(keymap_raw, dict):
@@ -124,6 +151,9 @@ def load_config(path: Path | None = None) -> Config:
         sort=str(sort),
         hide_read=flags["hide_read"],
         mark_read_on_open=flags["mark_read_on_open"],
+        measure=measure,
+        align=align,
+        theme=theme.strip(),
         keymap=keymap,
         problems=tuple(problems),
     )

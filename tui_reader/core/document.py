@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from tui_reader.core.html.fragments import block_html, inline_html
+from tui_reader.core.markup import MarkupCleaner
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -84,9 +87,12 @@ class Document:
 def _parser() -> MarkdownIt:
     # Imported on first use: it is not needed until a story is opened.
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
 
-    # html is off: raw HTML in a story is shown as literal text, never interpreted.
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    # html is on only to be recognised: raw HTML is shown as its text, never interpreted
+    # (html_block and html_inline tokens are reduced to text below).
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return parser.use(footnote_plugin)
 
 
 def warm_up() -> None:
@@ -109,8 +115,12 @@ def _inline(token: Token) -> tuple[str, tuple[Span, ...], list[str]]:
 
     for child in token.children or []:
         kind = child.type
-        if kind == "text" or kind == "html_inline":
+        if kind == "text":
             push(child.content)
+        elif kind == "html_inline":
+            push(inline_html(child.content))
+        elif kind == "footnote_ref":
+            push(f"[{int(child.meta.get('id', 0)) + 1}]")
         elif kind == "softbreak":
             push(" ")
         elif kind == "hardbreak":
@@ -120,7 +130,8 @@ def _inline(token: Token) -> tuple[str, tuple[Span, ...], list[str]]:
             push(child.content)
             spans.append(Span(start, length, "code"))
         elif kind == "image":
-            push(child.content or str(child.attrs.get("alt", "")) or "[image]")
+            alt = child.content or str(child.attrs.get("alt", ""))
+            push(f"[image: {alt}]" if alt.strip() else "[image]")
         elif kind.endswith("_open"):
             name = {"strong": "strong", "em": "em", "link": "link", "s": "strike"}.get(
                 kind[: -len("_open")], ""
@@ -159,6 +170,7 @@ def _table_rows(tokens: list[Token], index: int) -> tuple[tuple[tuple[str, ...],
 def _blocks(markdown: str) -> Iterator[tuple[BlockKind, str, tuple[Span, ...], dict[str, object]]]:
     tokens = _parser().parse(markdown)
     lists: list[list[int | str]] = []  # per open list: [kind, next number]
+    footnote = ""  # the marker of the footnote being read ("[2]"), for its first paragraph
     quote_depth = 0
     item_fresh = False
     heading_level = 0
@@ -177,6 +189,22 @@ def _blocks(markdown: str) -> Iterator[tuple[BlockKind, str, tuple[Span, ...], d
             lists.pop()
         elif kind == "list_item_open":
             item_fresh = True
+        elif kind == "footnote_block_open":
+            yield "rule", "", (), {}
+        elif kind == "footnote_open":
+            footnote = f"[{int(token.meta.get('id', 0)) + 1}]"
+            lists.append(["footnote", 0])
+        elif kind == "footnote_close":
+            lists.pop()
+        elif kind == "html_block":
+            text = block_html(token.content)
+            if text:
+                yield (
+                    ("quote" if quote_depth else "paragraph"),
+                    text,
+                    (),
+                    {"quote_depth": quote_depth},
+                )
         elif kind == "blockquote_open":
             quote_depth += 1
         elif kind == "blockquote_close":
@@ -188,7 +216,9 @@ def _blocks(markdown: str) -> Iterator[tuple[BlockKind, str, tuple[Span, ...], d
                 yield "heading", text, spans, {**extra, "level": heading_level}
             elif lists:
                 marker = ""
-                if item_fresh:
+                if footnote:
+                    marker, footnote = footnote, ""
+                elif item_fresh:
                     current = lists[-1]
                     if current[0] == "bullet":
                         marker = "•"
@@ -224,11 +254,12 @@ class DocumentBuilder:
         self._pieces: list[str] = []
         self._links: dict[str, None] = {}
         self._offset = 0
+        self._cleaner = MarkupCleaner()
 
     def add(self, markdown: str) -> int:
         """Parse the next piece of the body; returns the index of its first block in ``blocks``."""
         first = len(self.blocks)
-        for kind, text, spans, extra in _blocks(markdown):
+        for kind, text, spans, extra in _blocks(self._cleaner.feed(markdown)):
             if self._pieces:
                 self._pieces.append(BLOCK_SEPARATOR)
                 self._offset += len(BLOCK_SEPARATOR)
@@ -267,6 +298,14 @@ _FENCE_LINE_AFTER_NEWLINE = re.compile(r"\n(`{3,}|~{3,})([^\n]*)")
 # column-0 scan would misread. No cut is made after one.
 _NESTED_FENCE = re.compile(r"[ \t>*+\-\d.)]+(?:`{3}|~{3})")
 _NESTED_FENCE_AFTER_NEWLINE = re.compile(r"\n[ \t>*+\-\d.)]+(?:`{3}|~{3})")
+# What may run across a blank line, so no cut is made after one: an HTML block that ends at
+# its closing tag (pre, script, style, textarea, <? ?>, <!X >, CDATA) and a shortcode block
+# whose content is code or hidden (highlight, raw, comment); see tui_reader.core.markup.
+_SPANS_BLANK_LINES = re.compile(
+    r"(?:^|\n) {0,3}<(?:pre|script|style|textarea|\?|![A-Za-z]|!\[CDATA\[)"
+    r"|\{(?:\{[<%]|%)-?\s*(?:highlight|code|raw|comment)\b",
+    re.I,
+)
 
 
 class Chunker:
@@ -317,6 +356,8 @@ class Chunker:
         """Follow fenced code through ``piece`` the way markdown-it does (column-0 fences)."""
         starts_line = self._line_start
         self._line_start = piece.endswith("\n")
+        if ("<" in piece or "{" in piece) and _SPANS_BLANK_LINES.search(piece):
+            self._cut = False
         if (starts_line and _NESTED_FENCE.match(piece)) or _NESTED_FENCE_AFTER_NEWLINE.search(
             piece
         ):

@@ -10,6 +10,7 @@ Pure module: no Textual, no IO.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +19,25 @@ from tui_reader.core.dates import coerce_date
 from tui_reader.core.markdown_text import inline_text
 from tui_reader.core.textsafe import sanitize_line
 
-__all__ = ["MAX_FRONT_MATTER", "FrontMatter", "parse_front_matter"]
+__all__ = ["MAX_FRONT_MATTER", "FrontMatter", "date_in_path", "parse_front_matter"]
 
 MAX_FRONT_MATTER = 64 * 1024
 """Front matter longer than this (in characters) is ignored, with a warning."""
+
+
+_DATE_KEYS = ("date", "published", "pubdate", "publishdate", "created")
+_PATH_DATE = re.compile(r"(?:^|/)(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[/-]|$)")
+
+
+def date_in_path(path: str) -> dt.date | None:
+    """The date in a post's path (``/2023/10/05/slug``, ``2023-10-05-slug``), if any."""
+    found = _PATH_DATE.search(path[:500])
+    if found is None:
+        return None
+    try:
+        return dt.date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -72,16 +88,29 @@ def parse_front_matter(raw: str, delim: str, warnings: list[str]) -> FrontMatter
     if not isinstance(data, dict):
         return None
     meta: dict[str, Any] = {str(k).lower(): v for k, v in data.items()}
+    # Zola keeps its own fields under [extra] and tags under [taxonomies]; Hugo under params.
+    for nested in ("extra", "params", "taxonomies"):
+        if isinstance(meta.get(nested), dict):
+            for key, value in meta[nested].items():
+                meta.setdefault(str(key).lower(), value)
     title = ""
     if isinstance(meta.get("title"), str | int | float):
         title = sanitize_line(str(meta["title"]))
     byline: str | None = None
     author = meta.get("author", meta.get("authors", meta.get("byline")))
+    if isinstance(author, dict):  # author: {name: ..., url: ...}
+        author = [author]
     if isinstance(author, list):
-        author = ", ".join(str(a) for a in author if isinstance(a, str | int))
+        names = (a.get("name") if isinstance(a, dict) else a for a in author)
+        author = ", ".join(str(a) for a in names if isinstance(a, str | int))
     if isinstance(author, str) and sanitize_line(author):
         byline = inline_text(author)
-    date = coerce_date(meta.get("date", meta.get("published")))
+    date = next(
+        (found for key in _DATE_KEYS if (found := coerce_date(meta.get(key))) is not None), None
+    )
+    for key in ("path", "permalink", "slug", "url"):
+        if date is None and isinstance(meta.get(key), str):
+            date = date_in_path(meta[key])
     url: str | None = None
     for key in ("url", "link", "source", "original_url", "canonical_url"):
         if isinstance(meta.get(key), str) and sanitize_line(meta[key]):

@@ -68,6 +68,9 @@ __all__ = [
 
 #: Files larger than this are listed as errors rather than read into memory.
 MAX_STORY_BYTES = 32 * 1024 * 1024
+#: Paragraphs per piece of a body: a long read's first chunk (20,000 characters) can end after
+#: a few dozen, so its first screen waits for those, not for the whole story to be parsed.
+BODY_STEP = 64
 
 
 def _parse(text: str, name: str, *, with_body: bool) -> Parsed:
@@ -239,7 +242,7 @@ class StoryReader:
         last splits a paragraph from the next.
         """
         body, self._body = self._body, ""
-        return _rstripped(rejoined(body) if self._rejoin else iter([body]))
+        return _rstripped(rejoined(body, step=BODY_STEP) if self._rejoin else iter([body]))
 
 
 def load_story(path: Path) -> Story | StoryError:

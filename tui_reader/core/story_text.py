@@ -104,25 +104,29 @@ def parse_text(text: str, name: str) -> tuple[Parsed, str]:
                 start = close + 1
     removed: set[int] = set()
     j = next((i for i in range(start, n) if not lines.blank(i)), n)
+    heading = None
     if j < n and text.startswith("# ", lines.start(j)):
         heading = inline_text(lines[j][2:].strip().rstrip("#"))
-        # The heading repeats a front-matter title; compare them as the same plain text.
-        if not out.title or fold(heading) in (fold(out.title), fold(inline_text(out.title))):
-            out.title = out.title or heading
-            removed.add(j)
-            for k in range(j + 1, min(n, j + 12)):
-                line = lines[k].strip()
-                if not line:
-                    continue
-                by = _BYLINE.fullmatch(line) if len(line) < 200 else None
-                # A header line repeating the front matter's byline or date is header too.
-                if by and line[-1] not in ".!?" and out.byline in (None, inline_text(by["by"])):
-                    out.byline = inline_text(by["by"])
-                elif (date := parse_date(inline_text(line))) and out.date in (None, date):
-                    out.date = date
-                else:
-                    break
-                removed.add(k)
+    elif j < n and not out.title and _is_text_title(lines, j, name):
+        heading = inline_text(lines[j].strip())
+    # The heading repeats a front-matter title; compare them as the same plain text.
+    same = heading is not None and fold(heading) in (fold(out.title), fold(inline_text(out.title)))
+    if heading is not None and (not out.title or same):
+        out.title = out.title or heading
+        removed.add(j)
+        for k in range(j + 1, min(n, j + 12)):
+            line = lines[k].strip()
+            if not line:
+                continue
+            by = _BYLINE.fullmatch(line) if len(line) < 200 else None
+            # A header line repeating the front matter's byline or date is header too.
+            if by and line[-1] not in ".!?" and out.byline in (None, inline_text(by["by"])):
+                out.byline = inline_text(by["by"])
+            elif (date := parse_date(inline_text(line))) and out.date in (None, date):
+                out.date = date
+            else:
+                break
+            removed.add(k)
     end = n
     while end > start and lines.blank(end - 1):
         end -= 1
@@ -140,11 +144,37 @@ def parse_text(text: str, name: str) -> tuple[Parsed, str]:
             if orig and not orig["url"]:
                 out.url, end = out.url or url_m["url"], k
     body = lines.join(start, end, removed)
+    if out.date is None:
+        out.date = date_in_name(name)
     if not out.title:
         out.title = first_heading(body)
     if not out.title:
         out.title, out.title_from_file = title_from_name(name, _first_line_hint(body)), True
     return out, body
+
+
+_NAME_DATE = re.compile(r"(\d{4})[-_.](\d{2})[-_.](\d{2})(?:[-_. T]|$)")
+
+
+def date_in_name(name: str) -> dt.date | None:
+    """The date a file name starts with (``2023-10-05-my-post.md``, Jekyll's layout), if any."""
+    found = _NAME_DATE.match(Path(name).stem)
+    if found is None:
+        return None
+    try:
+        return dt.date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        return None
+
+
+def _is_text_title(lines: TextLines, j: int, name: str) -> bool:
+    """Whether line ``j`` of a plain ``.txt`` story is its title: a short line of its own
+    (a blank line, or nothing, after it) with more text below."""
+    if Path(name).suffix.lower() != ".txt" or lines.start(j + 1) - lines.start(j) > 151:
+        return False
+    if j + 1 < len(lines) and not lines.blank(j + 1):
+        return False
+    return any(not lines.blank(k) for k in range(j + 1, min(len(lines), j + 50)))
 
 
 def _first_line_hint(body: str) -> str:

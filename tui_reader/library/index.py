@@ -27,7 +27,7 @@ from tui_reader.core.stories import STORY_SUFFIXES, StoryError, StoryMeta, read_
 Item = StoryMeta | StoryError
 """One row of the library: a story's metadata or the reason its file cannot be read."""
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3  # 3: dates from file names and front-matter paths, .txt titles
 """Bumped whenever parsing changes what a file's metadata would be, so old indexes are rebuilt."""
 
 _Entry = tuple[int, int, Item]  # (mtime_ns, size, item)

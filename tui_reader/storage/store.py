@@ -338,6 +338,18 @@ class Store(StoreBase):
             if self.setting(name) != value:
                 self._state.put("settings", name, {"value": value, "at": now_iso()})
 
+    def layout(self) -> dict[str, object]:
+        """The reader's remembered layout choices (a plain mapping; {} when none)."""
+        with self._mutex:
+            doc = self._state.raw("session").get("layout", {})
+        return dict(doc) if isinstance(doc, dict) else {}
+
+    def set_layout(self, choices: Mapping[str, object]) -> None:
+        """Remember layout choices (merged into the saved ones); durable on return."""
+        with self._writing(self._state):
+            if {**self.layout(), **choices} != self.layout():
+                self._state.put("session", "layout", dict(choices))
+
     # Draft
 
     def save_draft(self, draft: Draft) -> Draft:

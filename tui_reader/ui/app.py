@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.filter import LineFilter, Monochrome, NoColor
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widgets import Input, TextArea
 
 from tui_reader.core.config import Config, is_served
@@ -22,9 +24,11 @@ from tui_reader.core.textsafe import sanitize
 from tui_reader.library.finder import Finder
 from tui_reader.library.index import LibraryIndex
 from tui_reader.library.order import LABELS, SORTS
+from tui_reader.notes.layout import LayoutMemory
 from tui_reader.storage.store import Store
 from tui_reader.ui.driver import PromptEscapeDriver, missing_internals
 from tui_reader.ui.hangup import HANGUP_SIGNALS, HangUp
+from tui_reader.ui.keys import key_names
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.inert import plain
 
@@ -80,6 +84,9 @@ class ReaderApp(App[None]):
         self._no_color = NoColor()
         if config.keymap:
             self.set_keymap(config.keymap)
+        self.layout_memory = LayoutMemory(store)
+        """The layout choices the reader made (sidebar, list width, theme), remembered."""
+        self._start_theme = self.layout_memory.load().theme or config.theme
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, but ``NO_COLOR`` means no colour codes at all.
@@ -92,6 +99,8 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         """Show the reader and take over hang-up signals so nothing typed is lost."""
+        self._use_theme(self._start_theme)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(
             ReaderScreen(
                 self.stories_dirs,
@@ -100,6 +109,7 @@ class ReaderApp(App[None]):
                 self.finder,
                 self.config,
                 save_to=self.save_to,
+                layout=self.layout_memory,
             )
         )
         for problem in self.config.problems:
@@ -111,6 +121,25 @@ class ReaderApp(App[None]):
                 loop.add_signal_handler(signum, self.hangup.handle, signum)
             except (NotImplementedError, RuntimeError):
                 continue  # not the main thread (e.g. some test runners): nothing to install
+
+    def _use_theme(self, name: str) -> None:
+        if not name or name == self.theme:
+            return
+        if name in self.available_themes:
+            self.theme = name
+        else:
+            known = ", ".join(sorted(self.available_themes))
+            self.notify(f"Unknown theme {name!r}; the themes are: {known}", timeout=15)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """A theme picked in the palette is remembered for the next start."""
+        memory = self.layout_memory
+        if theme.name == self._start_theme and not memory.current.theme:
+            return  # the config's theme, applied at start: not a choice to remember
+        if theme.name != memory.current.theme:
+            failed = memory.remember(replace(memory.current, theme=theme.name))
+            if failed is not None:
+                self.notify(failed.message, severity="error", timeout=10)
 
     async def on_event(self, event: events.Event) -> None:
         """Route keys to a search being typed; drop mouse motion with no button held."""
@@ -205,30 +234,40 @@ class ReaderApp(App[None]):
 
         screen = self.screen
         screen_bindings = list(ReaderScreen.BINDINGS) if isinstance(screen, ReaderScreen) else []
-        self.push_screen(HelpScreen(help_sections(list(self.BINDINGS), screen_bindings)))
+        sections = help_sections(list(self.BINDINGS), screen_bindings)
+        self.push_screen(HelpScreen(sections, self.config.keymap))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Offer every reader action in the command palette (ctrl+p)."""
         for command in super().get_system_commands(screen):
             if self.served and command.title == "Screenshot":
                 continue  # it writes a file on the server
+            if command.title == "Keys":
+                continue  # Textual's key panel: ours (?) lists every key, by pane
             yield command
+        yield SystemCommand("Keys", "Show every key, by pane (?)", self.action_help)
         if not isinstance(screen, ReaderScreen):
             return
+        keymap = self.config.keymap
         for binding in ReaderScreen.BINDINGS:
             if isinstance(binding, Binding) and binding.description:
+                keys = key_names(keymap.get(binding.id or "", binding.key))
                 yield SystemCommand(
                     binding.description,
-                    f"Key: {binding.key}",
+                    f"Key: {keys}",
                     lambda action=binding.action: self.call_later(screen.run_action, action),
                 )
         for order in SORTS:
             yield SystemCommand(
                 f"Sort: {LABELS[order]}",
-                "Order the story list (S cycles)",
+                "Order the story list (O cycles)",
                 lambda order=order: screen.listing.set_sort(order),
             )
-        yield SystemCommand("Keys", "Show every key (?)", self.action_help)
+        yield SystemCommand(
+            "Notes sidebar: open by itself",
+            "Show the notes sidebar only for stories with notes (s overrides it)",
+            screen.panes.sidebar_auto,
+        )
 
 
 def create_app(

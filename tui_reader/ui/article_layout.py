@@ -236,7 +236,9 @@ def header_lines(
         for a, b in _pairs(divide_line(tag_text.plain, width, fold=True), len(tag_text.plain)):
             lines.append(Line(tag_text[a:b], Text("")))
     for warning in story.warnings:
-        lines.append(Line(Text(f"⚠ {warning}", style=Style(color="yellow")), Text("")))
+        # Wrapped, not cut: a warning says what to do, and its end is often the point.
+        for row in wrap_words(f"⚠ {warning}", width):
+            lines.append(Line(Text(row, style=Style(color="yellow")), Text("")))
     lines.append(Line(Text("─" * width, style=_DIM), Text("")))
     return lines
 
@@ -254,6 +256,12 @@ def with_header(
     """
     old_header = header_lines(story, width, bookmarked=old[0], tags=old[1])
     return header_lines(story, width, bookmarked=new[0], tags=new[1]) + lines[len(old_header) :]
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """``text`` wrapped at word boundaries into rows of at most ``width`` cells."""
+    rows = [text[a:b].rstrip() for a, b in _pairs(divide_line(text, width, fold=True), len(text))]
+    return rows or [""]
 
 
 def _pairs(offsets: list[int], length: int) -> list[tuple[int, int]]:

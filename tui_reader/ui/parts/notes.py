@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 from textual.screen import Screen
 
@@ -23,6 +24,13 @@ from tui_reader.ui.widgets.inert import plain
 from tui_reader.ui.widgets.notes import NoteEntry, NotesSidebar
 
 __all__ = ["DRAFT_SAVE_SECONDS", "NotesPart", "Opened"]
+
+
+def _link(url: str | None) -> Style | str:
+    """An OSC 8 hyperlink to ``url`` (sanitized, no control byte), or no style."""
+    target = plain(url or "")
+    return Style(link=target) if target.startswith(("http://", "https://")) else ""
+
 
 DRAFT_SAVE_SECONDS = 2.0
 """How often a note being typed is written as a draft (a hang-up also writes it at once)."""
@@ -270,12 +278,13 @@ class NotesPart:
         story, document = opened
         body = Text()
         body.append("Source\n", style="bold")
-        body.append(plain(story.url or "(none)") + "\n")
+        # One unbroken line each, and an OSC 8 link where the terminal supports it.
+        body.append(plain(story.url or "(none)") + "\n", style=_link(story.url))
         if document.links:
             body.append("\nLinks in the story\n", style="bold")
             for link in document.links:
-                body.append(plain(link) + "\n")
-        body.append("\n" + plain(citation(story)), style="dim")
+                body.append(plain(link) + "\n", style=_link(link))
+        note = Text(plain(citation(story)), style="dim")
         from tui_reader.ui.screens.message import MessageScreen
 
-        self.host.app.push_screen(MessageScreen("Links", body))
+        self.host.app.push_screen(MessageScreen("Links", body, lines=True, note=note))

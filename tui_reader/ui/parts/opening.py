@@ -27,8 +27,10 @@ from tui_reader.notes.reading import ReadingState
 from tui_reader.notes.service import AnnotationService, Placed
 from tui_reader.ui.article_layout import Prepared
 from tui_reader.ui.article_prepare import Preparation
+from tui_reader.ui.parts.panes import Panes
 from tui_reader.ui.widgets.article import Article
 from tui_reader.ui.widgets.inert import inert
+from tui_reader.ui.widgets.story_list import StoryList, StoryRow
 
 __all__ = ["OpenRequest", "StoryOpener"]
 
@@ -97,6 +99,39 @@ class StoryOpener:
         request = OpenRequest(self.request, path, width, listed, console)
         self._pending.clear()
         self._run(lambda: self._first(request))
+
+    def open_row(self, row: StoryRow, listed: frozenset[str], panes: Panes) -> None:
+        """Open ``row``'s story (saving where the open one was left), or say why it cannot be.
+
+        The panes are set for the story first (a story with notes shows the sidebar), so it is
+        laid out once, for the width it is shown at.
+        """
+        if row.error is not None:
+            self.host.notify(f"{row.title}: {row.error}", severity="error", timeout=8)
+            return
+        article = self.host.query_one(Article)
+        self.save_position(article)
+        notes = self.host.query_one(StoryList).note_counts.get(row.story_id, 0)
+
+        def start() -> None:
+            # Focus moves when the story is ready: the pane switch and the story then paint as
+            # one frame, and the parse in the worker does not compete with a repaint.
+            self.open(Path(row.key), listed, article.layout_width(), self.host.app.console)
+
+        if panes.story_opening(bool(notes)):
+            self.host.call_after_refresh(start)  # once the article has its new width
+        else:
+            start()
+
+    def step(self, story_list: StoryList, step: int) -> StoryRow | None:
+        """The row ``[``/``]`` opens: the one after (before) the open story, else the cursor's."""
+        story = self.host.query_one(Article).story
+        if story is not None and story_list.current is not None:
+            if story_list.current.story_id == story.story_id:
+                story_list.move_to(story_list.cursor + step)
+        elif story is None and step < 0:
+            return None
+        return story_list.current
 
     def current(self, request: int) -> bool:
         """Whether ``request`` is still the newest one (its results may be shown)."""
@@ -172,6 +207,19 @@ class StoryOpener:
         self.host.post_message(self.Ready(pending.request.number, prepared, pending.offset))
         placed = self.notes.placed(pending.story.story_id, prepared.document.text)
         self.host.post_message(self.Anchored(pending.request.number, placed))
+
+    def ready(self, message: Ready, article: Article) -> Story | None:
+        """Show what ``message`` brings (dropped if the reader moved on, or said if it failed).
+
+        Returns the story when it is newly opened (not the rest of a long read).
+        """
+        if not self.current(message.request):
+            return None  # the reader moved on: a stale story is dropped, not shown
+        if isinstance(message.story, StoryError):
+            reason = message.story.reason
+            self.host.notify(f"Could not open the story: {reason}", severity="error")
+            return None
+        return message.story.story if self.show(message.story, message, article) else None
 
     def show(self, prepared: Prepared, message: Ready, article: Article) -> bool:
         """Show a laid-out story in ``article``; True when it is a newly opened story (not the

@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -26,18 +26,29 @@ class MessageScreen(ModalScreen[None]):
         Binding("escape,q,enter", "close", "Close", id="message.close"),
     ]
 
-    def __init__(self, title: str, body: Text | str) -> None:
+    def __init__(
+        self, title: str, body: Text | str, *, lines: bool = False, note: Text | None = None
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.body = body if isinstance(body, Text) else inert_lines(body)
+        self.lines = lines
+        """Each line of ``body`` stays one line (URLs to copy by hand): the box spans the
+        screen without side borders, and scrolls sideways for a longer line."""
+        self.note = note
+        """Wrapped text under the body."""
 
     def compose(self) -> ComposeResult:
         """The title and the body in a scrollable box."""
-        with VerticalScroll(classes="dialog") as box:
+        with ScrollableContainer(classes="dialog lines" if self.lines else "dialog") as box:
             box.border_title = inert(self.title_text)
             box.can_focus = True
-            yield Static(self.body)
-            yield Static(Text("esc / q / enter = close", style="dim"))
+            if self.lines:
+                self.body.no_wrap, self.body.overflow = True, "ignore"
+            yield Static(self.body, classes="body")
+            if self.note is not None:
+                yield Static(self.note, classes="note")
+            yield Static(Text("esc / q / enter = close", style="dim"), classes="note")
 
     def action_close(self) -> None:
         """Close the box."""

@@ -17,15 +17,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import DescendantFocus, Key, Resize
-from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui_reader.core.config import Config
 from tui_reader.core.document import Document
-from tui_reader.core.stories import Story, StoryError
+from tui_reader.core.stories import Story
 from tui_reader.library.finder import Finder
 from tui_reader.library.index import LibraryIndex
+from tui_reader.notes.layout import LayoutMemory
 from tui_reader.notes.reading import ReadingState
 from tui_reader.notes.service import AnnotationService
 from tui_reader.storage.store import Store
@@ -37,7 +37,7 @@ from tui_reader.ui.parts.library import LibraryPart
 from tui_reader.ui.parts.listing import Listing
 from tui_reader.ui.parts.notes import DRAFT_SAVE_SECONDS, NotesPart
 from tui_reader.ui.parts.opening import StoryOpener
-from tui_reader.ui.parts.panes import apply_layout, cycle_focus, toggle_sidebar
+from tui_reader.ui.parts.panes import Panes
 from tui_reader.ui.parts.saving import SavingPart
 from tui_reader.ui.widgets.article import Article
 from tui_reader.ui.widgets.notes import NotesSidebar
@@ -55,6 +55,8 @@ class ReaderScreen(Screen[None]):
     | `b` / `B` | bookmark / show only bookmarks |
     | `t` | tag the bookmark |
     | `s` | show or hide the notes sidebar |
+    | `z` | reading mode: the article alone, or the panes back |
+    | `<` / `>` | the story list narrower / wider |
     | `u` | undo the last delete |
     | `y` / `o` | copy (OSC 52) / show the URL |
     | `r` | refresh the feeds and rescan the stories folder |
@@ -73,11 +75,14 @@ class ReaderScreen(Screen[None]):
             "left_square_bracket", "step(-1)", "Prev story", show=False, id="reader.prev_story"
         ),
         Binding("b", "toggle_bookmark", "Bookmark", id="reader.bookmark"),
-        Binding("B", "list('bookmarks_only')", "Bookmarks", id="reader.bookmarks_only"),
+        Binding("B", "list('bookmarks_only')", "Bookmarks", show=False, id="reader.bookmarks_only"),
         Binding("t", "tags", "Tags", show=False, id="reader.tags"),
         Binding("s", "toggle_sidebar", "Notes", id="reader.sidebar"),
+        Binding("z", "reading_mode", "Reading mode", show=False, id="reader.reading_mode"),
+        Binding("less_than_sign", "list_width(-4)", "Narrower list", False, id="reader.narrower"),
+        Binding("greater_than_sign", "list_width(4)", "Wider list", False, id="reader.wider"),
         Binding("u", "undo", "Undo", show=False, id="reader.undo"),
-        Binding("y", "copy", "Copy", id="reader.copy"),
+        Binding("y", "copy", "Copy", show=False, id="reader.copy"),
         Binding("o", "show_url", "URL", show=False, id="reader.url"),
         Binding("r", "refresh", "Refresh feeds", show=False, id="reader.refresh"),
         Binding("F", "list('pick_feed')", "Show a feed", show=False, id="reader.feed_filter"),
@@ -92,9 +97,6 @@ class ReaderScreen(Screen[None]):
         Binding("escape", "back", "Back", show=False, id="reader.back"),
     ]
 
-    sidebar_visible = var(True)
-    """Whether the notes sidebar is wanted (in a narrow terminal it is a toggle)."""
-
     def __init__(
         self,
         stories_dirs: Path | Sequence[Path],
@@ -104,6 +106,7 @@ class ReaderScreen(Screen[None]):
         config: Config | None = None,
         *,
         save_to: Path | None = None,
+        layout: LayoutMemory | None = None,
     ) -> None:
         super().__init__()
         config = config or Config()
@@ -126,6 +129,9 @@ class ReaderScreen(Screen[None]):
         if save_to is not None:
             self.library.extra_roots = (save_to,)
         self.browser = BrowserPart(self, store, self.library, self.notes_ui, self.open_row)
+        self.measure = (config.measure, config.align)
+        """The article's reading measure (columns, 0: the pane) and the column's alignment."""
+        self.panes = Panes(self, layout or LayoutMemory(store), config.measure)
 
     # ----- the open story ------------------------------------------------------------------
 
@@ -164,7 +170,8 @@ class ReaderScreen(Screen[None]):
         self.query_one(StoryList).focus()
         self.query_one(StoryList).border_title = "Stories"
         self.query_one(Article).border_title = "Article"
-        apply_layout(self, self.size.width, self.size.height, self.sidebar_visible)
+        self.query_one(Article).set_measure(*self.measure)
+        self.panes.apply()
         self.library.load()
         self.set_interval(5.0, self.refresh_from_disk)
         self.set_interval(DRAFT_SAVE_SECONDS, self.notes_ui.keep_draft)
@@ -186,23 +193,35 @@ class ReaderScreen(Screen[None]):
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         """While reading in a small terminal, the list gives the article more room."""
-        self.set_class(isinstance(event.widget, Article), "reading")
+        self.panes.focus_moved(not isinstance(event.widget, StoryList))
 
     def on_resize(self, event: Resize) -> None:
         """Switch between the wide and the stacked layout."""
-        apply_layout(self, event.size.width, event.size.height, self.sidebar_visible)
+        self.panes.apply()
 
     def action_toggle_sidebar(self) -> None:
         """Show or hide the notes sidebar."""
-        self.sidebar_visible = toggle_sidebar(self, self.sidebar_visible)
+        self.panes.toggle_sidebar()
+
+    def action_reading_mode(self) -> None:
+        """The article alone on the screen, or the panes back."""
+        self.panes.toggle_reading_mode()
+
+    def action_list_width(self, step: int) -> None:
+        """Make the story list narrower or wider (remembered)."""
+        refused = self.panes.resize_list(step)
+        if refused:
+            self.notify(refused, timeout=3)
 
     def action_cycle(self, step: int) -> None:
         """Move focus to the next (or previous) pane."""
-        cycle_focus(self, step)
+        self.panes.cycle_focus(step)
 
     def action_back(self) -> None:
-        """``esc`` outside a selection goes back to the story list; in the list, it ends the
-        search and puts the list back exactly where it was."""
+        """``esc`` outside a selection goes back to the story list (leaving reading mode); in
+        the list, it ends the search and puts the list back exactly where it was."""
+        if self.panes.reading_mode:
+            self.panes.toggle_reading_mode()
         story_list = self.query_one(StoryList)
         if story_list.has_focus:
             self.listing.back()
@@ -258,40 +277,21 @@ class ReaderScreen(Screen[None]):
 
     def open_row(self, row: StoryRow) -> None:
         """Load ``row``'s story in the background (the article takes focus when shown)."""
-        if row.error is not None:
-            self.notify(f"{row.title}: {row.error}", severity="error", timeout=8)
-            return
-        self.opener.save_position(self.query_one(Article))
-        # Focus moves when the story is ready: the pane switch and the story then paint as one
-        # frame, and the parse in the worker does not compete with a repaint for the CPU.
-        article = self.query_one(Article)
-        self.opener.open(
-            Path(row.key), self.library.listed_ids(), article.layout_width(), self.app.console
-        )
+        self.opener.open_row(row, self.library.listed_ids(), self.panes)
 
     def action_step(self, step: int) -> None:
         """Open the previous/next story in the list."""
-        story_list = self.query_one(StoryList)
-        story = self.story
-        if story is not None and story_list.current is not None:
-            if story_list.current.story_id == story.story_id:
-                story_list.move_to(story_list.cursor + step)
-        elif story is None and step < 0:
-            return
-        row = story_list.current
+        row = self.opener.step(self.query_one(StoryList), step)
         if row is not None:
             self.open_row(row)
 
     @on(StoryOpener.Ready)
     def _story_ready(self, message: StoryOpener.Ready) -> None:
-        if not self.opener.current(message.request):
-            return  # the reader moved on: a stale story is dropped, not shown
-        if isinstance(message.story, StoryError):
-            self.notify(f"Could not open the story: {message.story.reason}", severity="error")
-            return
-        if self.opener.show(message.story, message, self.query_one(Article)):
-            self.notes_ui.show([])  # a new story: its notes follow once re-anchored
-            failed = self.reading.opened(message.story.story)
+        story = self.opener.ready(message, self.query_one(Article))
+        if story is not None:  # a new story: its notes follow once re-anchored
+            self.notes_ui.show([])
+            self.query_one(StoryList).set_open(str(story.path))
+            failed = self.reading.opened(story)
             if failed is not None:
                 self.notify(failed.message, severity="error", timeout=20)
             self._refresh_marks()
@@ -301,6 +301,7 @@ class ReaderScreen(Screen[None]):
     def _notes_anchored(self, message: StoryOpener.Anchored) -> None:
         if self.opener.current(message.request) and self.story is not None:
             self.notes_ui.show(message.placed)
+            self.panes.notes_shown(len(message.placed))
 
     # ----- notes, bookmarks, feeds: forwarded to their parts -------------------------------
 

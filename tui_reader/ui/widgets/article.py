@@ -106,7 +106,7 @@ class Article(ArticleView):
         row = int(self.scroll_y) + y
         if not 0 <= row < len(self._lines) or not self._lines[row].selectable:
             return None
-        return offset_at(self._lines[row], x)
+        return offset_at(self._lines[row], x - self.margin)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         """Press: put the cursor under the pointer and start a selection there."""

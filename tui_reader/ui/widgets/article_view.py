@@ -26,22 +26,9 @@ from tui_reader.ui.article_layout import (
     layout,
     offset_at,
     with_header,
+    wrap_words,
 )
-
-# Reverse and underline survive NO_COLOR and 16-colour terminals; colour is a bonus.
-SELECTION_STYLE = Style(reverse=True)
-CURSOR_STYLE = Style(reverse=True, underline=True)
-HIGHLIGHT_STYLE = Style(underline=True, bgcolor="yellow", color="black")
-NOTE_STYLE = Style(underline=True, bold=True, bgcolor="yellow", color="black")
-CURRENT_NOTE_STYLE = Style(underline=True, bold=True, bgcolor="bright_yellow", color="black")
-MATCH_STYLE = Style(bold=True, italic=True, bgcolor="cyan", color="black")
-CURRENT_MATCH_STYLE = Style(bold=True, italic=True, reverse=True)
-
-EMPTY_HINT = (
-    "",
-    " Pick a story in the list (j/k) and press enter.",
-    " ? shows every key; q quits.",
-)
+from tui_reader.ui.widgets.article_style import ARTICLE_CSS, EMPTY_HINT, MARK_CLASSES, MarkStyles
 
 
 @dataclass(frozen=True)
@@ -63,6 +50,9 @@ class ArticleView(ScrollView, can_focus=True):
     | `space` / `pgdn` / `pgup` | page down / up |
     | `g` / `G` | top / bottom |
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(MARK_CLASSES.values())
+    DEFAULT_CSS = ARTICLE_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "down", "Down", show=False, id="article.down"),
@@ -94,6 +84,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._line_index: list[int] = []
         self._width = 0
         self._strips: dict[int, Strip] = {}
+        self._styles = MarkStyles(self)
+        self.measure = 0
+        """The widest a body line gets, in cells (0: the pane's width)."""
+        self.align = "center"
+        """Where the text column sits in a wider pane: ``center`` or ``left``."""
+        self.margin = 0
+        """Blank cells drawn left of the text column."""
 
     # ----- content -------------------------------------------------------------------------
 
@@ -185,7 +182,20 @@ class ArticleView(ScrollView, can_focus=True):
     # ----- layout --------------------------------------------------------------------------
 
     def _content_width(self) -> int:
-        return max(self.scrollable_content_region.width - 1, 10)
+        width = max(self.scrollable_content_region.width - 1, 10)
+        return min(width, self.measure) if self.measure > 0 else width
+
+    def _margin_for(self, width: int) -> int:
+        spare = self.scrollable_content_region.width - width
+        if spare <= 1:
+            return 0
+        return spare // 2 if self.align == "center" else 1
+
+    def set_measure(self, measure: int, align: str) -> None:
+        """Wrap body text at ``measure`` cells (0: the pane), its column aligned ``align``."""
+        self.measure, self.align = measure, align
+        if self.is_mounted:
+            self.on_resize()
 
     def _relayout(self, force: bool = False) -> None:
         width = self._content_width()
@@ -201,17 +211,32 @@ class ArticleView(ScrollView, can_focus=True):
                 tags=self.tags,
             )
         self._width = width
+        self.margin = self._margin_for(width)
         self._line_index = [i for i, line in enumerate(self._lines) if line.selectable]
         self._starts = [self._lines[i].start for i in self._line_index]
         self._strips.clear()
         self.virtual_size = Size(width, len(self._lines))
 
     def on_resize(self) -> None:
-        """Re-wrap for the new width, keeping the cursor in view."""
+        """Re-wrap for the new width, keeping the reading position at the top of the view."""
         if self._content_width() != self._width:
+            # The text at the top stays at the top: showing or hiding a pane must not move
+            # the reader in the story (the cursor was on screen, so it stays near it).
+            top = self.top_offset if self.scroll_y > 0 else None
             self._relayout()
+            if top is not None:
+                self.scroll_to(y=self._row_of(top), animate=False, immediate=True)
             self._ensure_visible(self._row_of(self.cursor))
+        elif self._margin_for(self._width) != self.margin:
+            self.margin = self._margin_for(self._width)
+            self._strips.clear()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        """A theme (or CSS) change: drawn rows and mark styles are redrawn in the new one."""
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
 
     def _row_of(self, offset: int) -> int:
         """The row showing ``offset`` (the first text row for offsets in gaps)."""
@@ -227,7 +252,9 @@ class ArticleView(ScrollView, can_focus=True):
         row = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
         if self.story is None:
-            hint = EMPTY_HINT[y] if y < len(EMPTY_HINT) else ""
+            # Wrapped, never cut: the only words on the screen a new reader may see.
+            rows = ["", *wrap_words(EMPTY_HINT, max(width - 2, 10))]
+            hint = " " + rows[y] if y < len(rows) else ""
             hint_style = self.rich_style + Style(dim=True)
             return Strip([Segment(hint, hint_style)]).crop_extend(0, width, self.rich_style)
         if row >= len(self._lines):
@@ -244,21 +271,21 @@ class ArticleView(ScrollView, can_focus=True):
         for mark in self.highlights:
             if mark.start < max(end, start + 1) and mark.end > start:
                 if mark.annotation_id == self.current_annotation:
-                    style = CURRENT_NOTE_STYLE
+                    style = self._styles.mark("current")
                 else:
-                    style = NOTE_STYLE if mark.has_note else HIGHLIGHT_STYLE
+                    style = self._styles.mark("note" if mark.has_note else "highlight")
                 found.append((mark.start, mark.end, style))
         index = bisect_right(self._match_ends, start)
         while index < len(self.matches) and self.matches[index][0] < max(end, start + 1):
             current = index == self.current_match
             a, b = self.matches[index]
-            found.append((a, b, CURRENT_MATCH_STYLE if current else MATCH_STYLE))
+            found.append((a, b, self._styles.mark("current-match" if current else "match")))
             index += 1
         selection = self.selection
         if selection is not None and selection[0] < end and selection[1] > start:
-            found.append((selection[0], selection[1], SELECTION_STYLE))
+            found.append((selection[0], selection[1], self._styles.mark("selection")))
         if self.has_focus and start <= self.cursor < max(end, start + 1):
-            found.append((self.cursor, self.cursor + 1, CURSOR_STYLE))
+            found.append((self.cursor, self.cursor + 1, self._styles.mark("cursor")))
         return found
 
     def _draw(self, line: Line, width: int) -> Strip:
@@ -272,8 +299,9 @@ class ArticleView(ScrollView, can_focus=True):
                 for start, end, style in overlays:
                     text.stylize(style, max(start - line.start, 0), end - line.start)
         console = self.app.console
-        base = self.rich_style
-        segments = [
+        base = self._styles.base()
+        segments = [Segment(" " * self.margin, base)] if self.margin else []
+        segments += [
             # The widget's own colours under every segment (and a style on each one, which
             # Textual's NO_COLOR filter needs).
             Segment(segment.text, base + segment.style if segment.style else base)

@@ -25,11 +25,9 @@ from textual.strip import Strip
 from tui_reader.ui.textcells import fit
 from tui_reader.ui.widgets.inert import plain
 
-CURSOR_FOCUSED = Style(reverse=True, bold=True)
-CURSOR_BLURRED = Style(underline=True, bold=True)
-ERROR_STYLE = Style(color="red")
-UNREAD_STYLE = Style(bold=True)
 DIM = Style(dim=True)
+OPEN_MARK = "▶"
+"""Drawn before the title of the story the article shows."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +61,21 @@ class StoryList(ScrollView, can_focus=True):
     | `g` / `G` | first / last |
     | `n` | next unread story |
     | `enter` | open the story |
+    """
+
+    # Component classes, so every theme restyles them; reverse, underline and bold carry the
+    # state where there is no colour (NO_COLOR, 16 colours).
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "story-list--cursor",
+        "story-list--cursor-blurred",
+        "story-list--unread",
+        "story-list--error",
+    }
+    DEFAULT_CSS = """
+    StoryList > .story-list--cursor { text-style: reverse bold; }
+    StoryList > .story-list--cursor-blurred { text-style: underline bold; }
+    StoryList > .story-list--unread { text-style: bold; }
+    StoryList > .story-list--error { color: $error; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -111,8 +124,11 @@ class StoryList(ScrollView, can_focus=True):
         self.read: set[str] = set()
         self.note_counts: dict[str, int] = {}
         self.empty_message = "Loading stories…"
+        self.open_key: str | None = None
+        """The key of the row whose story the article shows (marked ``▶``)."""
         self._cache: dict[tuple[int, bool], Strip] = {}
         self._cache_width = 0
+        self._styles: dict[str, Style] = {}
 
     # ----- data ----------------------------------------------------------------------------
 
@@ -177,6 +193,27 @@ class StoryList(ScrollView, can_focus=True):
         self.call_after_refresh(scroll)
         self.post_message(self.Highlighted(self, self.current))
 
+    def set_open(self, key: str | None) -> None:
+        """Mark the row with ``key`` as the open story (redrawing the old and the new one)."""
+        old, self.open_key = self.open_key, key
+        for index, row in enumerate(self.rows):
+            if row.key in (old, key):
+                self._cache.pop((index, True), None)
+                self._cache.pop((index, False), None)
+                self.refresh_line(index)
+
+    def notify_style_update(self) -> None:
+        """A theme change: rows are redrawn in the new colours."""
+        super().notify_style_update()
+        self._styles.clear()
+        self._cache.clear()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+        return style
+
     def select_key(self, key: str) -> None:
         """Move the cursor to the row with ``key`` (if listed)."""
         for index, row in enumerate(self.rows):
@@ -213,10 +250,16 @@ class StoryList(ScrollView, can_focus=True):
         # cursor step over SSH (~60-70 bytes), so markers, title and date share one style.
         base = self.rich_style
         if is_cursor:
-            base = base + (CURSOR_FOCUSED if self.has_focus else CURSOR_BLURRED)
+            focused = self.has_focus
+            base = base + self._style(f"story-list--cursor{'' if focused else '-blurred'}")
         if row.error is not None:
-            text = fit(" ✗ " + plain(f"{row.title}: {row.error}"), width)
-            return Strip([Segment(text, base + ERROR_STYLE)], width)
+            # The reason matters more than the whole file name: the name gives way first.
+            reason = plain(row.error)
+            name_width = max(width - 5 - cell_len(reason), min(12, width // 3))
+            name = plain(row.title)
+            name = fit(name, name_width) if cell_len(name) > name_width else name
+            text = fit(f" ✗ {name}: {reason}", width)
+            return Strip([Segment(text, base + self._style("story-list--error"))], width)
         count = self.note_counts.get(row.story_id, 0)
         unread = row.story_id not in self.read
         marks = (
@@ -224,30 +267,34 @@ class StoryList(ScrollView, can_focus=True):
             + ("●" if unread else " ")
             + (f"{min(count, 9)}" if count else " ")
         )
-        date = row.date.isoformat() if row.date else ""
+        # A narrow list (beside an article and its notes) gives the title the date's room.
+        date = row.date.isoformat() if row.date and width >= 36 else ""
         if row.detail:
-            return self._draw_match(
-                row, marks, date, width, base + UNREAD_STYLE if unread else base
-            )
-        show_source = width >= 70 and row.source
+            unread_style = base + self._style("story-list--unread") if unread else base
+            return self._draw_match(row, marks, date, width, unread_style)
         # Titles and feed names come from files and feeds (also via the index cache): the
         # row is drawn as plain segments, so it must not carry a control character.
-        right = f" {date:>10}" + (f"  {fit(plain(row.source), 18)}" if show_source else "")
+        show_source = width >= 70 and row.source
+        right = (f" {date:>10}" if date else "") + (
+            f"  {fit(plain(row.source), 18)}" if show_source else ""
+        )
         title_width = max(width - 4 - len(right), 5)
-        line = fit(f"{marks} {fit(plain(row.title), title_width)}{right}", width)
-        return Strip([Segment(line, base + UNREAD_STYLE if unread else base)], width)
+        here = OPEN_MARK if row.key == self.open_key else " "
+        line = fit(f"{marks}{here}{fit(plain(row.title), title_width)}{right}", width)
+        style = base + self._style("story-list--unread") if unread else base
+        return Strip([Segment(line, style)], width)
 
     def _draw_match(self, row: StoryRow, marks: str, date: str, width: int, style: Style) -> Strip:
         # A search result: the title, then where it matched (dim), then the date. The snippet
         # gets at least half the room, so it shows even beside a long title.
-        right = f" {date:>10}"
+        right = f" {date:>10}" if date else ""
         room = max(width - 4 - len(right), 10)
         title_text = plain(row.title)
         title = fit(title_text, max(min(cell_len(title_text), room // 2), 5))
         rest = max(room - cell_len(title) - 2, 0)
         detail = ("✎ " if row.in_note else "") + plain(row.detail)
         segments = [
-            Segment(f"{marks} {title}  ", style),
+            Segment(f"{marks}{OPEN_MARK if row.key == self.open_key else ' '}{title}  ", style),
             Segment(fit(detail, rest), style + DIM),
             Segment(right, style),
         ]
