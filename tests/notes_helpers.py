@@ -16,7 +16,7 @@ from tui_reader.storage.records import Annotation
 from tui_reader.storage.store import Store
 
 SPECIAL = (
-    "Prices rose *sharply* — by 5% [see the table](https://example.org/t) and <b>more</b>; "
+    "Prices rose *sharply* — by 5% [see the table](https://example.org/t) and `<b>more</b>`; "
     "a_b_c & AT&amp;T `code` | pipes ~~gone~~ # not a heading"
 )
 UNICODE = "Ёжик в тумане — 東京の夜 🎉 naïve café"
