@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tui_reader.core.stories import Story
+from tui_reader.core.story import base_of
 from tui_reader.notes.outcomes import Failed, Saved
 from tui_reader.notes.service import Target
 from tui_reader.storage.store import Bookmark, Store, StoreError
@@ -64,8 +65,9 @@ class ReadingState:
 
         Whatever was saved for this same file under another id moves to the new id, but only
         when neither id is a source URL (a different URL means a different story) and the old
-        id belongs to no story in the library (``listed``) any more. A store that cannot be
-        written leaves the notes under the old id: nothing is lost.
+        id belongs to no story in the library (``listed``) any more. An old id made from the
+        same identity (two files shared it) is :mod:`tui_reader.notes.regroup`'s to sort out,
+        note by note. A store that cannot be written leaves the notes under the old id.
         """
         if story.story_id.startswith("url:"):
             return
@@ -73,7 +75,7 @@ class ReadingState:
         old_ids = {a.story_id for a in self.store.all_annotations() if a.story_path == path}
         old_ids |= {b.story_id for b in self.store.bookmarks().values() if b.path == path}
         for old in old_ids - listed - {story.story_id}:
-            if not old.startswith("url:"):
+            if not old.startswith("url:") and base_of(old) != story.identity:
                 try:
                     self.store.relink(old, story.story_id)
                 except StoreError:

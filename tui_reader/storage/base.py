@@ -10,7 +10,8 @@ Layout of the data dir (see :mod:`tui_reader.core.paths` for where it is)::
 
     store.lock            one file lock, held across every read-modify-write
     bookmarks.json        table "bookmarks", keyed by story id
-    state.json            tables "read", "positions" (keyed by story id) and "session"
+    state.json            tables "read", "positions" (keyed by story id), "session" and
+                          "migrations" (data migrations that needed the library, by name)
     draft.json            table "draft": the note being typed when the process was hung up
     feeds.json            table "feeds": subscribed feeds and their fetch state, keyed by name
     annotations/00.json   16 shards; an annotation lives in shard hash(story_id) % 16,
@@ -36,6 +37,7 @@ what could be read is shown, :attr:`StoreBase.durable` is False, and writes to t
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,7 +49,7 @@ import filelock
 from tui_reader.core.paths import FILE_MODE, ensure_private_dir
 from tui_reader.storage.files import JsonFile, StoreError
 
-__all__ = ["ANN", "LOCK_TIMEOUT", "SHARDS", "StoreBase"]
+__all__ = ["ANN", "LOCK_TIMEOUT", "SHARDS", "StoreBase", "shard_number"]
 
 SHARDS = 16
 """Number of annotation files; a story's annotations all live in one of them."""
@@ -57,6 +59,11 @@ ANN = "annotations"
 """The table holding annotations in each shard file."""
 _WRITE_FAILURES = (OSError, TypeError, ValueError, OverflowError, RecursionError)
 """What a durable write can raise: the file system, or orjson refusing the data."""
+
+
+def shard_number(story_id: str) -> int:
+    """The annotation file (``annotations/<nn>.json``) a story's annotations live in."""
+    return int.from_bytes(hashlib.blake2b(story_id.encode(), digest_size=2).digest()) % SHARDS
 
 
 class StoreBase:
@@ -75,7 +82,10 @@ class StoreBase:
             data_dir / "bookmarks.json", "bookmarks", "bookmarks", ("bookmarks",)
         )
         self._state = JsonFile(
-            data_dir / "state.json", "state", "reading state", ("read", "positions", "session")
+            data_dir / "state.json",
+            "state",
+            "reading state",
+            ("read", "positions", "session", "migrations"),
         )
         self._draft = JsonFile(data_dir / "draft.json", "draft", "draft note", ("draft",))
         self._feeds = JsonFile(data_dir / "feeds.json", "feeds", "feed list", ("feeds",))

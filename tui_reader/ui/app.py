@@ -111,12 +111,20 @@ class ReaderApp(App[None]):
         """Route keys to a search being typed; drop mouse motion with no button held."""
         if isinstance(event, events.MouseMove) and not event.button and not event.is_forwarded:
             return  # hover effects would repaint over SSH
-        # Keys are taken here, in arrival order, before they are routed to a pane: every key
-        # typed after "/" reaches the search, however fast it comes.
-        screen = self.screen_stack[-1] if self.screen_stack else None  # none yet at start-up
-        if isinstance(event, events.Key) and isinstance(screen, ReaderScreen):  # noqa: SIM102
-            if screen.search_key(event):
+        # Keys are taken here, in arrival order, before they are routed to a pane: the gate
+        # hands them out one at a time (see parts/keygate.py), and every key typed after "/"
+        # reaches the search, however fast it comes.
+        reader = next((s for s in self.screen_stack if isinstance(s, ReaderScreen)), None)
+        if isinstance(event, events.Key) and not event.is_forwarded and reader is not None:
+            if reader.keys.take(event):
                 return
+            if self.screen is reader and reader.search_key(event):
+                reader.keys.sent(event, None)
+                return
+            target = self.focused or self.screen
+            await super().on_event(event)
+            reader.keys.sent(event, target)
+            return
         await super().on_event(event)
 
     def on_app_focus(self) -> None:

@@ -13,24 +13,32 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from textual import events
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from tui_reader.core.stories import Story, StoryError, StoryReader
+from tui_reader.core.story import base_of
 from tui_reader.notes.reading import ReadingState
 from tui_reader.notes.service import AnnotationService, Placed
 from tui_reader.ui.article_layout import Prepared
 from tui_reader.ui.article_prepare import Preparation
+from tui_reader.ui.parts.keygate import KeyGate
 from tui_reader.ui.widgets.article import Article
 from tui_reader.ui.widgets.inert import inert
+from tui_reader.ui.widgets.story_list import StoryList, StoryRow
 
-__all__ = ["OpenRequest", "StoryOpener"]
+__all__ = ["HOLD", "OpenRequest", "StoryOpener"]
+
+HOLD = "opening a story"
+"""The key gate's hold while a story is read: keys typed meanwhile are for that story."""
+_OVERTAKE = frozenset({"step(1)", "step(-1)", "quit"})
 
 WORK_SLICE = 0.02
 """Seconds of loading after which a worker pauses, so keys are answered while it loads."""
@@ -45,6 +53,8 @@ class OpenRequest:
 
     number: int
     path: Path
+    story_id: str
+    """The id the library gave the story (unique in it: see :mod:`tui_reader.library.identity`)."""
     width: int
     listed: frozenset[str]
     """Every story id in the library (see :meth:`ReadingState.follow_identity`)."""
@@ -83,24 +93,58 @@ class StoryOpener:
             self.request = request
             self.placed = placed
 
-    def __init__(self, host: Screen[Any], notes: AnnotationService, reading: ReadingState) -> None:
+    def __init__(
+        self, host: Screen[Any], notes: AnnotationService, reading: ReadingState, keys: KeyGate
+    ) -> None:
         self.host = host
         self.notes = notes
         self.reading = reading
+        self.keys = keys
         self.request = 0
         """The number of the newest request; older results are dropped."""
+        self.wanted: str | None = None
+        """The list key (path) of the story asked for last, shown or still being read."""
         self._pending: dict[int, Pending] = {}
 
-    def open(self, path: Path, listed: frozenset[str], width: int, console: Console) -> None:
-        """Start opening the story at ``path``, laid out for ``width`` cells."""
+    def open(self, row: StoryRow, listed: frozenset[str], width: int, console: Console) -> None:
+        """Start opening ``row``'s story, laid out for ``width`` cells; keys typed until it
+        shows wait for it (the key gate's :data:`HOLD`)."""
         self.request += 1
-        request = OpenRequest(self.request, path, width, listed, console)
+        self.wanted = row.key
+        request = OpenRequest(self.request, Path(row.key), row.story_id, width, listed, console)
         self._pending.clear()
+        self.keys.hold(HOLD)
         self._run(lambda: self._first(request))
+
+    def arrived(self, request: int) -> bool:
+        """A result of ``request`` came: True when it is still the newest (to be shown). The
+        keys held for it then go on, once the article has the focus."""
+        if request != self.request:
+            return False
+        self.host.app.call_later(self.keys.release, HOLD)
+        return True
 
     def current(self, request: int) -> bool:
         """Whether ``request`` is still the newest one (its results may be shown)."""
         return request == self.request
+
+    def passes(self, event: events.Key, holds: frozenset[str]) -> bool:
+        """While only a story is being opened, the keys that open another one (or quit) go
+        ahead of it: ``]]]`` skips two stories without reading them."""
+        if holds != {HOLD}:
+            return False
+        active = self.host.app.active_bindings.get(event.key)
+        return active is not None and active.binding.action in _OVERTAKE
+
+    def step(self, story_list: StoryList, step: int) -> StoryRow | None:
+        """The row ``]``/``[`` opens: the one after (before) the story shown or being opened,
+        or the list's current row when the reader moved the list away from it."""
+        current = story_list.current
+        if self.wanted is None:
+            return current if step > 0 else None
+        if current is not None and current.key == self.wanted:
+            story_list.move_to(story_list.cursor + step)
+        return story_list.current
 
     def _run(self, work: Any) -> None:
         # Exclusive: opening another story cancels the loading of this one.
@@ -138,6 +182,9 @@ class StoryOpener:
             failed = story or StoryError(request.path, "cannot read file")
             self.host.post_message(self.Ready(request.number, failed, 0))
             return
+        sid = request.story_id
+        if sid != story.identity and base_of(sid) == story.identity:
+            story = replace(story, library_id=sid)  # another file has the same identity
         self.reading.follow_identity(story, request.listed)
         bookmark = self.reading.bookmark_of(story.story_id)
         offset = self.notes.store.position(story.story_id) or 0

@@ -30,6 +30,7 @@ from tui_reader.storage.store import Store
 from tui_reader.ui.parts.bookmarks import BookmarksPart
 from tui_reader.ui.parts.browser import BrowserPart
 from tui_reader.ui.parts.feeds import FeedsPart
+from tui_reader.ui.parts.keygate import KeyGate
 from tui_reader.ui.parts.library import Filters, LibraryPart
 from tui_reader.ui.parts.notes import DRAFT_SAVE_SECONDS, NotesPart
 from tui_reader.ui.parts.opening import StoryOpener
@@ -111,8 +112,10 @@ class ReaderScreen(Screen[None]):
         """Refresh the feeds this often (0: only on ``r``); see ``refresh_minutes`` in config."""
         self.notes = AnnotationService(store)
         self.reading = ReadingState(store)
-        self.library = LibraryPart(self, roots, index, store)
-        self.opener = StoryOpener(self, self.notes, self.reading)
+        self.library = LibraryPart(self, roots, index, store, self.reanchor)
+        self.keys = KeyGate(self, lambda key, holds: self.opener.passes(key, holds))
+        """Hands out keys typed together one at a time (the app asks it about each key)."""
+        self.opener = StoryOpener(self, self.notes, self.reading, self.keys)
         self.feeds = FeedsPart(self, store, roots)
         self.notes_ui = NotesPart(self, self.notes, self.opened, self.reanchor)
         self.bookmarks = BookmarksPart(self, self.reading, self._bookmarks_changed)
@@ -280,26 +283,17 @@ class ReaderScreen(Screen[None]):
         # Focus moves when the story is ready: the pane switch and the story then paint as one
         # frame, and the parse in the worker does not compete with a repaint for the CPU.
         article = self.query_one(Article)
-        self.opener.open(
-            Path(row.key), self.library.listed_ids(), article.layout_width(), self.app.console
-        )
+        self.opener.open(row, self.library.listed_ids(), article.layout_width(), self.app.console)
 
     def action_step(self, step: int) -> None:
-        """Open the previous/next story in the list."""
-        story_list = self.query_one(StoryList)
-        story = self.story
-        if story is not None and story_list.current is not None:
-            if story_list.current.story_id == story.story_id:
-                story_list.move_to(story_list.cursor + step)
-        elif story is None and step < 0:
-            return
-        row = story_list.current
+        """Open the previous/next story in the list (after the one asked for last)."""
+        row = self.opener.step(self.query_one(StoryList), step)
         if row is not None:
             self.open_row(row)
 
     @on(StoryOpener.Ready)
     def _story_ready(self, message: StoryOpener.Ready) -> None:
-        if not self.opener.current(message.request):
+        if not self.opener.arrived(message.request):
             return  # the reader moved on: a stale story is dropped, not shown
         if isinstance(message.story, StoryError):
             self.notify(f"Could not open the story: {message.story.reason}", severity="error")
