@@ -48,11 +48,12 @@ def build(tmp_path: Path, stories: Path | None = None, data: Path | None = None)
 
 
 async def wait_for_rows(pilot: Pilot[None], count: int = 1) -> StoryList:
-    """Wait until the story list shows at least ``count`` rows."""
+    """Wait until the story list shows at least ``count`` rows, the folders scanned."""
     reader = next(s for s in pilot.app.screen_stack if isinstance(s, ReaderScreen))
     story_list = reader.query_one(StoryList)
     for _ in range(200):
-        if len(story_list.rows) >= count and not reader.workers:
+        # Settled: the cached rows shown first may name files that have moved since.
+        if len(story_list.rows) >= count and not reader.workers and reader.library.settled:
             break
         await pilot.pause(0.02)
     await pilot.pause()

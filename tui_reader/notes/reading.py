@@ -52,10 +52,11 @@ class ReadingState:
             return Failed("the reading state", str(exc))
         return None
 
-    def left_at(self, story_id: str, offset: int) -> Failed | None:
-        """Remember how far a story was read."""
+    def left_at(self, story_id: str, offset: int, caret: int | None = None) -> Failed | None:
+        """Remember how far a story was read (``offset``: the text at the top of the view) and
+        where its caret was."""
         try:
-            self.store.set_position(story_id, offset)
+            self.store.set_position(story_id, offset, caret)
         except StoreError as exc:
             return Failed("the reading position", str(exc))
         return None

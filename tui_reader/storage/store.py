@@ -266,17 +266,27 @@ class Store(IdentityStore):
         with self._mutex:
             return set(self._state.raw("read"))
 
-    def set_position(self, story_id: str, offset: int) -> None:
-        """Remember the reading position in a story (a durable write: call it on leave/pause)."""
+    def set_position(self, story_id: str, offset: int, caret: int | None = None) -> None:
+        """Remember the reading position in a story (the text at the top of the view) and
+        where its caret was (a durable write: call it on leave/pause)."""
         with self._writing(self._state):
-            if self.position(story_id) != offset:
-                self._state.put("positions", story_id, {"offset": int(offset), "at": now_iso()})
+            if (self.position(story_id), self.caret(story_id)) != (offset, caret):
+                doc: dict[str, object] = {"offset": int(offset), "at": now_iso()}
+                if caret is not None:
+                    doc["caret"] = int(caret)
+                self._state.put("positions", story_id, doc)
 
     def position(self, story_id: str) -> int | None:
         """The remembered reading position of a story, or None."""
         with self._mutex:
             offset = self._state.raw("positions").get(story_id, {}).get("offset")
         return offset if isinstance(offset, int) else None
+
+    def caret(self, story_id: str) -> int | None:
+        """Where the caret was when the story was left, or None (not remembered)."""
+        with self._mutex:
+            caret = self._state.raw("positions").get(story_id, {}).get("caret")
+        return caret if isinstance(caret, int) and not isinstance(caret, bool) else None
 
     def set_last_open(self, story_id: str) -> None:
         """Remember the story that is open, to reopen it on the next start."""

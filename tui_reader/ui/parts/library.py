@@ -105,6 +105,8 @@ class LibraryPart:
         self.items: list[Item] = []
         """Every entry, newest first."""
         self.generation = 0
+        self.settled = False
+        """The last (re)load has scanned every folder: the rows are the files as they are."""
         self._cached: list[Item] = []
 
     # ----- loading -------------------------------------------------------------------------
@@ -112,6 +114,7 @@ class LibraryPart:
     def load(self) -> None:
         """(Re)load the library: cached rows first, then a scan of the folders."""
         self.generation += 1
+        self.settled = False
         generation = self.generation
         self._cached = []
         self._run(lambda: self._head(generation))
@@ -197,6 +200,7 @@ class LibraryPart:
     def finished(self, story_list: StoryList, *, reopen: bool) -> bool:
         """The final scan is in: say what could not be read, and (with ``reopen``) put the
         cursor on the story open last time. True when the list must be redrawn (it is empty)."""
+        self.settled = True
         errors = self.errors()
         if errors:
             self.host.notify(f"{errors} file(s) could not be read: see the ✗ rows", timeout=6)

@@ -54,8 +54,9 @@ class NotesPart:
 
     # ----- showing ---------------------------------------------------------------------------
 
-    def show(self, placed: list[Placed]) -> None:
-        """Draw ``placed`` as highlights in the article and entries in the sidebar."""
+    def show(self, placed: list[Placed], *, anchored: bool = True) -> None:
+        """Draw ``placed`` as highlights in the article and entries in the sidebar
+        (``anchored`` False: not yet the open story's notes, just none for now)."""
         self.placed = placed
         highlights = [
             Highlight(
@@ -64,7 +65,7 @@ class NotesPart:
             for p in placed
             if p.anchor is not None
         ]
-        self.host.query_one(Article).set_highlights(highlights)
+        self.host.query_one(Article).set_highlights(highlights, anchored=anchored)
         entries = [
             NoteEntry(
                 p.annotation.id,

@@ -68,6 +68,7 @@ class Pending:
     request: OpenRequest
     story: Story
     offset: int
+    caret: int | None
     preparation: Preparation
     steps: Iterator[Prepared | None]
 
@@ -78,12 +79,16 @@ class StoryOpener:
     class Ready(Message):
         """A story (its first screens, or all of it) is laid out; or it could not be read."""
 
-        def __init__(self, request: int, story: Prepared | StoryError, offset: int) -> None:
+        def __init__(
+            self, request: int, story: Prepared | StoryError, offset: int, caret: int | None
+        ) -> None:
             super().__init__()
             self.request = request
             self.story = story
             self.offset = offset
-            """Where the reader left off (a document offset)."""
+            """Where the reader left off (the document offset at the top of the view)."""
+            self.caret = caret
+            """Where the caret was then (None: not remembered)."""
 
     class Anchored(Message):
         """The open story's notes, re-anchored on its text."""
@@ -180,7 +185,7 @@ class StoryOpener:
         story = reader.story
         if not isinstance(story, Story):
             failed = story or StoryError(request.path, "cannot read file")
-            self.host.post_message(self.Ready(request.number, failed, 0))
+            self.host.post_message(self.Ready(request.number, failed, 0, None))
             return
         sid = request.story_id
         if sid != story.identity and base_of(sid) == story.identity:
@@ -188,6 +193,7 @@ class StoryOpener:
         self.reading.follow_identity(story, request.listed)
         bookmark = self.reading.bookmark_of(story.story_id)
         offset = self.notes.store.position(story.story_id) or 0
+        caret = self.notes.store.caret(story.story_id)
         preparation = Preparation(
             story,
             reader.body(),
@@ -195,11 +201,11 @@ class StoryOpener:
             request.console,
             bookmarked=bookmark is not None,
             tags=bookmark.tags if bookmark else (),
-            offset=offset,
+            offset=max(offset, caret or 0),  # the first screen shows the caret too
             body_length=reader.body_length,
             cut=not reader.defines_links,
         )
-        self._steps(Pending(request, story, offset, preparation, preparation.steps()))
+        self._steps(Pending(request, story, offset, caret, preparation, preparation.steps()))
 
     def _steps(self, pending: Pending) -> None:
         keep_going = self._keep_going()
@@ -211,12 +217,13 @@ class StoryOpener:
                 # screen calls painted()), so the parse never competes with that paint.
                 self._pending[pending.request.number] = pending
                 self.host.post_message(
-                    self.Ready(pending.request.number, first_screen, pending.offset)
+                    self.Ready(pending.request.number, first_screen, pending.offset, pending.caret)
                 )
                 return
         prepared = pending.preparation.result
         assert prepared is not None  # the steps ran to their end
-        self.host.post_message(self.Ready(pending.request.number, prepared, pending.offset))
+        number = pending.request.number
+        self.host.post_message(self.Ready(number, prepared, pending.offset, pending.caret))
         placed = self.notes.placed(pending.story.story_id, prepared.document.text)
         self.host.post_message(self.Anchored(pending.request.number, placed))
 
@@ -227,16 +234,18 @@ class StoryOpener:
             article.complete_story(prepared)  # the rest of a long read, after its first screen
             return False
         article.border_title = inert(prepared.story.title)  # a story's title is never markup
-        article.show_story(prepared, offset=message.offset)
+        article.show_story(prepared, offset=message.offset, caret=message.caret)
         article.focus()
         if not prepared.complete:
             self.host.call_after_refresh(self.painted, message.request)
         return True
 
     def save_position(self, article: Article) -> None:
-        """Remember how far the story in ``article`` was read; say if that failed."""
+        """Remember how far the story in ``article`` was read, and its caret; say if that
+        failed."""
         if article.story is not None:
-            failed = self.reading.left_at(article.story.story_id, article.top_offset)
+            story_id, top, caret = article.story.story_id, article.top_offset, article.cursor
+            failed = self.reading.left_at(story_id, top, caret)
             if failed is not None:
                 self.host.notify(failed.message, severity="error", timeout=20)
 

@@ -299,7 +299,7 @@ class ReaderScreen(Screen[None]):
             self.notify(f"Could not open the story: {message.story.reason}", severity="error")
             return
         if self.opener.show(message.story, message, self.query_one(Article)):
-            self.notes_ui.show([])  # a new story: its notes follow once re-anchored
+            self.notes_ui.show([], anchored=False)  # its notes follow once re-anchored
             failed = self.reading.opened(message.story.story)
             if failed is not None:
                 self.notify(failed.message, severity="error", timeout=20)
