@@ -15,7 +15,6 @@ from textual.widgets import Static
 from tui_reader.ui.screens.note_editor import NoteEditor
 from tui_reader.ui.screens.notes_browser import NotesBrowser
 from tui_reader.ui.widgets.article import Article
-from tui_reader.ui.widgets.article_view import ArticleView
 from tui_reader.ui.widgets.inert import inert
 from tui_reader.ui.widgets.notes import NotesSidebar
 from tui_reader.ui.widgets.story_list import StoryList
@@ -88,7 +87,7 @@ def help_sections(
     return [
         ("Everywhere", [*app_bindings, *screen_bindings]),
         ("Story list", list(StoryList.BINDINGS)),
-        ("Article", [*ArticleView.BINDINGS, *Article.BINDINGS]),
+        ("Article", list(Article.BINDINGS)),
         ("Notes sidebar", list(NotesSidebar.BINDINGS)),
         ("Note editor", list(NoteEditor.BINDINGS)),
         ("All notes (S)", list(NotesBrowser.BINDINGS)),
