@@ -176,3 +176,17 @@ async def test_keys_typed_while_a_story_opens_go_to_that_story(tmp_path: Path) -
         assert story_list.cursor == 0  # the j's did not move the list
         assert article.document is not None
         assert article.document.text[article.cursor :].startswith("line.")  # 3 lines down
+
+
+async def test_text_pasted_right_after_a_lands_in_the_editor_in_order(tmp_path: Path) -> None:
+    app = build(tmp_path, five_stories(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_story(pilot)
+        burst(app, "Va")
+        app.post_message(events.Paste("hello, "))
+        burst(app, "world")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, NoteEditor) and app.screen.text == "hello, world",
+            "the pasted text between the typed letters",
+        )

@@ -163,3 +163,21 @@ def test_a_read_only_store_fails_and_keeps_everything(tmp_path: Path) -> None:
     assert [n.story_id for n in Store.open(tmp_path / "data").all_annotations()] == [
         metas[0].identity
     ]
+
+
+def test_the_same_story_in_another_library_keeps_its_notes(tmp_path: Path) -> None:
+    full, _copy, metas = library(tmp_path)
+    store = Store.open(tmp_path / "data")
+    elsewhere = seed(tmp_path / "other-library", "council.md", FULL)
+    note_on(store, metas[0].identity, elsewhere, ONLY_FULL, "made in the other library")
+    store.set_bookmark(metas[0].identity, True, path=str(elsewhere))
+    outcome = regroup(store, metas, roots=[tmp_path / "stories"])
+    assert isinstance(outcome, Regrouped) and outcome.moved == 0
+    assert [n.story_id for n in store.all_annotations()] == [metas[0].identity]
+    assert set(store.bookmarks()) == {metas[0].identity}
+    # ... while one made on a file of this library is shared out as usual.
+    note_on(store, metas[0].identity, full, ONLY_FULL, "made here")
+    regroup(store, metas, roots=[tmp_path / "stories"])
+    placed = {n.note: n.story_id for n in store.all_annotations()}
+    assert placed["made in the other library"] == metas[0].identity
+    assert placed["made here"] == next(m.story_id for m in metas if m.path == full)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from tui_reader.anchoring import anchor
 from tui_reader.core.document import build_document
@@ -107,8 +108,16 @@ def _owner(meta: StoryMeta) -> Owner:
     return Owner(meta.story_id, meta.title, str(meta.path))
 
 
+def _inside(path: str, roots: Sequence[Path]) -> bool:
+    """Whether a note written on the file at ``path`` was written in this library."""
+    return not path or not roots or any(Path(path).is_relative_to(root) for root in roots)
+
+
 def regroup(
-    store: Store, stories: Sequence[StoryMeta], text_of: TextOf = story_text
+    store: Store,
+    stories: Sequence[StoryMeta],
+    text_of: TextOf = story_text,
+    roots: Sequence[Path] = (),
 ) -> Regrouped | Failed:
     """Share out what is saved under ids no story of the library has, where it is known
     which stories it belongs to (see the module docstring).
@@ -117,6 +126,8 @@ def regroup(
         store: the reader's store.
         stories: every story of the library, with the ids the library gave them.
         text_of: reads a story's text (the files are read only for ids to share out).
+        roots: the library's folders: a note or bookmark made on a file outside them (the
+            same story in another library) stays where it is.
 
     Returns:
         What moved; or ``Failed`` when the store could not be written (what was not
@@ -134,8 +145,14 @@ def regroup(
     changed: set[str] = set()
     bookmarks = store.bookmarks()
     for sid in sorted(store.stored_ids() - listed):
-        notes = store.annotations_for(sid)
+        saved = store.annotations_for(sid)
+        notes = [n for n in saved if _inside(n.story_path, roots)]
         bookmark = bookmarks.get(sid)
+        if bookmark is not None and not _inside(bookmark.path, roots):
+            bookmark = None
+        elsewhere = len(notes) < len(saved) or (sid in bookmarks and bookmark is None)
+        if elsewhere and not notes:
+            continue  # the same story in another library: its notes are that one's
         paths = [n.story_path for n in notes] + ([bookmark.path] if bookmark else [])
         known = [by_path[p] for p in dict.fromkeys(paths) if p in by_path]
         candidates = _candidates(sid, by_identity, known)
@@ -148,8 +165,8 @@ def regroup(
             copied += store.split_story(
                 sid,
                 plan,
-                bookmark=[c.story_id for c in marked or candidates],
-                state=readers,
+                bookmark=[c.story_id for c in marked or candidates] if bookmark else [],
+                state=[] if elsewhere else readers,
             )
         except StoreError as exc:
             return Failed("the notes of stories that shared an id", str(exc))

@@ -115,17 +115,21 @@ class ReaderApp(App[None]):
         # hands them out one at a time (see parts/keygate.py), and every key typed after "/"
         # reaches the search, however fast it comes.
         reader = next((s for s in self.screen_stack if isinstance(s, ReaderScreen)), None)
-        if isinstance(event, events.Key) and not event.is_forwarded and reader is not None:
-            if reader.keys.take(event):
-                return
-            if self.screen is reader and reader.search_key(event):
-                reader.keys.sent(event, None)
-                return
-            target = self.focused or self.screen
+        fresh = not event.is_forwarded
+        if isinstance(event, events.Key | events.Paste) and fresh and reader is not None:
+            await self._typed(reader, event)
+        else:
             await super().on_event(event)
-            reader.keys.sent(event, target)
+
+    async def _typed(self, reader: ReaderScreen, event: events.Key | events.Paste) -> None:
+        if reader.keys.take(event):
+            return  # the gate hands it out again later, in its turn
+        if isinstance(event, events.Key) and self.screen is reader and reader.search_key(event):
+            reader.keys.sent(event, None)
             return
+        target = self.focused or self.screen
         await super().on_event(event)
+        reader.keys.sent(event, target)
 
     def on_app_focus(self) -> None:
         """Coming back to the terminal: pick up what another session saved meanwhile."""

@@ -27,7 +27,10 @@ from textual.app import App
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-__all__ = ["LIGHT_ACTIONS", "KeyGate"]
+__all__ = ["LIGHT_ACTIONS", "KeyGate", "Typed"]
+
+Typed = events.Key | events.Paste
+"""What the gate hands out in order: keys, and text pasted between them."""
 
 LIGHT_ACTIONS = frozenset(
     {
@@ -51,20 +54,20 @@ class KeyGate:
 
     Args:
         host: the screen that owns the gate (the app asks it about every key).
-        passes: keys that may overtake a hold when nothing is waiting before them (the next
-            story, quit), given the names of the holds in force.
+        passes: keys that may overtake a hold (the next story, quit), given the names of the
+            holds in force and whether keys wait before them.
     """
 
     def __init__(
-        self, host: Screen[Any], passes: Callable[[events.Key, frozenset[str]], bool]
+        self, host: Screen[Any], passes: Callable[[events.Key, frozenset[str], bool], bool]
     ) -> None:
         self.host = host
         self._passes = passes
-        self._queue: deque[events.Key] = deque()
+        self._queue: deque[Typed] = deque()
         self._holds: set[str] = set()
         self._busy = False
         """A key was handed out and is not handled yet."""
-        self._replay: events.Key | None = None
+        self._replay: Typed | None = None
         self._turns = 0
         self._stable = 0
         self._seen: tuple[int, int] = (0, 0)
@@ -85,25 +88,31 @@ class KeyGate:
 
     # ----- keys --------------------------------------------------------------------------
 
-    def take(self, event: events.Key) -> bool:
-        """A key arrived (the app calls this first): True when the gate keeps it for later."""
+    def take(self, event: Typed) -> bool:
+        """A key (or a paste) arrived (the app calls this first): True when the gate keeps
+        it for later."""
         if event is self._replay:
             self._replay = None
             return False
         free = not self._queue and not self._busy and self._replay is None
-        if free and (not self._holds or self._passes(event, frozenset(self._holds))):
+        if free and not self._holds:
+            return False
+        holding = frozenset(self._holds)
+        if holding and isinstance(event, events.Key) and self._passes(event, holding, not free):
             return False  # e.g. "]" while a story opens: it opens the next one instead
         self._queue.append(event)
         return True
 
-    def sent(self, event: events.Key, target: DOMNode | None) -> None:
+    def sent(self, event: Typed, target: DOMNode | None) -> None:
         """``event`` was handed to ``target`` (None: the app used it itself): wait until it is
         handled before the next key goes out."""
         self._busy = True
         light = self._light(event)
         self._follow(target or self.app, lambda: self._handled(light))
 
-    def _light(self, event: events.Key) -> bool:
+    def _light(self, event: Typed) -> bool:
+        if isinstance(event, events.Paste):
+            return True  # text for the focused field
         active = self.app.active_bindings.get(event.key)
         return active is None or active.binding.action in LIGHT_ACTIONS
 
@@ -167,10 +176,17 @@ class KeyGate:
     def _next(self) -> None:
         if self._busy or self._replay is not None or not self._queue:
             return
-        if self._holds and not self._passes(self._queue[0], frozenset(self._holds)):
+        head = self._queue[0]
+        if self._holds and not (
+            isinstance(head, events.Key) and self._passes(head, frozenset(self._holds), False)
+        ):
             return
         key = self._queue.popleft()
-        self._replay = events.Key(key.key, key.character)
+        self._replay = (
+            events.Key(key.key, key.character)
+            if isinstance(key, events.Key)
+            else events.Paste(key.text)
+        )
         # From the app, as the driver's keys are: a key whose sender is a widget on its way
         # up stops bubbling there, before the app runs its binding.
         self._replay.set_sender(self.app)
@@ -186,8 +202,3 @@ class KeyGate:
         """End the hold ``reason``; waiting keys go out again, in order."""
         self._holds.discard(reason)
         self._next()
-
-    def drop(self) -> None:
-        """Forget the waiting keys and holds (the reader is quitting)."""
-        self._queue.clear()
-        self._holds.clear()

@@ -165,9 +165,10 @@ class LibraryPart:
             return False  # a rescan started since: stale rows are dropped
         generation = message.generation
         if message.stage == "final":
-            rows = assign_ids(message.items or self.items, self.folders())
+            roots = self.folders()
+            rows = assign_ids(message.items or self.items, roots)
             stories = [row for row in rows if isinstance(row, StoryMeta)]
-            self._run(lambda: self._regroup(stories))
+            self._run(lambda: self._regroup(stories, roots))
         if message.stage == "head":
             self.host.call_after_refresh(self._run, lambda: self._full_cache(generation))
         elif message.stage == "cached":
@@ -178,9 +179,10 @@ class LibraryPart:
         self.items = sort_newest_first(assign_ids(message.items, self.folders()))
         return True
 
-    def _regroup(self, stories: list[StoryMeta]) -> None:
+    def _regroup(self, stories: list[StoryMeta], roots: Sequence[Path]) -> None:
         # In a worker: it may read the files of stories that shared an id.
-        outcome = regroup(self.store, stories)
+        places = [*roots, *(root.resolve() for root in roots)]  # as typed, and resolved
+        outcome = regroup(self.store, stories, roots=places)
         self.host.app.call_from_thread(self._show_regrouped, outcome)
 
     def _show_regrouped(self, outcome: Regrouped | Failed) -> None:

@@ -38,7 +38,7 @@ __all__ = ["HOLD", "OpenRequest", "StoryOpener"]
 
 HOLD = "opening a story"
 """The key gate's hold while a story is read: keys typed meanwhile are for that story."""
-_OVERTAKE = frozenset({"step(1)", "step(-1)", "quit"})
+_STEP = frozenset({"step(1)", "step(-1)"})
 
 WORK_SLICE = 0.02
 """Seconds of loading after which a worker pauses, so keys are answered while it loads."""
@@ -119,7 +119,7 @@ class StoryOpener:
         request = OpenRequest(self.request, Path(row.key), row.story_id, width, listed, console)
         self._pending.clear()
         self.keys.hold(HOLD)
-        self._run(lambda: self._first(request))
+        self._run(lambda: self._guarded(request, lambda: self._first(request)))
 
     def arrived(self, request: int) -> bool:
         """A result of ``request`` came: True when it is still the newest (to be shown). The
@@ -133,13 +133,15 @@ class StoryOpener:
         """Whether ``request`` is still the newest one (its results may be shown)."""
         return request == self.request
 
-    def passes(self, event: events.Key, holds: frozenset[str]) -> bool:
-        """While only a story is being opened, the keys that open another one (or quit) go
-        ahead of it: ``]]]`` skips two stories without reading them."""
+    def passes(self, event: events.Key, holds: frozenset[str], waiting: bool) -> bool:
+        """While only a story is being opened, quit goes ahead of every key, and the keys
+        that open another story go ahead when no key waits before them: ``]]]`` skips two
+        stories without reading them."""
         if holds != {HOLD}:
             return False
         active = self.host.app.active_bindings.get(event.key)
-        return active is not None and active.binding.action in _OVERTAKE
+        action = active.binding.action if active is not None else ""
+        return action == "quit" or (action in _STEP and not waiting)
 
     def step(self, story_list: StoryList, step: int) -> StoryRow | None:
         """The row ``]``/``[`` opens: the one after (before) the story shown or being opened,
@@ -154,6 +156,17 @@ class StoryOpener:
     def _run(self, work: Any) -> None:
         # Exclusive: opening another story cancels the loading of this one.
         self.host.run_worker(work, thread=True, group="story", exclusive=True, exit_on_error=False)
+
+    def _guarded(self, request: OpenRequest, work: Callable[[], None]) -> None:
+        """Run ``work``; when it fails, the reader is told with a ``Ready`` carrying the error
+        (so the keys held for the story go on), and the worker records the failure."""
+        try:
+            work()
+        except Exception as exc:
+            reason = f"cannot open it ({type(exc).__name__}: {exc})"
+            failed = StoryError(request.path, reason)
+            self.host.post_message(self.Ready(request.number, failed, 0, None))
+            raise
 
     def _keep_going(self) -> Callable[[], bool]:
         """For a worker: a check that says False once it should stop (the reader opened
@@ -253,7 +266,7 @@ class StoryOpener:
         """The first screens of ``request`` are on screen: now lay out the rest."""
         pending = self._pending.pop(request, None)
         if pending is not None and self.current(request):
-            self._run(lambda: self._steps(pending))
+            self._run(lambda: self._guarded(pending.request, lambda: self._steps(pending)))
 
     def reanchor(self, story: Story, text: str) -> None:
         """Re-anchor the open story's notes (they changed) and post them."""

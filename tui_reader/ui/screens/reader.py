@@ -113,7 +113,7 @@ class ReaderScreen(Screen[None]):
         self.notes = AnnotationService(store)
         self.reading = ReadingState(store)
         self.library = LibraryPart(self, roots, index, store, self.reanchor)
-        self.keys = KeyGate(self, lambda key, holds: self.opener.passes(key, holds))
+        self.keys = KeyGate(self, lambda key, holds, wait: self.opener.passes(key, holds, wait))
         """Hands out keys typed together one at a time (the app asks it about each key)."""
         self.opener = StoryOpener(self, self.notes, self.reading, self.keys)
         self.feeds = FeedsPart(self, store, roots)
