@@ -63,15 +63,16 @@ def build(tmp_path: Path, stories: Path | None = None, data: Path | None = None)
 
 
 async def wait_for_rows(pilot: Pilot[None], count: int = 1) -> StoryList:
-    """Wait until the story list shows at least ``count`` rows."""
+    """Wait until the story list shows at least ``count`` rows, the folders scanned."""
     reader = next(s for s in pilot.app.screen_stack if isinstance(s, ReaderScreen))
     story_list = reader.query_one(StoryList)
     await wait_until(
         pilot,
-        lambda: len(story_list.rows) >= count and not reader.workers,
+        # Settled: the cached rows shown first may name files that have moved since.
+        lambda: len(story_list.rows) >= count and not reader.workers and reader.library.settled,
         lambda: (
             f"{count} row(s) and the scan done (rows: {len(story_list.rows)}, "
-            f"workers: {len(reader.workers)})"
+            f"workers: {len(reader.workers)}, settled: {reader.library.settled})"
         ),
     )
     await pilot.pause()

@@ -288,3 +288,28 @@ async def test_jumping_to_a_note_with_the_sidebar_hidden_shows_it(tmp_path: Path
         await pilot.press("g", "n")
         await pilot.pause()
         assert notices(app)[-1] == "remember the CSTO"
+
+
+async def test_escape_while_editing_a_note_asks_about_the_changes_and_keeps_it(
+    tmp_path: Path,
+) -> None:
+    app = build(tmp_path, seed_library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_story(pilot)
+        await pilot.press("v", "e", "a")
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor), "the editor")
+        await pilot.press(*"first words", "ctrl+s")
+        await wait_until(pilot, lambda: quotes(tmp_path / "data") != [], "the note saved")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: app.screen.query_one(NotesSidebar).has_focus, "sidebar")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor), "the note editor")
+        await pilot.press(*" and more", "escape")
+        await wait_until(
+            pilot,
+            lambda: "Discard your changes to this note?" in screen_text(app),
+            "a question about the changes, not about the note",
+        )
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not isinstance(app.screen, NoteEditor), "editor closed")
+        assert [note for _, note in quotes(tmp_path / "data")] == ["first words"]

@@ -94,11 +94,19 @@ async def test_article_scrolling_keys(tmp_path: Path) -> None:
         await wait_for_rows(pilot, 3)
         await pilot.press("G", "enter")  # the long "Oldest Story"
         article = await wait_for_story(pilot, "Oldest Story")
-        assert article.scroll_y == 0
+        assert article.scroll_y == 0 and article.cursor == 0
+        height = article.scrollable_content_region.height
+        # j/k move the caret; the view follows it only once it would leave the screen.
+        first = article._row_of(0)
         await pilot.press("j")
-        assert article.scroll_y == 1
+        assert article._row_of(article.cursor) > first and article.scroll_y == 0
         await pilot.press("k")
-        assert article.scroll_y == 0
+        assert article.cursor == 0
+        await pilot.press(*"j" * height)
+        assert article.scroll_y > 0
+        assert article.scroll_y <= article._row_of(article.cursor) < article.scroll_y + height
+        await pilot.press("g")
+        assert article.scroll_y == 0 and article.cursor == 0
         await pilot.press("space")
         page = article.scroll_y
         assert page >= 5

@@ -2,7 +2,8 @@
 
 Owns loading the block safely (size-capped, safe YAML loader) and picking out the fields a story
 uses: ``title``, ``author``/``authors``/``byline``, ``date``/``published``,
-``url``/``link``/``source``/``original_url``/``canonical_url``, ``tags`` and ``feed``. Finding
+``url``/``link``/``source``/``original_url``/``canonical_url`` (the first that is a web address,
+see :func:`tui_reader.core.urls.web_url`), ``tags`` and ``feed``. Finding
 where the block starts and ends is the story parser's job (:mod:`tui_reader.core.stories`).
 Pure module: no Textual, no IO.
 """
@@ -18,6 +19,7 @@ from typing import Any
 from tui_reader.core.dates import coerce_date
 from tui_reader.core.markdown_text import inline_text
 from tui_reader.core.textsafe import sanitize_line
+from tui_reader.core.urls import web_url
 
 __all__ = ["MAX_FRONT_MATTER", "FrontMatter", "date_in_path", "parse_front_matter"]
 
@@ -113,8 +115,9 @@ def parse_front_matter(raw: str, delim: str, warnings: list[str]) -> FrontMatter
             date = date_in_path(meta[key])
     url: str | None = None
     for key in ("url", "link", "source", "original_url", "canonical_url"):
-        if isinstance(meta.get(key), str) and sanitize_line(meta[key]):
-            url = sanitize_line(meta[key])
+        # A permalink template or a relative path is no story's address: try the next key.
+        if isinstance(meta.get(key), str) and web_url(sanitize_line(meta[key])):
+            url = web_url(sanitize_line(meta[key]))
             break
     tags: tuple[str, ...] = ()
     raw_tags = meta.get("tags")

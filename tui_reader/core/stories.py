@@ -48,6 +48,7 @@ from tui_reader.core.story_text import (
     title_from_name,
 )
 from tui_reader.core.textsafe import sanitize, sanitize_line
+from tui_reader.core.urls import web_url
 
 __all__ = [
     "MAX_STORY_BYTES",
@@ -119,7 +120,7 @@ def _parse_html(path: Path, data: bytes) -> Parsed | StoryError:
         title=article.title,
         byline=article.byline,
         date=article.date,
-        url=article.canonical,
+        url=web_url(article.canonical),
         body=article.markdown,
     )
 

@@ -7,13 +7,24 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from tui_reader.core.story_text import fold
+from tui_reader.core.urls import web_url
 
-__all__ = ["Story", "StoryError", "StoryMeta", "normalize_url", "story_id", "url_domain"]
+__all__ = [
+    "Story",
+    "StoryError",
+    "StoryMeta",
+    "base_of",
+    "normalize_url",
+    "story_id",
+    "url_domain",
+    "with_disambiguator",
+]
 
 
 @dataclass(frozen=True)
@@ -33,13 +44,22 @@ class Story:
     """True when no heading or front matter gave a title, so it was derived from the file name."""
     feed: str | None = None
     """The feed the story was imported from (front matter ``feed:``), if any."""
+    library_id: str | None = None
+    """The id its library gave the story because another file has the same identity
+    (:func:`tui_reader.library.identity.assign_ids`); None: the story's own identity."""
 
     @property
-    def story_id(self) -> str:
-        """The stable identity used by bookmarks and annotations (see :func:`story_id`)."""
+    def identity(self) -> str:
+        """The identity the file itself gives the story (see :func:`story_id`)."""
         return story_id(
             self.title, self.byline, self.date, self.url, self.path, self.title_from_file
         )
+
+    @property
+    def story_id(self) -> str:
+        """The id its bookmark and annotations are kept under: its identity, made unique in
+        its library when other files share it."""
+        return self.library_id or self.identity
 
     @property
     def source(self) -> str | None:
@@ -70,6 +90,14 @@ class StoryMeta:
     mtime_ns: int
     warnings: tuple[str, ...] = ()
     feed: str | None = None
+    base_id: str | None = None
+    """The file's own identity when its library gave it another ``story_id`` (other files
+    share that identity); None when ``story_id`` is the identity."""
+
+    @property
+    def identity(self) -> str:
+        """The identity the file itself gives the story (see :func:`story_id`)."""
+        return self.base_id or self.story_id
 
 
 # --- identity ---------------------------------------------------------------------------------
@@ -87,6 +115,25 @@ def normalize_url(url: str | None) -> str | None:
     rest = parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
     norm = parts.netloc.lower() + rest
     return norm or None
+
+
+_DISAMBIGUATED = re.compile(r"(?P<base>.+)#(?P<tag>[0-9a-f]{8})")
+
+
+def with_disambiguator(identity: str, key: str) -> str:
+    """``identity`` made unique by ``key`` (the file's place in its library): ``<id>#<8 hex>``.
+
+    ``#`` never ends a story's own identity: a URL's fragment is dropped, a ``meta:`` id is hex
+    and a ``path:`` id ends with the file's suffix.
+    """
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"{identity}#{digest}"
+
+
+def base_of(sid: str) -> str:
+    """The identity a story id was made from (:func:`with_disambiguator`), or ``sid`` itself."""
+    found = _DISAMBIGUATED.fullmatch(sid)
+    return found["base"] if found else sid
 
 
 def url_domain(url: str | None) -> str | None:
@@ -110,16 +157,21 @@ def story_id(
 
     The rule, first match wins:
 
-    1. ``url:<normalized source url>`` when the story has a source URL. Normalized: scheme
-       dropped (``http`` and ``https`` are the same story), host lower-cased, fragment and
-       trailing slash removed. Survives renaming, moving and editing the file.
+    1. ``url:<normalized source url>`` when the story has a source URL, an absolute
+       ``http(s)`` address with a host (:func:`tui_reader.core.urls.web_url`: not a permalink
+       template, a relative path or ``#``). Normalized: scheme dropped (``http`` and ``https``
+       are the same story), host lower-cased, fragment and trailing slash removed. Survives
+       renaming, moving and editing the file.
     2. ``meta:<16 hex digits>``, the start of the sha256 of the casefolded, whitespace-collapsed
        title, the ISO date and the byline, when the title came from a heading or front matter.
        Survives renaming, moving and body edits; changes when the title, date or byline does.
     3. ``path:<file name>`` otherwise (the title was derived from the file name). Survives
        moving the file to another folder and editing it, not renaming it.
+
+    This is the file's own identity; when several files of a library have the same one, the
+    library tells them apart (:func:`with_disambiguator`).
     """
-    norm = normalize_url(url)
+    norm = normalize_url(web_url(url))
     if norm:
         return "url:" + norm
     if not title_from_file:

@@ -19,6 +19,7 @@ from tui_reader.core.frontmatter import parse_front_matter
 from tui_reader.core.markdown_text import first_heading, inline_text
 from tui_reader.core.text_lines import TextLines
 from tui_reader.core.textsafe import sanitize_line
+from tui_reader.core.urls import web_url
 
 __all__ = ["HTML_SUFFIXES", "STORY_SUFFIXES", "Parsed", "fold", "parse_text", "title_from_name"]
 
@@ -134,15 +135,17 @@ def parse_text(text: str, name: str) -> tuple[Parsed, str]:
         last = lines.bounds(end - 1)
         url_m = _URL_LINE.fullmatch(text, *last)
         orig = _ORIGINAL.fullmatch(text, *last)
+        # The footer lines are cut from the body whatever they hold; only a web address is
+        # kept as the story's URL.
         if orig and orig["url"] and (url_m := _URL_LINE.fullmatch(orig["url"])):
-            out.url, end = out.url or url_m["url"], end - 1
+            out.url, end = out.url or web_url(url_m["url"]), end - 1
         elif url_m:
             k = end - 2
             while k >= start and lines.blank(k):
                 k -= 1
             orig = _ORIGINAL.fullmatch(text, *lines.bounds(k)) if k >= start else None
             if orig and not orig["url"]:
-                out.url, end = out.url or url_m["url"], k
+                out.url, end = out.url or web_url(url_m["url"]), k
     body = lines.join(start, end, removed)
     if out.date is None:
         out.date = date_in_name(name)

@@ -23,12 +23,16 @@ import orjson
 
 from tui_reader.core.atomic import atomic_write
 from tui_reader.core.stories import STORY_SUFFIXES, StoryError, StoryMeta, read_meta
+from tui_reader.library.identity import assign_ids
 
 Item = StoryMeta | StoryError
 """One row of the library: a story's metadata or the reason its file cannot be read."""
 
-INDEX_VERSION = 3  # 3: dates from file names and front-matter paths, .txt titles
-"""Bumped whenever parsing changes what a file's metadata would be, so old indexes are rebuilt."""
+INDEX_VERSION = 4
+"""Bumped whenever parsing changes what a file's metadata would be, so old indexes are rebuilt.
+
+3: dates from file names and front-matter paths, .txt titles. 4: only web addresses are a
+story's URL; story ids unique in a folder (:mod:`.identity`)."""
 
 _Entry = tuple[int, int, Item]  # (mtime_ns, size, item)
 
@@ -121,6 +125,7 @@ def _to_json(item: Item) -> dict[str, Any]:
         "s": item.source,
         "w": list(item.warnings),
         "f": item.feed,
+        "o": item.base_id,
     }
 
 
@@ -143,6 +148,7 @@ def _from_json(path: Path, mtime_ns: int, size: int, data: dict[str, Any]) -> It
         mtime_ns=mtime_ns,
         warnings=tuple(str(w) for w in data["w"]),
         feed=_opt(data.get("f")),
+        base_id=_opt(data.get("o")),
     )
 
 
@@ -214,7 +220,9 @@ class LibraryIndex:
         """Bring the index of ``stories_dir`` up to date and save it.
 
         Every file is stat'ed; only new files and files whose ``(mtime_ns, size)`` changed are
-        parsed; deleted files are dropped. Never raises for bad files or folders.
+        parsed; deleted files are dropped. Stories of the folder that share an identity are
+        given unique ids (:func:`~tui_reader.library.identity.assign_ids`; the rows passed to
+        ``on_batch`` do not have them yet). Never raises for bad files or folders.
 
         Args:
             stories_dir: The library folder.
@@ -257,10 +265,27 @@ class LibraryIndex:
                 fresh = []
         if on_batch is not None and fresh:
             on_batch(fresh)
+        rows = self._assign(stories_dir, new, rows)
+        changed = changed or any(
+            entry[2] != old[rel][2] for rel, entry in new.items() if rel in old
+        )
         self._memory[root] = new
         if changed or new.keys() != old.keys():
             self._save(stories_dir, new)
         return rows
+
+    @staticmethod
+    def _assign(stories_dir: Path, entries: dict[str, _Entry], rows: list[Item]) -> list[Item]:
+        """Give the stories of one folder unique ids (:func:`assign_ids`), in ``entries`` (so
+        the saved index and its head have them) and in ``rows``."""
+        before = [item for _, _, item in entries.values()]
+        after = assign_ids(before, [stories_dir])
+        swapped = {id(a): b for a, b in zip(before, after, strict=True) if a is not b}
+        if not swapped:
+            return rows
+        for rel, (m, z, item) in entries.items():
+            entries[rel] = (m, z, swapped.get(id(item), item))
+        return [swapped.get(id(item), item) for item in rows]
 
     def _read(self, stories_dir: Path) -> dict[str, _Entry]:
         root = self._key(stories_dir)[0]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from tui_reader.core.stories import StoryMeta
+from tui_reader.library.identity import assign_ids
 from tui_reader.library.index import Item, LibraryIndex
 
 __all__ = ["Lookup", "cached_lookup", "library_lookup"]
@@ -31,10 +32,10 @@ def _by_id(items: Iterable[Item]) -> Lookup:
 def library_lookup(roots: Sequence[Path], index: LibraryIndex | None = None) -> Lookup:
     """A lookup over the stories in ``roots`` as they are now (scanned; the cache is updated)."""
     cache = index or LibraryIndex()
-    return _by_id(item for root in roots for item in cache.refresh(root))
+    return _by_id(assign_ids((item for root in roots for item in cache.refresh(root)), roots))
 
 
 def cached_lookup(roots: Sequence[Path], index: LibraryIndex | None = None) -> Lookup:
     """A lookup over the stories the reader last saw in ``roots`` (no file is read)."""
     cache = index or LibraryIndex()
-    return _by_id(item for root in roots for item in cache.load(root))
+    return _by_id(assign_ids((item for root in roots for item in cache.load(root)), roots))

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tui_reader.core.stories import Story
+from tui_reader.core.story import base_of
 from tui_reader.notes.outcomes import Failed, Saved
 from tui_reader.notes.service import Target
 from tui_reader.storage.store import Bookmark, Store, StoreError
@@ -76,10 +77,11 @@ class ReadingState:
             return Failed("the reading state", str(exc))
         return None
 
-    def left_at(self, story_id: str, offset: int) -> Failed | None:
-        """Remember how far a story was read."""
+    def left_at(self, story_id: str, offset: int, caret: int | None = None) -> Failed | None:
+        """Remember how far a story was read (``offset``: the text at the top of the view) and
+        where its caret was."""
         try:
-            self.store.set_position(story_id, offset)
+            self.store.set_position(story_id, offset, caret)
         except StoreError as exc:
             return Failed("the reading position", str(exc))
         return None
@@ -89,8 +91,9 @@ class ReadingState:
 
         Whatever was saved for this same file under another id moves to the new id, but only
         when neither id is a source URL (a different URL means a different story) and the old
-        id belongs to no story in the library (``listed``) any more. A store that cannot be
-        written leaves the notes under the old id: nothing is lost.
+        id belongs to no story in the library (``listed``) any more. An old id made from the
+        same identity (two files shared it) is :mod:`tui_reader.notes.regroup`'s to sort out,
+        note by note. A store that cannot be written leaves the notes under the old id.
         """
         if story.story_id.startswith("url:"):
             return
@@ -98,7 +101,7 @@ class ReadingState:
         old_ids = {a.story_id for a in self.store.all_annotations() if a.story_path == path}
         old_ids |= {b.story_id for b in self.store.bookmarks().values() if b.path == path}
         for old in old_ids - listed - {story.story_id}:
-            if not old.startswith("url:"):
+            if not old.startswith("url:") and base_of(old) != story.identity:
                 try:
                     self.store.relink(old, story.story_id)
                 except StoreError:

@@ -191,6 +191,23 @@ class AnnotationService:
             return Failed("the draft", str(exc))
         return None
 
+    # ----- tags --------------------------------------------------------------------------------
+
+    def retag(self, annotation_id: str, tags: Sequence[str]) -> Saved | Failed | Gone:
+        """Give a note these tags (its own, not its story's bookmark's), replacing its old ones.
+
+        Returns:
+            ``Saved`` with the note as stored; ``Gone`` when another session deleted it;
+            ``Failed`` with the reason (nothing was written).
+        """
+        clean = list(dict.fromkeys(t for t in (sanitize(tag).strip() for tag in tags) if t))
+        try:
+            return Saved(self.store.update_annotation(annotation_id, tags=clean))
+        except NotFound:
+            return Gone("the note")
+        except StoreError as exc:
+            return Failed("the note's tags", str(exc))
+
     # ----- deleting and undo ----------------------------------------------------------------
 
     def delete(self, annotation_id: str) -> Deleted | Failed | Gone:

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from tui_reader.core.stories import StoryError, StoryMeta, normalize_url, read_meta
+from tui_reader.core.story import base_of
 from tui_reader.core.textsafe import sanitize_line
 from tui_reader.storage.records import Annotation, Bookmark
 
@@ -46,8 +47,9 @@ def source_of(story_id: str, url: str | None) -> str:
     a ``urn:tui-reader:story:`` URN carrying the story id."""
     if url and web_url(url):
         return url
-    if story_id.startswith("url:"):
-        return "https://" + story_id.removeprefix("url:")
+    rebuilt = "https://" + base_of(story_id).removeprefix("url:")
+    if story_id.startswith("url:") and web_url(rebuilt):
+        return rebuilt
     return STORY_URN + quote(story_id, safe=":/@!$&'()*+,;=-._~")
 
 
@@ -125,10 +127,11 @@ class StoryResolver:
             meta = read_meta(Path(path))
         else:
             meta = None
-        if isinstance(meta, StoryMeta) and meta.story_id == story_id:
+        # A file read here has its own identity, not the id its library may have given it.
+        if isinstance(meta, StoryMeta) and meta.identity == base_of(story_id):
             return StoryInfo(
                 story_id, meta.title, meta.url, meta.byline, meta.date, path, tags, found=True
             )
-        url = "https://" + story_id.removeprefix("url:") if story_id.startswith("url:") else None
+        url = "https://" + base_of(story_id)[4:] if story_id.startswith("url:") else None
         fallback = title or (mark.title if mark else "") or story_id
         return StoryInfo(story_id, sanitize_line(fallback), url, None, None, path, tags)

@@ -11,7 +11,8 @@ Layout of the data dir (see :mod:`tui_reader.core.paths` for where it is)::
     store.lock            one file lock, held across every read-modify-write
     bookmarks.json        table "bookmarks", keyed by story id
     state.json            tables "read", "positions" (keyed by story id), "session", "searches"
-                          (saved searches by name) and "settings" (choices made in the app)
+                          (saved searches by name), "settings" (choices made in the app) and
+                          "migrations" (data migrations that needed the library, by name)
     draft.json            table "draft": the note being typed when the process was hung up
     feeds.json            table "feeds": subscribed feeds and their fetch state, keyed by name
     annotations/00.json   16 shards; an annotation lives in shard hash(story_id) % 16,
@@ -37,6 +38,7 @@ what could be read is shown, :attr:`StoreBase.durable` is False, and writes to t
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,7 +50,7 @@ import filelock
 from tui_reader.core.paths import FILE_MODE, ensure_private_dir
 from tui_reader.storage.files import JsonFile, StoreError
 
-__all__ = ["ANN", "LOCK_TIMEOUT", "SHARDS", "StoreBase"]
+__all__ = ["ANN", "LOCK_TIMEOUT", "SHARDS", "StoreBase", "shard_number"]
 
 SHARDS = 16
 """Number of annotation files; a story's annotations all live in one of them."""
@@ -58,6 +60,11 @@ ANN = "annotations"
 """The table holding annotations in each shard file."""
 _WRITE_FAILURES = (OSError, TypeError, ValueError, OverflowError, RecursionError)
 """What a durable write can raise: the file system, or orjson refusing the data."""
+
+
+def shard_number(story_id: str) -> int:
+    """The annotation file (``annotations/<nn>.json``) a story's annotations live in."""
+    return int.from_bytes(hashlib.blake2b(story_id.encode(), digest_size=2).digest()) % SHARDS
 
 
 class StoreBase:
@@ -75,7 +82,7 @@ class StoreBase:
         self._bookmarks = JsonFile(
             data_dir / "bookmarks.json", "bookmarks", "bookmarks", ("bookmarks",)
         )
-        state_tables = ("read", "positions", "session", "searches", "settings")
+        state_tables = ("read", "positions", "session", "searches", "settings", "migrations")
         self._state = JsonFile(data_dir / "state.json", "state", "reading state", state_tables)
         self._draft = JsonFile(data_dir / "draft.json", "draft", "draft note", ("draft",))
         self._feeds = JsonFile(data_dir / "feeds.json", "feeds", "feed list", ("feeds",))

@@ -3,7 +3,8 @@
 :class:`Store` is the one entry point the app uses; callers get plain dataclasses
 (:mod:`tui_reader.storage.records`). The files, their layout in the data dir, the lock and the
 durable read-modify-write every method below goes through are :mod:`tui_reader.storage.base`;
-moving data between story ids is :mod:`tui_reader.storage.relink`.
+moving data between story ids is :mod:`tui_reader.storage.identities` (on top of
+:mod:`tui_reader.storage.relink`).
 
 Errors: a write that cannot be saved raises :class:`StoreError` (message fit for the user) and
 leaves memory as it is on disk; files that could not be read are never overwritten, and
@@ -15,7 +16,6 @@ an old id to a new one when the UI finds a story, by path, whose id changed.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
@@ -23,8 +23,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tui_reader.storage.base import ANN, LOCK_TIMEOUT, SHARDS, StoreBase
+from tui_reader.storage.base import ANN, LOCK_TIMEOUT, SHARDS
+from tui_reader.storage.base import shard_number as _shard
 from tui_reader.storage.files import JsonFile, NotFound, StoreError
+from tui_reader.storage.identities import IdentityStore
 from tui_reader.storage.records import (
     Annotation,
     Bookmark,
@@ -42,7 +44,7 @@ from tui_reader.storage.records import (
     feed_from,
     now_iso,
 )
-from tui_reader.storage.relink import move_annotations, relink_bookmark, relink_state
+from tui_reader.storage.relink import Owner
 
 __all__ = [
     "LOCK_TIMEOUT",
@@ -52,16 +54,13 @@ __all__ = [
     "Draft",
     "FeedRecord",
     "NotFound",
+    "Owner",
     "Store",
     "StoreError",
 ]
 
 
-def _shard(story_id: str) -> int:
-    return int.from_bytes(hashlib.blake2b(story_id.encode(), digest_size=2).digest()) % SHARDS
-
-
-class Store(StoreBase):
+class Store(IdentityStore):
     """The reader's persistent data in one data dir. Create with :meth:`Store.open`."""
 
     # Bookmarks
@@ -134,8 +133,9 @@ class Store(StoreBase):
         *,
         note: str | None = None,
         selectors: Sequence[Mapping[str, Any]] | None = None,
+        tags: Sequence[str] | None = None,
     ) -> Annotation:
-        """Change a note's text and/or selectors; durable on return.
+        """Change a note's text, selectors and/or tags; durable on return.
 
         Raises:
             NotFound: no annotation has that id (another session may have deleted it).
@@ -146,6 +146,8 @@ class Store(StoreBase):
             fields["note"] = note
         if selectors is not None:
             fields["selectors"] = checked_selectors(selectors)
+        if tags is not None:
+            fields["tags"] = [str(tag) for tag in tags]
         with self._writing(*self._shards):
             shard = self._find(ann_id)
             if shard is None:
@@ -280,17 +282,27 @@ class Store(StoreBase):
         with self._mutex:
             return set(self._state.raw("read"))
 
-    def set_position(self, story_id: str, offset: int) -> None:
-        """Remember the reading position in a story (a durable write: call it on leave/pause)."""
+    def set_position(self, story_id: str, offset: int, caret: int | None = None) -> None:
+        """Remember the reading position in a story (the text at the top of the view) and
+        where its caret was (a durable write: call it on leave/pause)."""
         with self._writing(self._state):
-            if self.position(story_id) != offset:
-                self._state.put("positions", story_id, {"offset": int(offset), "at": now_iso()})
+            if (self.position(story_id), self.caret(story_id)) != (offset, caret):
+                doc: dict[str, object] = {"offset": int(offset), "at": now_iso()}
+                if caret is not None:
+                    doc["caret"] = int(caret)
+                self._state.put("positions", story_id, doc)
 
     def position(self, story_id: str) -> int | None:
         """The remembered reading position of a story, or None."""
         with self._mutex:
             offset = self._state.raw("positions").get(story_id, {}).get("offset")
         return offset if isinstance(offset, int) else None
+
+    def caret(self, story_id: str) -> int | None:
+        """Where the caret was when the story was left, or None (not remembered)."""
+        with self._mutex:
+            caret = self._state.raw("positions").get(story_id, {}).get("caret")
+        return caret if isinstance(caret, int) and not isinstance(caret, bool) else None
 
     def set_last_open(self, story_id: str) -> None:
         """Remember the story that is open, to reopen it on the next start."""
@@ -370,25 +382,6 @@ class Store(StoreBase):
         with self._writing(self._draft):
             if "current" in self._draft.raw("draft"):
                 self._draft.delete("draft", ["current"])
-
-    # Identity
-
-    def relink(self, old_story_id: str, new_story_id: str) -> int:
-        """Move bookmark, annotations and reading state from one story id to another.
-
-        Idempotent, so calling it again completes a relink interrupted by a crash.
-
-        Returns:
-            The number of annotations moved.
-        """
-        if old_story_id == new_story_id:
-            return 0
-        old, new = old_story_id, new_story_id
-        src, dst = self._shards[_shard(old)], self._shards[_shard(new)]
-        with self._writing(self._bookmarks, self._state, src, dst):
-            relink_bookmark(self._bookmarks, old, new)
-            relink_state(self._state, old, new)
-            return move_annotations(src, dst, old, new)
 
     # Feeds
 

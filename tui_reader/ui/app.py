@@ -145,13 +145,25 @@ class ReaderApp(App[None]):
         """Route keys to a search being typed; drop mouse motion with no button held."""
         if isinstance(event, events.MouseMove) and not event.button and not event.is_forwarded:
             return  # hover effects would repaint over SSH
-        # Keys are taken here, in arrival order, before they are routed to a pane: every key
-        # typed after "/" reaches the search, however fast it comes.
-        screen = self.screen_stack[-1] if self.screen_stack else None  # none yet at start-up
-        if isinstance(event, events.Key) and isinstance(screen, ReaderScreen):  # noqa: SIM102
-            if screen.search_key(event):
-                return
+        # Keys are taken here, in arrival order, before they are routed to a pane: the gate
+        # hands them out one at a time (see parts/keygate.py), and every key typed after "/"
+        # reaches the search, however fast it comes.
+        reader = next((s for s in self.screen_stack if isinstance(s, ReaderScreen)), None)
+        fresh = not event.is_forwarded
+        if isinstance(event, events.Key | events.Paste) and fresh and reader is not None:
+            await self._typed(reader, event)
+        else:
+            await super().on_event(event)
+
+    async def _typed(self, reader: ReaderScreen, event: events.Key | events.Paste) -> None:
+        if reader.keys.take(event):
+            return  # the gate hands it out again later, in its turn
+        if isinstance(event, events.Key) and self.screen is reader and reader.search_key(event):
+            reader.keys.sent(event, None)
+            return
+        target = self.focused or self.screen
         await super().on_event(event)
+        reader.keys.sent(event, target)
 
     def on_app_focus(self) -> None:
         """Coming back to the terminal: pick up what another session saved meanwhile."""

@@ -22,6 +22,7 @@ from tui_reader.anchoring import anchor_many
 from tui_reader.core.atomic import atomic_write
 from tui_reader.core.document import build_document
 from tui_reader.core.stories import Story, load_story
+from tui_reader.core.story import base_of
 from tui_reader.core.textsafe import sanitize_line
 from tui_reader.notes.citation import local_time, quote_of
 from tui_reader.notes.formats.text import md_inline, md_lines, md_tag, md_url
@@ -86,7 +87,7 @@ def byline_text(story: StoryInfo) -> str:
 def _placed(story: StoryInfo, notes: list[Annotation]) -> tuple[list[Annotation], list[Annotation]]:
     """The notes in the story's order, and those whose passage is not in its text."""
     loaded = load_story(Path(story.path)) if story.found else None
-    if not isinstance(loaded, Story) or loaded.story_id != story.story_id:
+    if not isinstance(loaded, Story) or loaded.identity != base_of(story.story_id):
         return [], notes
     text = build_document(loaded.body).text
     anchors = anchor_many(text, [a.selectors for a in notes])

@@ -9,7 +9,7 @@ stale stage's rows are dropped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -20,8 +20,11 @@ from textual.screen import Screen
 from tui_reader.core.document import warm_up
 from tui_reader.core.stories import StoryError, StoryMeta
 from tui_reader.library.finder import Found
+from tui_reader.library.identity import assign_ids
 from tui_reader.library.index import Item, LibraryIndex, sort_newest_first
 from tui_reader.library.order import LABELS, Sort, sort_items
+from tui_reader.notes.outcomes import Failed
+from tui_reader.notes.regroup import Regrouped, regroup
 from tui_reader.storage.store import Store
 from tui_reader.ui.screens.feed_picker import ALL, LOCAL
 from tui_reader.ui.widgets.inert import inert, plain
@@ -97,10 +100,17 @@ class LibraryPart:
             self.items = items
 
     def __init__(
-        self, host: Screen[Any], roots: Sequence[Path], index: LibraryIndex, store: Store
+        self,
+        host: Screen[Any],
+        roots: Sequence[Path],
+        index: LibraryIndex,
+        store: Store,
+        regrouped: Callable[[], None] = lambda: None,
     ) -> None:
         self.host = host
         self.store = store
+        self._regrouped = regrouped
+        """Called when notes moved to other story ids (the screen redraws them)."""
         self.roots = tuple(roots)
         """The folders shown as one library."""
         self.extra_roots: tuple[Path, ...] = ()
@@ -109,6 +119,8 @@ class LibraryPart:
         self.items: list[Item] = []
         """Every entry, newest first."""
         self.generation = 0
+        self.settled = False
+        """The last (re)load has scanned every folder: the rows are the files as they are."""
         self._cached: list[Item] = []
         self._sorted: dict[str, list[Item]] = {}
         self._title = "Stories"
@@ -118,6 +130,7 @@ class LibraryPart:
     def load(self) -> None:
         """(Re)load the library: cached rows first, then a scan of the folders."""
         self.generation += 1
+        self.settled = False
         generation = self.generation
         self._cached = []
         self._run(lambda: self._head(generation))
@@ -167,19 +180,46 @@ class LibraryPart:
         if message.generation != self.generation:
             return False  # a rescan started since: stale rows are dropped
         generation = message.generation
+        if message.stage == "final":
+            roots = self.folders()
+            rows = assign_ids(message.items or self.items, roots)
+            stories = [row for row in rows if isinstance(row, StoryMeta)]
+            self._run(lambda: self._regroup(stories, roots))
         if message.stage == "head":
             self.host.call_after_refresh(self._run, lambda: self._full_cache(generation))
         elif message.stage == "cached":
             self.host.call_after_refresh(self._run, lambda: self._scan(generation))
         if message.items is None or (message.stage != "final" and not message.items):
             return False
-        self.items = sort_newest_first(message.items)
+        # Ids unique across the folders too (each folder's index makes them unique in it).
+        self.items = sort_newest_first(assign_ids(message.items, self.folders()))
         self._sorted = {"newest": self.items}
         return True
+
+    def _regroup(self, stories: list[StoryMeta], roots: Sequence[Path]) -> None:
+        # In a worker: it may read the files of stories that shared an id.
+        places = [*roots, *(root.resolve() for root in roots)]  # as typed, and resolved
+        outcome = regroup(self.store, stories, roots=places)
+        self.host.app.call_from_thread(self._show_regrouped, outcome)
+
+    def _show_regrouped(self, outcome: Regrouped | Failed) -> None:
+        if isinstance(outcome, Failed):
+            self.host.notify(outcome.message, severity="error", timeout=20)
+            return
+        if outcome.moved:
+            kept = f"; {outcome.copied} kept on more than one" if outcome.copied else ""
+            self.host.notify(
+                f"{outcome.moved} note(s) saved on stories that shared one id are now on "
+                f"their own story{kept} (s shows them)",
+                timeout=10,
+            )
+        if outcome.changed:
+            self._regrouped()
 
     def finished(self, story_list: StoryList, *, reopen: bool) -> bool:
         """The final scan is in: say what could not be read, and (with ``reopen``) put the
         cursor on the story open last time. True when the list must be redrawn (it is empty)."""
+        self.settled = True
         errors = self.errors()
         if errors:
             self.host.notify(f"{errors} file(s) could not be read: see the ✗ rows", timeout=6)

@@ -37,13 +37,14 @@ class Listing:
 
     def __init__(self, host: Screen[Any], roots: Sequence[Path], index: LibraryIndex,
                  store: Store, finder: Finder, reading: ReadingState, feeds: FeedsPart,
-                 story: Callable[[], Story | None], config: Config) -> None:  # fmt: skip
+                 story: Callable[[], Story | None], config: Config,
+                 regrouped: Callable[[], None] = lambda: None) -> None:  # fmt: skip
         self.host = host
         self.store = store
         self._story = story
         """The open story (it stays listed while read stories are hidden)."""
         self.choices = Choices(store)
-        self.library = LibraryPart(host, roots, index, store)
+        self.library = LibraryPart(host, roots, index, store, regrouped)
         self.marks = MarksPart(host, reading, self.choices, self._marks_changed)
         self.finding = Finding(host, finder, store, self.choices, feeds, roots,
                                lambda: self.library.items, self.show)  # fmt: skip

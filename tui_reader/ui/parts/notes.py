@@ -62,8 +62,9 @@ class NotesPart:
 
     # ----- showing ---------------------------------------------------------------------------
 
-    def show(self, placed: list[Placed]) -> None:
-        """Draw ``placed`` as highlights in the article and entries in the sidebar."""
+    def show(self, placed: list[Placed], *, anchored: bool = True) -> None:
+        """Draw ``placed`` as highlights in the article and entries in the sidebar
+        (``anchored`` False: not yet the open story's notes, just none for now)."""
         self.placed = placed
         highlights = [
             Highlight(
@@ -72,7 +73,7 @@ class NotesPart:
             for p in placed
             if p.anchor is not None
         ]
-        self.host.query_one(Article).set_highlights(highlights)
+        self.host.query_one(Article).set_highlights(highlights, anchored=anchored)
         entries = [
             NoteEntry(
                 p.annotation.id,
@@ -80,6 +81,7 @@ class NotesPart:
                 p.annotation.note,
                 local_time(p.annotation.updated),
                 p.anchor.start if p.anchor is not None else None,
+                p.annotation.tags,
             )
             for p in placed
         ]
@@ -185,7 +187,7 @@ class NotesPart:
     # ----- the sidebar ---------------------------------------------------------------------
 
     def chosen(self, annotation_id: str, intent: str) -> None:
-        """Show, edit or delete a note chosen in the sidebar."""
+        """Show, edit, tag or delete a note chosen in the sidebar."""
         annotation = self.find(annotation_id)
         if annotation is None:
             return
@@ -200,8 +202,33 @@ class NotesPart:
                 target, annotation.selectors, note=annotation.note, annotation_id=annotation.id
             )
             self.edit(draft)
+        elif intent == "tags":
+            self.tag(annotation, annotation.tags)
         elif intent == "delete":
             self._deleted(self.notes.delete(annotation.id))
+
+    def tag(self, annotation: Annotation, tags: tuple[str, ...]) -> None:
+        """Ask for the note's own tags (starting from ``tags``) and save them."""
+        from tui_reader.ui.screens.tags import TagsScreen  # loaded on first use
+
+        def done(typed: tuple[str, ...] | None) -> None:
+            if typed is None:
+                return
+            outcome = self.notes.retag(annotation.id, typed)
+            if isinstance(outcome, Failed):
+                self.host.notify(outcome.message, severity="error", timeout=20)
+                self.tag(annotation, typed)  # what was typed is not lost: try again, or esc
+                return
+            if isinstance(outcome, Gone):
+                self.host.notify("That note was deleted in another session.", timeout=4)
+            else:
+                shown = " ".join(f"#{tag}" for tag in typed) or "no tags"
+                self.host.notify(f"Note tagged {shown}", timeout=3)
+                self._select = annotation.id
+            self._reanchor()
+
+        excerpt = " ".join(quote_of(annotation.selectors).split())[:70]
+        self.host.app.push_screen(TagsScreen(f"“{excerpt}”", tags, what="Note tags"), done)
 
     def _deleted(self, outcome: Deleted | Failed | Gone) -> None:
         if isinstance(outcome, Failed):

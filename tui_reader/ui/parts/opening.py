@@ -13,26 +13,33 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from textual import events
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from tui_reader.core.stories import Story, StoryError, StoryReader
+from tui_reader.core.story import base_of
 from tui_reader.notes.reading import ReadingState
 from tui_reader.notes.service import AnnotationService, Placed
 from tui_reader.ui.article_layout import Prepared
 from tui_reader.ui.article_prepare import Preparation
+from tui_reader.ui.parts.keygate import KeyGate
 from tui_reader.ui.parts.panes import Panes
 from tui_reader.ui.widgets.article import Article
 from tui_reader.ui.widgets.inert import inert
 from tui_reader.ui.widgets.story_list import StoryList, StoryRow
 
-__all__ = ["OpenRequest", "StoryOpener"]
+__all__ = ["HOLD", "OpenRequest", "StoryOpener"]
+
+HOLD = "opening a story"
+"""The key gate's hold while a story is read: keys typed meanwhile are for that story."""
+_STEP = frozenset({"step(1)", "step(-1)"})
 
 WORK_SLICE = 0.02
 """Seconds of loading after which a worker pauses, so keys are answered while it loads."""
@@ -47,6 +54,8 @@ class OpenRequest:
 
     number: int
     path: Path
+    story_id: str
+    """The id the library gave the story (unique in it: see :mod:`tui_reader.library.identity`)."""
     width: int
     listed: frozenset[str]
     """Every story id in the library (see :meth:`ReadingState.follow_identity`)."""
@@ -60,6 +69,7 @@ class Pending:
     request: OpenRequest
     story: Story
     offset: int
+    caret: int | None
     preparation: Preparation
     steps: Iterator[Prepared | None]
 
@@ -70,12 +80,16 @@ class StoryOpener:
     class Ready(Message):
         """A story (its first screens, or all of it) is laid out; or it could not be read."""
 
-        def __init__(self, request: int, story: Prepared | StoryError, offset: int) -> None:
+        def __init__(
+            self, request: int, story: Prepared | StoryError, offset: int, caret: int | None
+        ) -> None:
             super().__init__()
             self.request = request
             self.story = story
             self.offset = offset
-            """Where the reader left off (a document offset)."""
+            """Where the reader left off (the document offset at the top of the view)."""
+            self.caret = caret
+            """Where the caret was then (None: not remembered)."""
 
     class Anchored(Message):
         """The open story's notes, re-anchored on its text."""
@@ -85,20 +99,36 @@ class StoryOpener:
             self.request = request
             self.placed = placed
 
-    def __init__(self, host: Screen[Any], notes: AnnotationService, reading: ReadingState) -> None:
+    def __init__(
+        self, host: Screen[Any], notes: AnnotationService, reading: ReadingState, keys: KeyGate
+    ) -> None:
         self.host = host
         self.notes = notes
         self.reading = reading
+        self.keys = keys
         self.request = 0
         """The number of the newest request; older results are dropped."""
+        self.wanted: str | None = None
+        """The list key (path) of the story asked for last, shown or still being read."""
         self._pending: dict[int, Pending] = {}
 
-    def open(self, path: Path, listed: frozenset[str], width: int, console: Console) -> None:
-        """Start opening the story at ``path``, laid out for ``width`` cells."""
+    def open(self, row: StoryRow, listed: frozenset[str], width: int, console: Console) -> None:
+        """Start opening ``row``'s story, laid out for ``width`` cells; keys typed until it
+        shows wait for it (the key gate's :data:`HOLD`)."""
         self.request += 1
-        request = OpenRequest(self.request, path, width, listed, console)
+        self.wanted = row.key
+        request = OpenRequest(self.request, Path(row.key), row.story_id, width, listed, console)
         self._pending.clear()
-        self._run(lambda: self._first(request))
+        self.keys.hold(HOLD)
+        self._run(lambda: self._guarded(request, lambda: self._first(request)))
+
+    def arrived(self, request: int) -> bool:
+        """A result of ``request`` came: True when it is still the newest (to be shown). The
+        keys held for it then go on, once the article has the focus."""
+        if request != self.request:
+            return False
+        self.host.app.call_later(self.keys.release, HOLD)
+        return True
 
     def open_row(self, row: StoryRow, listed: frozenset[str], panes: Panes) -> None:
         """Open ``row``'s story (saving where the open one was left), or say why it cannot be.
@@ -116,30 +146,51 @@ class StoryOpener:
         def start() -> None:
             # Focus moves when the story is ready: the pane switch and the story then paint as
             # one frame, and the parse in the worker does not compete with a repaint.
-            self.open(Path(row.key), listed, article.layout_width(), self.host.app.console)
+            self.open(row, listed, article.layout_width(), self.host.app.console)
 
         if panes.story_opening(bool(notes)):
             self.host.call_after_refresh(start)  # once the article has its new width
         else:
             start()
 
-    def step(self, story_list: StoryList, step: int) -> StoryRow | None:
-        """The row ``[``/``]`` opens: the one after (before) the open story, else the cursor's."""
-        story = self.host.query_one(Article).story
-        if story is not None and story_list.current is not None:
-            if story_list.current.story_id == story.story_id:
-                story_list.move_to(story_list.cursor + step)
-        elif story is None and step < 0:
-            return None
-        return story_list.current
-
     def current(self, request: int) -> bool:
         """Whether ``request`` is still the newest one (its results may be shown)."""
         return request == self.request
 
+    def passes(self, event: events.Key, holds: frozenset[str], waiting: bool) -> bool:
+        """While only a story is being opened, quit goes ahead of every key, and the keys
+        that open another story go ahead when no key waits before them: ``]]]`` skips two
+        stories without reading them."""
+        if holds != {HOLD}:
+            return False
+        active = self.host.app.active_bindings.get(event.key)
+        action = active.binding.action if active is not None else ""
+        return action == "quit" or (action in _STEP and not waiting)
+
+    def step(self, story_list: StoryList, step: int) -> StoryRow | None:
+        """The row ``]``/``[`` opens: the one after (before) the story shown or being opened,
+        or the list's current row when the reader moved the list away from it."""
+        current = story_list.current
+        if self.wanted is None:
+            return current if step > 0 else None
+        if current is not None and current.key == self.wanted:
+            story_list.move_to(story_list.cursor + step)
+        return story_list.current
+
     def _run(self, work: Any) -> None:
         # Exclusive: opening another story cancels the loading of this one.
         self.host.run_worker(work, thread=True, group="story", exclusive=True, exit_on_error=False)
+
+    def _guarded(self, request: OpenRequest, work: Callable[[], None]) -> None:
+        """Run ``work``; when it fails, the reader is told with a ``Ready`` carrying the error
+        (so the keys held for the story go on), and the worker records the failure."""
+        try:
+            work()
+        except Exception as exc:
+            reason = f"cannot open it ({type(exc).__name__}: {exc})"
+            failed = StoryError(request.path, reason)
+            self.host.post_message(self.Ready(request.number, failed, 0, None))
+            raise
 
     def _keep_going(self) -> Callable[[], bool]:
         """For a worker: a check that says False once it should stop (the reader opened
@@ -171,11 +222,15 @@ class StoryOpener:
         story = reader.story
         if not isinstance(story, Story):
             failed = story or StoryError(request.path, "cannot read file")
-            self.host.post_message(self.Ready(request.number, failed, 0))
+            self.host.post_message(self.Ready(request.number, failed, 0, None))
             return
+        sid = request.story_id
+        if sid != story.identity and base_of(sid) == story.identity:
+            story = replace(story, library_id=sid)  # another file has the same identity
         self.reading.follow_identity(story, request.listed)
         bookmark = self.reading.bookmark_of(story.story_id)
         offset = self.notes.store.position(story.story_id) or 0
+        caret = self.notes.store.caret(story.story_id)
         preparation = Preparation(
             story,
             reader.body(),
@@ -183,11 +238,11 @@ class StoryOpener:
             request.console,
             bookmarked=bookmark is not None,
             tags=bookmark.tags if bookmark else (),
-            offset=offset,
+            offset=max(offset, caret or 0),  # the first screen shows the caret too
             body_length=reader.body_length,
             cut=not reader.defines_links,
         )
-        self._steps(Pending(request, story, offset, preparation, preparation.steps()))
+        self._steps(Pending(request, story, offset, caret, preparation, preparation.steps()))
 
     def _steps(self, pending: Pending) -> None:
         keep_going = self._keep_going()
@@ -199,12 +254,13 @@ class StoryOpener:
                 # screen calls painted()), so the parse never competes with that paint.
                 self._pending[pending.request.number] = pending
                 self.host.post_message(
-                    self.Ready(pending.request.number, first_screen, pending.offset)
+                    self.Ready(pending.request.number, first_screen, pending.offset, pending.caret)
                 )
                 return
         prepared = pending.preparation.result
         assert prepared is not None  # the steps ran to their end
-        self.host.post_message(self.Ready(pending.request.number, prepared, pending.offset))
+        number = pending.request.number
+        self.host.post_message(self.Ready(number, prepared, pending.offset, pending.caret))
         placed = self.notes.placed(pending.story.story_id, prepared.document.text)
         self.host.post_message(self.Anchored(pending.request.number, placed))
 
@@ -213,7 +269,7 @@ class StoryOpener:
 
         Returns the story when it is newly opened (not the rest of a long read).
         """
-        if not self.current(message.request):
+        if not self.arrived(message.request):
             return None  # the reader moved on: a stale story is dropped, not shown
         if isinstance(message.story, StoryError):
             reason = message.story.reason
@@ -228,16 +284,18 @@ class StoryOpener:
             article.complete_story(prepared)  # the rest of a long read, after its first screen
             return False
         article.border_title = inert(prepared.story.title)  # a story's title is never markup
-        article.show_story(prepared, offset=message.offset)
+        article.show_story(prepared, offset=message.offset, caret=message.caret)
         article.focus()
         if not prepared.complete:
             self.host.call_after_refresh(self.painted, message.request)
         return True
 
     def save_position(self, article: Article) -> None:
-        """Remember how far the story in ``article`` was read; say if that failed."""
+        """Remember how far the story in ``article`` was read, and its caret; say if that
+        failed."""
         if article.story is not None:
-            failed = self.reading.left_at(article.story.story_id, article.top_offset)
+            story_id, top, caret = article.story.story_id, article.top_offset, article.cursor
+            failed = self.reading.left_at(story_id, top, caret)
             if failed is not None:
                 self.host.notify(failed.message, severity="error", timeout=20)
 
@@ -245,7 +303,7 @@ class StoryOpener:
         """The first screens of ``request`` are on screen: now lay out the rest."""
         pending = self._pending.pop(request, None)
         if pending is not None and self.current(request):
-            self._run(lambda: self._steps(pending))
+            self._run(lambda: self._guarded(pending.request, lambda: self._steps(pending)))
 
     def reanchor(self, story: Story, text: str) -> None:
         """Re-anchor the open story's notes (they changed) and post them."""

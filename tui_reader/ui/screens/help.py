@@ -17,7 +17,6 @@ from tui_reader.ui.keys import key_names
 from tui_reader.ui.screens.note_editor import NoteEditor
 from tui_reader.ui.screens.notes_browser import NotesBrowser
 from tui_reader.ui.widgets.article import Article
-from tui_reader.ui.widgets.article_view import ArticleView
 from tui_reader.ui.widgets.inert import inert
 from tui_reader.ui.widgets.notes import NotesSidebar
 from tui_reader.ui.widgets.story_list import StoryList
@@ -142,7 +141,7 @@ def help_sections(
     return [
         ("Everywhere", [*app_bindings, PALETTE, *screen_bindings]),
         ("Story list", list(StoryList.BINDINGS)),
-        ("Article", [*ArticleView.BINDINGS, *(b for b in article if b.id not in SELECTING)]),
+        ("Article", [b for b in article if b.id not in SELECTING]),
         (
             "Selecting (after v)",
             [*(b for b in article if b.id in SELECTING), *lines, *copy],

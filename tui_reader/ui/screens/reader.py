@@ -33,6 +33,7 @@ from tui_reader.ui.parts.apply import Apply
 from tui_reader.ui.parts.bookmarks import BookmarksPart
 from tui_reader.ui.parts.browser import BrowserPart
 from tui_reader.ui.parts.feeds import FeedsPart
+from tui_reader.ui.parts.keygate import KeyGate
 from tui_reader.ui.parts.library import LibraryPart
 from tui_reader.ui.parts.listing import Listing
 from tui_reader.ui.parts.notes import DRAFT_SAVE_SECONDS, NotesPart
@@ -118,10 +119,12 @@ class ReaderScreen(Screen[None]):
         """Refresh the feeds this often (0: only on ``r``); see ``refresh_minutes`` in config."""
         self.notes = AnnotationService(store)
         self.reading = ReadingState(store, mark_read_on_open=config.mark_read_on_open)
-        self.opener = StoryOpener(self, self.notes, self.reading)
+        self.keys = KeyGate(self, lambda key, holds, wait: self.opener.passes(key, holds, wait))
+        """Hands out keys typed together one at a time (the app asks it about each key)."""
+        self.opener = StoryOpener(self, self.notes, self.reading, self.keys)
         self.feeds = FeedsPart(self, store, roots)
         self.listing = Listing(self, roots, index, store, finder, self.reading, self.feeds,
-                               lambda: self.story, config)  # fmt: skip
+                               lambda: self.story, config, self.reanchor)  # fmt: skip
         self.library, self.finding = self.listing.library, self.listing.finding
         self.notes_ui = NotesPart(self, self.notes, self.opened, self.reanchor)
         self.bookmarks = BookmarksPart(self, self.reading, self.listing.bookmarks_changed)
@@ -289,7 +292,7 @@ class ReaderScreen(Screen[None]):
     def _story_ready(self, message: StoryOpener.Ready) -> None:
         story = self.opener.ready(message, self.query_one(Article))
         if story is not None:  # a new story: its notes follow once re-anchored
-            self.notes_ui.show([])
+            self.notes_ui.show([], anchored=False)
             self.query_one(StoryList).set_open(str(story.path))
             failed = self.reading.opened(story)
             if failed is not None:

@@ -1,4 +1,4 @@
-"""Ask for a bookmark's tags: one line, comma-separated."""
+"""Ask for tags (a bookmark's, or a note's): one line, comma-separated."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ def parse_tags(text: str) -> tuple[str, ...]:
 
 
 class TagsScreen(ModalScreen[tuple[str, ...] | None]):
-    """Edit the tags of a bookmark; ``enter`` saves, ``esc`` cancels.
+    """Edit the tags of a bookmark (or of a note); ``enter`` saves, ``esc`` cancels.
 
     | Key | Action |
     | --- | --- |
-    | `enter` | save the tags (and bookmark the story) |
+    | `enter` | save the tags (for a bookmark: and bookmark the story) |
     | `esc` | cancel |
     """
 
@@ -34,15 +34,18 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
         Binding("escape", "cancel", "Cancel", id="tags.cancel"),
     ]
 
-    def __init__(self, title: str, tags: tuple[str, ...]) -> None:
+    def __init__(self, title: str, tags: tuple[str, ...], *, what: str = "Bookmark tags") -> None:
         super().__init__()
         self.story_title = title
+        """What is being tagged (a story's title, a note's passage): shown as plain text."""
         self.tags = tags
+        self.what = what
+        """The dialog's title."""
 
     def compose(self) -> ComposeResult:
         """The story title, the tags field and the keys."""
         with Vertical(classes="dialog") as box:
-            box.border_title = "Bookmark tags"
+            box.border_title = self.what
             yield Static(inert(self.story_title, style="bold"))
             yield Input(", ".join(self.tags), placeholder="e.g. afghanistan, to-read")
             yield Static(Text("comma-separated · enter = save · esc = cancel", style="dim"))

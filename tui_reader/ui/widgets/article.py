@@ -1,8 +1,16 @@
-"""The article pane: the story view plus keyboard (and mouse) selection and annotation."""
+"""The article pane: the story view plus the caret's motions, keyboard (and mouse) selection
+and annotation.
+
+Keys are applied in the order they came, to the story they were meant for: while only the
+first screens of a long story are laid out, a key that needs the rest (``G``, a motion past
+what is laid out) waits for it, and every article key after it waits its turn; ``n``/``N``
+wait for the story's notes. Nothing typed is dropped.
+"""
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import events
@@ -11,8 +19,9 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from tui_reader.core import motions
-from tui_reader.ui.article_layout import offset_at
+from tui_reader.ui.article_layout import Prepared, offset_at
 from tui_reader.ui.widgets.article_view import ArticleView, Highlight
+from tui_reader.ui.widgets.in_turn import InTurn, Ready
 
 __all__ = ["Article", "Highlight"]
 
@@ -22,16 +31,26 @@ class Article(ArticleView):
 
     | Key | Action |
     | --- | --- |
-    | `v` / `V` | start a selection / select the paragraph |
-    | `w` `b` `e` `(` `)` `{` `}` | move the cursor by word, sentence, paragraph |
+    | `j` / `k` | caret down / up a line (extends the selection when selecting) |
+    | `space` / `pgdn` / `pgup` | page down / up (the caret keeps its place on screen) |
+    | `g` / `G` | caret to the start / the last line (the end, when selecting) |
+    | `v` / `V` | start a selection at the caret / select the paragraph |
+    | `w` `b` `e` `(` `)` `{` `}` | move the caret by word, sentence, paragraph |
     | `a` / `h` | annotate / highlight the selection |
     | `n` / `N` | next / previous annotation (or search match, while matches are shown) |
     | `esc` | cancel the selection (or stop showing search matches) |
 
-    A mouse drag selects too, where the terminal reports the mouse.
+    A click puts the caret under the pointer; a drag selects, where the terminal reports the
+    mouse.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "down", "Down", show=False, id="article.down"),
+        Binding("k,up", "up", "Up", show=False, id="article.up"),
+        Binding("space,pagedown", "page_down", "Page", show=False, id="article.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="article.page_up"),
+        Binding("g,home", "top", "Top", show=False, id="article.top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="article.bottom"),
         Binding("v", "select", "Select", id="article.select"),
         Binding("V", "select_paragraph", "Paragraph", show=False, id="article.select_paragraph"),
         Binding("w", "word_forward", "Word", show=False, id="article.word_forward"),
@@ -95,6 +114,99 @@ class Article(ArticleView):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._dragging = False
+        self._waiting = InTurn()
+        """Actions waiting for the rest of the story or its notes, in the order typed."""
+        self.notes_in = False
+        """The open story's notes are anchored (``n``/``N`` can find them)."""
+
+    # ----- keys in order -------------------------------------------------------------------
+
+    def _in_turn(self, action: Callable[[], None], ready: Ready | None = None) -> bool:
+        """True when ``action`` waits for the rest of the story or its notes (see
+        :class:`InTurn`); the border says what it waits for."""
+        if not self._waiting.wait(action, ready):
+            return False
+        self.border_subtitle = "laying out the rest…" if not self.complete else "placing notes…"
+        return True
+
+    def _run_waiting(self) -> None:
+        self._waiting.run()
+        if not self._waiting:
+            self.border_subtitle = ""
+
+    def _laid_out(self) -> bool:
+        """Whether a page's move from the caret stays within what is laid out."""
+        height = self.scrollable_content_region.height
+        return self.complete or self._row_of(self.cursor) + 2 * height < len(self._lines)
+
+    def show_story(self, prepared: Prepared, *, offset: int = 0, caret: int | None = None) -> None:
+        """Show another story: what waited for the last one is dropped."""
+        self._waiting.clear()
+        self.border_subtitle = ""
+        self.notes_in = False
+        super().show_story(prepared, offset=offset, caret=caret)
+
+    def complete_story(self, prepared: Prepared) -> None:
+        """The rest of a long story is laid out: the keys that waited for it run now."""
+        super().complete_story(prepared)
+        if prepared.story is self.story:
+            self._run_waiting()
+
+    def set_highlights(self, highlights: list[Highlight], *, anchored: bool = True) -> None:
+        """Replace the drawn annotations (``anchored``: the story's own, just placed)."""
+        super().set_highlights(highlights)
+        if anchored:
+            self.notes_in = True
+            self._run_waiting()
+
+    # ----- lines and pages -----------------------------------------------------------------
+
+    def action_down(self) -> None:
+        """Caret down a line (or extend the selection a line)."""
+        if not self._in_turn(self.action_down, self._laid_out):
+            self._move_by_rows(1)
+
+    def action_up(self) -> None:
+        """Caret up a line (or extend the selection a line)."""
+        if not self._in_turn(self.action_up):
+            self._move_by_rows(-1)
+
+    def _page(self, direction: int) -> None:
+        """Scroll a page and take the caret along, on the same line of the screen."""
+        if not self._line_index:
+            return
+        amount = max(self.scrollable_content_region.height - 2, 1) * direction
+        row = self._row_of(self.cursor)
+        self._scroll(self.scroll_y + amount)
+        target = self._text_row(row + amount, forward=direction > 0)
+        index = self._line_index
+        self._move_by_rows(bisect_left(index, target) - bisect_left(index, row))
+
+    def action_page_down(self) -> None:
+        """Page down."""
+        if not self._in_turn(self.action_page_down, self._laid_out):
+            self._page(1)
+
+    def action_page_up(self) -> None:
+        """Page up."""
+        if not self._in_turn(self.action_page_up):
+            self._page(-1)
+
+    def action_top(self) -> None:
+        """Caret to the start of the story."""
+        if not self._in_turn(self.action_top):
+            if self._starts:
+                self._move_cursor(0)
+            self._scroll(0)
+
+    def action_bottom(self) -> None:
+        """Caret to the last line (to the very end when selecting, to select all of it)."""
+        if self._in_turn(self.action_bottom, lambda: self.complete):
+            return
+        if self.document is not None and self._line_index:
+            last = self._lines[self._line_index[-1]].start
+            self._move_cursor(len(self.document.text) if self.select_from is not None else last)
+        self._scroll(self.max_scroll_y)
 
     # ----- mouse ---------------------------------------------------------------------------
 
@@ -109,7 +221,7 @@ class Article(ArticleView):
         return offset_at(self._lines[row], x - self.margin)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
-        """Press: put the cursor under the pointer and start a selection there."""
+        """Press: put the caret under the pointer and start a selection there."""
         offset = self._offset_at_pointer(event)
         if offset is None or event.button != 1:
             return
@@ -127,7 +239,7 @@ class Article(ArticleView):
                 self._move_cursor(offset + 1 if offset >= (self.select_from or 0) else offset)
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
-        """Release: keep the selection (a plain click only moves the cursor)."""
+        """Release: keep the selection (a plain click only moves the caret)."""
         if self._dragging:
             self._dragging = False
             self.release_mouse()
@@ -144,41 +256,50 @@ class Article(ArticleView):
 
     def action_word_forward(self) -> None:
         """Move to the start of the next word."""
-        self._move_cursor(motions.next_word_start(self._text(), self.cursor))
+        if not self._in_turn(self.action_word_forward, self._laid_out):
+            self._move_cursor(motions.next_word_start(self._text(), self.cursor))
 
     def action_word_end(self) -> None:
         """Move just past the end of this (or the next) word."""
-        self._move_cursor(motions.next_word_end(self._text(), self.cursor))
+        if not self._in_turn(self.action_word_end, self._laid_out):
+            self._move_cursor(motions.next_word_end(self._text(), self.cursor))
 
     def action_word_back(self) -> None:
         """Move to the start of the previous word (while selecting; else ``b`` bookmarks)."""
-        if self.select_from is None:
+        if self.select_from is None and not self._waiting:
             raise SkipAction()
-        self._move_cursor(motions.previous_word_start(self._text(), self.cursor))
+        if not self._in_turn(self.action_word_back):
+            if self.select_from is None:
+                raise SkipAction()  # (when it waited) no selection came: not a bookmark now
+            self._move_cursor(motions.previous_word_start(self._text(), self.cursor))
 
     def action_sentence_forward(self) -> None:
         """Move to the start of the next sentence."""
-        if self.document is not None:
+        if self.document is not None and not self._in_turn(
+            self.action_sentence_forward, self._laid_out
+        ):
             self._move_cursor(motions.next_sentence_start(self.document, self.cursor))
 
     def action_sentence_back(self) -> None:
         """Move to the start of the previous sentence."""
-        if self.document is not None:
+        if self.document is not None and not self._in_turn(self.action_sentence_back):
             self._move_cursor(motions.previous_sentence_start(self.document, self.cursor))
 
     def action_paragraph_forward(self) -> None:
         """Move to the end of this paragraph, or of the next one."""
-        if self.document is not None:
+        if self.document is not None and not self._in_turn(
+            self.action_paragraph_forward, self._laid_out
+        ):
             self._move_cursor(motions.next_paragraph_end(self.document, self.cursor))
 
     def action_paragraph_back(self) -> None:
         """Move to the start of this paragraph, or of the previous one."""
-        if self.document is not None:
+        if self.document is not None and not self._in_turn(self.action_paragraph_back):
             self._move_cursor(motions.previous_paragraph_start(self.document, self.cursor))
 
     def action_select(self) -> None:
-        """Start a selection at the cursor (or cancel the one in progress)."""
-        if self.document is None:
+        """Start a selection at the caret (or cancel the one in progress)."""
+        if self.document is None or self._in_turn(self.action_select):
             return
         if self.select_from is not None:
             self.clear_selection()
@@ -188,8 +309,10 @@ class Article(ArticleView):
         self._refresh_rows(self.cursor)
 
     def action_select_paragraph(self) -> None:
-        """Select the whole paragraph under the cursor."""
+        """Select the whole paragraph under the caret."""
         if self.document is None or not self.document.blocks:
+            return
+        if self._in_turn(self.action_select_paragraph):
             return
         block = self.document.blocks[self.document.block_at(self.cursor)]
         old = self.selection or (self.cursor, self.cursor)
@@ -198,11 +321,17 @@ class Article(ArticleView):
         self._refresh_range(min(old[0], block.start), max(old[1], block.end))
 
     def action_cancel(self) -> None:
-        """Drop the selection, else the search matches (else ``esc`` goes to the screen)."""
-        if self.select_from is None and self.matches:
+        """Drop the selection, else the search matches (``esc`` goes to the screen when there
+        is neither)."""
+        if self.select_from is None and not self._waiting:
+            if not self.matches:
+                raise SkipAction()
             self.set_matches([])
             self.post_message(self.MatchReached(0, 0))
-        elif self.select_from is None:
+            return
+        if self._in_turn(self.action_cancel):
+            return
+        if self.select_from is None:
             raise SkipAction()
         else:
             old = self.selection or (self.cursor, self.cursor)
@@ -232,11 +361,13 @@ class Article(ArticleView):
 
     def action_annotate(self) -> None:
         """Annotate the selection with a note."""
-        self._request(with_note=True)
+        if not self._in_turn(self.action_annotate):
+            self._request(with_note=True)
 
     def action_highlight(self) -> None:
         """Highlight the selection without a note."""
-        self._request(with_note=False)
+        if not self._in_turn(self.action_highlight):
+            self._request(with_note=False)
 
     def jump_match(self, forward: bool, *, here: bool = False) -> None:
         """Move to the next (previous) search match; ``here``: the first one at the cursor."""
@@ -271,8 +402,10 @@ class Article(ArticleView):
 
     def action_next_note(self) -> None:
         """Jump to the next annotation."""
-        self._jump_note(forward=True)
+        if not self._in_turn(self.action_next_note, lambda: self.notes_in):
+            self._jump_note(forward=True)
 
     def action_previous_note(self) -> None:
         """Jump to the previous annotation."""
-        self._jump_note(forward=False)
+        if not self._in_turn(self.action_previous_note, lambda: self.notes_in):
+            self._jump_note(forward=False)

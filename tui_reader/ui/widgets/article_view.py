@@ -1,7 +1,11 @@
-"""The article view: a line-API pane that shows one story with a cursor and highlights.
+"""The article view: a line-API pane that shows one story with a caret and highlights.
 
-It knows layout, drawing, scrolling and the text cursor; :class:`~tui_reader.ui.widgets.article.
+It knows layout, drawing, scrolling and the caret; :class:`~tui_reader.ui.widgets.article.
 Article` adds selection, motions and annotation on top.
+
+The caret is where a selection starts (``v``), so there is one, always drawn, always on screen:
+``j``/``k``, the page keys and ``g``/``G`` move it and the view follows, as in vim; scrolling
+with the mouse wheel brings it along to the edge of the view.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -42,26 +45,10 @@ class Highlight:
 
 
 class ArticleView(ScrollView, can_focus=True):
-    """Shows a story, scrolled like a pager; the cursor stays on screen.
-
-    | Key | Action |
-    | --- | --- |
-    | `j` / `k` | scroll a line (extend the selection by a line when selecting) |
-    | `space` / `pgdn` / `pgup` | page down / up |
-    | `g` / `G` | top / bottom |
-    """
+    """Shows a story with a caret; the view follows the caret (keys: :class:`Article`)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = set(MARK_CLASSES.values())
     DEFAULT_CSS = ARTICLE_CSS
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "down", "Down", show=False, id="article.down"),
-        Binding("k,up", "up", "Up", show=False, id="article.up"),
-        Binding("space,pagedown", "page_down", "Page", show=False, id="article.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="article.page_up"),
-        Binding("g,home", "top", "Top", show=False, id="article.top"),
-        Binding("G,end", "bottom", "Bottom", show=False, id="article.bottom"),
-    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -70,7 +57,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.bookmarked = False
         self.tags: tuple[str, ...] = ()
         self.cursor = 0
-        """Offset in the document text of the character after the text cursor."""
+        """The caret: offset in the document text of the character it is on."""
+        self.complete = True
+        """False while only the first screens of a long story are laid out."""
         self.select_from: int | None = None
         """Where the selection started, or None when not selecting."""
         self.highlights: list[Highlight] = []
@@ -91,31 +80,40 @@ class ArticleView(ScrollView, can_focus=True):
         """Where the text column sits in a wider pane: ``center`` or ``left``."""
         self.margin = 0
         """Blank cells drawn left of the text column."""
+        self._column: int | None = None
+        """The column ``j``/``k`` keep across short lines (None: the caret's own)."""
+        self._own_scroll = False
+        """True while the view scrolls to follow the caret (not the mouse wheel)."""
 
     # ----- content -------------------------------------------------------------------------
 
-    def show_story(self, prepared: Prepared, *, offset: int = 0) -> None:
-        """Display a prepared story and put the cursor (and the view) at ``offset``."""
+    def show_story(self, prepared: Prepared, *, offset: int = 0, caret: int | None = None) -> None:
+        """Display a prepared story with ``offset`` (a reading position) at the top of the
+        view and the caret at ``caret`` (default: the start of the body, or ``offset``)."""
         self.story = prepared.story
         self.document = prepared.document
+        self.complete = prepared.complete
         self.bookmarked, self.tags = prepared.bookmarked, prepared.tags
         self.select_from = None
         self.highlights = []
         self.current_annotation = None
         self.matches, self._match_ends, self.current_match = [], [], None
-        self.cursor = max(0, min(offset, len(prepared.document.text)))
+        length = len(prepared.document.text)
+        self.cursor = max(0, min(offset if caret is None else caret, length))
+        self._column = None
         # Laid out in the worker: no wrapping on this thread, unless the width changed since.
         self._lines, self._width = prepared.lines, prepared.width
         self._relayout()
-        self.scroll_to(y=0, animate=False, immediate=True)
-        if self._starts and self.cursor > self._starts[0]:
+        self._scroll(0)
+        if self._starts and offset > self._starts[0]:
             # A restored reading position: the new height reaches the scroll limits only after
             # the next layout pass, so scroll then (now it would be clamped to the top).
-            self.call_after_refresh(self._scroll_to_cursor)
+            self.call_after_refresh(self._restore_view, self._row_of(offset))
         self.refresh()
 
-    def _scroll_to_cursor(self) -> None:
-        self.scroll_to(y=max(self._row_of(self.cursor) - 2, 0), animate=False, immediate=True)
+    def _restore_view(self, top: int) -> None:
+        self._scroll(top)
+        self._ensure_visible(self._row_of(self.cursor))
 
     def complete_story(self, prepared: Prepared) -> None:
         """Swap a first screenful for the complete layout, keeping the view where it is."""
@@ -123,6 +121,7 @@ class ArticleView(ScrollView, can_focus=True):
             return
         self.document = prepared.document
         self._lines, self._width = prepared.lines, prepared.width
+        self.complete = True
         laid_out, shown = (prepared.bookmarked, prepared.tags), (self.bookmarked, self.tags)
         if laid_out != shown:  # bookmarked (or tagged) while the rest was laid out
             self._lines = with_header(self._lines, prepared.story, self._width, laid_out, shown)
@@ -261,39 +260,43 @@ class ArticleView(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         strip = self._strips.get(row)
         if strip is None:
-            strip = self._draw(self._lines[row], width)
+            strip = self._draw(self._lines[row], width, row == self._row_of(self.cursor))
             self._strips[row] = strip
         return strip
 
-    def _overlays(self, line: Line) -> list[tuple[int, int, Style]]:
+    def _overlays(self, line: Line, caret: bool) -> list[tuple[int, int, Style]]:
         start, end = line.start, line.end
         found: list[tuple[int, int, Style]] = []
+        selection = self.selection
         for mark in self.highlights:
             if mark.start < max(end, start + 1) and mark.end > start:
                 if mark.annotation_id == self.current_annotation:
                     style = self._styles.mark("current")
                 else:
                     style = self._styles.mark("note" if mark.has_note else "highlight")
-                found.append((mark.start, mark.end, style))
+                # The selection wins: a highlight is drawn around it, never over it.
+                for a, b in _outside(mark.start, mark.end, selection):
+                    found.append((a, b, style))
         index = bisect_right(self._match_ends, start)
         while index < len(self.matches) and self.matches[index][0] < max(end, start + 1):
             current = index == self.current_match
             a, b = self.matches[index]
             found.append((a, b, self._styles.mark("current-match" if current else "match")))
             index += 1
-        selection = self.selection
         if selection is not None and selection[0] < end and selection[1] > start:
             found.append((selection[0], selection[1], self._styles.mark("selection")))
-        if self.has_focus and start <= self.cursor < max(end, start + 1):
+        if caret:  # on its row, even at the end of it (then on the cell after the text)
             found.append((self.cursor, self.cursor + 1, self._styles.mark("cursor")))
         return found
 
-    def _draw(self, line: Line, width: int) -> Strip:
+    def _draw(self, line: Line, width: int, caret: bool = False) -> Strip:
         text = line.text
         if line.selectable:
-            overlays = self._overlays(line)
+            overlays = self._overlays(line, caret)
             if overlays:
                 text = text.copy()
+                if caret and self.cursor >= line.end:
+                    text.append(" " * (self.cursor - line.end + 1))
                 if not text.plain:
                     text.append(" ")
                 for start, end, style in overlays:
@@ -322,49 +325,62 @@ class ArticleView(ScrollView, can_focus=True):
             self._strips.pop(row, None)
         self.refresh_lines(first, last - first + 1)
 
-    def on_focus(self) -> None:
-        """Show the cursor."""
-        self._refresh_rows(self.cursor)
-
-    def on_blur(self) -> None:
-        """Hide the cursor."""
-        self._refresh_rows(self.cursor)
-
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        """Scrolling outside a selection keeps the cursor on screen, like a pager."""
+        """Scrolled by the mouse wheel or the scrollbar: the caret comes along to the edge of
+        the view (while selecting it stays, so the selection is not changed by a scroll)."""
         super().watch_scroll_y(old_value, new_value)
-        if self.select_from is None and self._starts:
-            top = int(new_value)
-            bottom = top + self.scrollable_content_region.height - 1
-            row = self._row_of(self.cursor)
-            if row < top or row > bottom:
-                self.cursor = self._first_text_offset(top if row < top else bottom, row < top)
-
-    def _first_text_offset(self, row: int, forward: bool) -> int:
-        rows = range(row, len(self._lines)) if forward else range(row, -1, -1)
-        for r in rows:
-            if self._lines[r].selectable:
-                return self._lines[r].start
-        return self.cursor
+        if self._own_scroll or self.select_from is not None or not self._starts:
+            return
+        top = int(new_value)
+        bottom = top + self.scrollable_content_region.height - 1
+        row = self._row_of(self.cursor)
+        if row < top or row > bottom:
+            target = self._text_row(top if row < top else bottom, forward=row < top)
+            index = self._line_index
+            self._move_by_rows(bisect_left(index, target) - bisect_left(index, row), follow=False)
 
     # ----- movement ------------------------------------------------------------------------
+
+    def _scroll(self, y: float) -> None:
+        """Scroll the view (to follow the caret: the caret itself stays)."""
+        self._own_scroll = True
+        try:
+            self.scroll_to(y=y, animate=False, immediate=True)
+        finally:
+            self._own_scroll = False
 
     def _ensure_visible(self, row: int, center: bool = False) -> None:
         height = self.scrollable_content_region.height
         top = int(self.scroll_y)
-        if center and not top <= row < top + height:
-            self.scroll_to(y=max(row - height // 3, 0), animate=False, immediate=True)
+        if self._line_index and row == self._line_index[0] and row < height:
+            self._scroll(0)  # the first line of text: the header above it shows too
+        elif center and not top <= row < top + height:
+            self._scroll(max(row - height // 3, 0))
         elif row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
+            self._scroll(row)
         elif row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+            self._scroll(row - height + 1)
+
+    def _text_row(self, row: int, forward: bool) -> int:
+        """The text row nearest ``row`` (looking ``forward`` first), within the text rows."""
+        index = self._line_index
+        if not index:
+            return row
+        at = bisect_left(index, row)
+        if forward:
+            return index[at] if at < len(index) else index[-1]
+        if at < len(index) and index[at] == row:
+            return row
+        return index[at - 1] if at > 0 else index[0]
 
     def _move_cursor(self, offset: int, center: bool = False) -> None:
+        """Put the caret at ``offset`` and scroll so it is visible."""
         if self.document is None:
             return
-        offset = max(0, min(offset, max(len(self.document.text) - 1, 0)))
+        offset = max(0, min(offset, len(self.document.text)))
         old = self.cursor
         self.cursor = offset
+        self._column = None
         self._ensure_visible(self._row_of(offset), center=center)
         if self.select_from is not None:
             self._refresh_range(
@@ -373,44 +389,27 @@ class ArticleView(ScrollView, can_focus=True):
         else:
             self._refresh_rows(old, offset)
 
-    def _scroll_lines(self, amount: int) -> None:
-        if self.select_from is not None:
-            self._move_by_rows(amount)
+    def _move_by_rows(self, amount: int, follow: bool = True) -> None:
+        """Move the caret ``amount`` text rows, keeping its column (as j/k do in vim)."""
+        if not self._line_index:
             return
-        self.scroll_to(y=self.scroll_y + amount, animate=False, immediate=True)
-
-    def _move_by_rows(self, amount: int) -> None:
         row = self._row_of(self.cursor)
-        column = column_of(self._lines[row], self.cursor) if self._lines else 0
+        column = self._column
+        if column is None:
+            column = column_of(self._lines[row], self.cursor)
         position = bisect_left(self._line_index, row) + amount
         position = max(0, min(position, len(self._line_index) - 1))
         target = self._lines[self._line_index[position]]
-        self._move_cursor(offset_at(target, column))
+        if follow:
+            self._move_cursor(offset_at(target, column))
+        else:
+            old, self.cursor = self.cursor, offset_at(target, column)
+            self._refresh_rows(old, self.cursor)
+        self._column = column
 
-    def action_down(self) -> None:
-        """Scroll down a line (or extend the selection a line)."""
-        self._scroll_lines(1)
 
-    def action_up(self) -> None:
-        """Scroll up a line (or extend the selection a line)."""
-        self._scroll_lines(-1)
-
-    def action_page_down(self) -> None:
-        """Scroll down a page."""
-        self._scroll_lines(max(self.scrollable_content_region.height - 2, 1))
-
-    def action_page_up(self) -> None:
-        """Scroll up a page."""
-        self._scroll_lines(-max(self.scrollable_content_region.height - 2, 1))
-
-    def action_top(self) -> None:
-        """Go to the top."""
-        if self.select_from is not None and self._starts:
-            self._move_cursor(self._starts[0])
-        self.scroll_to(y=0, animate=False, immediate=True)
-
-    def action_bottom(self) -> None:
-        """Go to the bottom."""
-        if self.select_from is not None and self.document is not None:
-            self._move_cursor(len(self.document.text))
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+def _outside(start: int, end: int, cut: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """``[start, end)`` without the range ``cut``: the pieces before and after it."""
+    if cut is None or cut[1] <= start or cut[0] >= end:
+        return [(start, end)]
+    return [(a, b) for a, b in ((start, cut[0]), (cut[1], end)) if a < b]

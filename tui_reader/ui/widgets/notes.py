@@ -32,6 +32,8 @@ class NoteEntry:
     """Short local time of the last change."""
     start: int | None
     """Where it is anchored in the document text; None when orphaned."""
+    tags: tuple[str, ...] = ()
+    """The note's own tags."""
 
 
 def _excerpt(quote: str, limit: int = 90) -> str:
@@ -46,6 +48,7 @@ class NotesSidebar(OptionList):
     | --- | --- |
     | `j` / `k` | next / previous note |
     | `enter` | edit the note |
+    | `t` | tag the note |
     | `d` | delete (`u` undoes) |
     """
 
@@ -53,6 +56,7 @@ class NotesSidebar(OptionList):
         Binding("j", "cursor_down", "Down", show=False, id="notes.down"),
         Binding("k", "cursor_up", "Up", show=False, id="notes.up"),
         Binding("enter", "edit", "Edit", id="notes.edit"),
+        Binding("t", "tags", "Tag note", id="notes.tags"),
         Binding("d,delete", "delete", "Delete", id="notes.delete"),
     ]
 
@@ -64,7 +68,7 @@ class NotesSidebar(OptionList):
             self.sidebar = sidebar
             self.annotation_id = annotation_id
             self.intent = intent
-            """One of ``show``, ``edit``, ``delete``."""
+            """One of ``show``, ``edit``, ``tags``, ``delete``."""
 
         @property
         def control(self) -> NotesSidebar:
@@ -112,6 +116,9 @@ class NotesSidebar(OptionList):
             text.append_text(inert_lines(entry.note.strip()))
         else:
             text.append("\n(highlight)", style="dim")
+        if entry.tags:  # typed by the reader, or imported: never markup
+            text.append("\n")
+            text.append_text(inert(" ".join(f"#{tag}" for tag in entry.tags), style="cyan"))
         text.append(f"\n{entry.when}", style="dim")
         return Option(text, id=entry.annotation_id)
 
@@ -148,6 +155,11 @@ class NotesSidebar(OptionList):
         """Edit the highlighted note."""
         if self.current_id:
             self.post_message(self.NoteChosen(self, self.current_id, "edit"))
+
+    def action_tags(self) -> None:
+        """Tag the highlighted note."""
+        if self.current_id:
+            self.post_message(self.NoteChosen(self, self.current_id, "tags"))
 
     def action_delete(self) -> None:
         """Delete the highlighted note."""
