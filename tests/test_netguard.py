@@ -20,8 +20,8 @@ from tui_reader.feeds.model import FeedError
 from tui_reader.feeds.netguard import AddressRefused, NetPolicy, blocked_reason, policy_from_env
 from tui_reader.feeds.refresh import refresh_feed
 from tui_reader.feeds.save import save_url
-from tui_reader.serve.server import build_parser, config_from_args
 from tui_reader.serve.child import child_env
+from tui_reader.serve.server import build_parser, config_from_args
 from tui_reader.storage.store import FeedRecord, Store
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
