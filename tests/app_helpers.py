@@ -50,13 +50,14 @@ def build(tmp_path: Path, stories: Path | None = None, data: Path | None = None)
 async def wait_for_rows(pilot: Pilot[None], count: int = 1) -> StoryList:
     """Wait until the story list shows at least ``count`` rows."""
     reader = next(s for s in pilot.app.screen_stack if isinstance(s, ReaderScreen))
-    story_list = reader.query_one(StoryList)
     for _ in range(200):
-        if len(story_list.rows) >= count and not reader.workers:
-            break
+        if reader.is_mounted:
+            story_list = reader.query_one(StoryList)
+            if len(story_list.rows) >= count and not reader.workers:
+                break
         await pilot.pause(0.02)
     await pilot.pause()
-    return story_list
+    return reader.query_one(StoryList)
 
 
 async def wait_for_story(pilot: Pilot[None], title: str | None = None) -> Article:

@@ -97,19 +97,29 @@ class LibraryPart:
 
     # ----- loading -------------------------------------------------------------------------
 
-    def load(self) -> None:
-        """(Re)load the library: cached rows first, then a scan of the folders."""
+    def load(self, *, head_now: bool = False) -> Loaded | None:
+        """(Re)load the library: cached rows first, then a scan of the folders.
+
+        With ``head_now`` the cached first rows are read at once and returned, for the caller
+        to show before its first frame: they are a small file kept for exactly that. The rest
+        comes from workers, as :class:`Loaded` messages.
+        """
         self.generation += 1
         generation = self.generation
         self._cached = []
+        if head_now:
+            return self.Loaded(generation, "head", self._head_rows())
         self._run(lambda: self._head(generation))
+        return None
 
     def _run(self, work: Any) -> None:
         self.host.run_worker(work, thread=True, group="library", exit_on_error=False)
 
+    def _head_rows(self) -> list[Item]:
+        return [row for root in self.roots for row in self.index.load_head(root)]
+
     def _head(self, generation: int) -> None:
-        head = [row for root in self.roots for row in self.index.load_head(root)]
-        self.host.post_message(self.Loaded(generation, "head", head))
+        self.host.post_message(self.Loaded(generation, "head", self._head_rows()))
 
     def _full_cache(self, generation: int) -> None:
         cached = [row for root in self.roots for row in self.index.load(root)]

@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.events import DescendantFocus, Key, Resize
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui_reader.core.document import Document
 from tui_reader.core.stories import Story, StoryError
@@ -36,6 +36,7 @@ from tui_reader.ui.parts.panes import apply_layout, cycle_focus, toggle_sidebar
 from tui_reader.ui.parts.search import search_key
 from tui_reader.ui.screens.feed_picker import ALL
 from tui_reader.ui.widgets.article import Article
+from tui_reader.ui.widgets.footer import KeyBar
 from tui_reader.ui.widgets.notes import NotesSidebar
 from tui_reader.ui.widgets.search_bar import SearchLine
 from tui_reader.ui.widgets.story_list import StoryList, StoryRow
@@ -144,7 +145,7 @@ class ReaderScreen(Screen[None]):
             yield NotesSidebar(id="notes")
         yield Static("", id="too-small")
         yield SearchLine(id="search")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Start loading the library; listen for other sessions' changes; keep drafts."""
@@ -152,7 +153,9 @@ class ReaderScreen(Screen[None]):
         self.query_one(StoryList).border_title = "Stories"
         self.query_one(Article).border_title = "Article"
         apply_layout(self, self.size.width, self.size.height, self.sidebar_visible)
-        self.library.load()
+        head = self.library.load(head_now=True)
+        if head is not None:
+            self._library_loaded(head)  # in the first frame
         self.set_interval(5.0, self.refresh_from_disk)
         self.set_interval(DRAFT_SAVE_SECONDS, self._flush_draft)
         if self.refresh_minutes > 0:
