@@ -24,6 +24,7 @@ import pkgutil
 import select
 import socket
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -60,8 +61,17 @@ def preload() -> float:
     from tui_reader.core.document import warm_up
 
     warm_up()  # the Markdown parser, built once for everyone
+    from tui_reader.cli.main import default_stories_dir
+    from tui_reader.ui.rehearsal import rehearse
+
+    try:
+        rehearse(default_stories_dir())
+    except Exception:  # a rehearsal that fails only costs speed: serve anyway, and say why
+        log.exception("reader launcher: the warm-up run failed")
+    if threading.active_count() > 1:
+        raise RuntimeError("threads left after the warm-up: forking would be unsafe")
     gc.collect()
-    gc.freeze()  # what is imported now is shared: collections must not write to it
+    gc.freeze()  # what exists now is shared: collections must not write to it
     return time.perf_counter() - started
 
 
