@@ -34,11 +34,13 @@ MIN_WIDTH, MIN_HEIGHT = 30, 10
 def apply_layout(screen: Screen[Any], width: int, height: int, sidebar_visible: bool) -> None:
     """Set the wide, stacked or too-small layout for a ``width`` x ``height`` terminal."""
     screen.set_class(width < NARROW_WIDTH, "narrow")
-    screen.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "too-small")
-    screen.query_one("#too-small", Static).update(
-        f"Terminal too small ({width}x{height}).\n"
-        f"tui-reader needs at least {MIN_WIDTH}x{MIN_HEIGHT}: enlarge the window."
-    )
+    too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+    screen.set_class(too_small, "too-small")
+    if too_small:  # hidden otherwise: updating it would only cost a layout pass per resize
+        screen.query_one("#too-small", Static).update(
+            f"Terminal too small ({width}x{height}).\n"
+            f"tui-reader needs at least {MIN_WIDTH}x{MIN_HEIGHT}: enlarge the window."
+        )
     screen.query_one(NotesSidebar).display = sidebar_visible and (
         width >= NARROW_WIDTH or screen.has_class("show-notes")
     )
