@@ -22,6 +22,7 @@ import platformdirs
 from tui_reader.serve.auth import KeyRing
 from tui_reader.serve.child import launcher_env
 from tui_reader.serve.launcher import Launcher
+from tui_reader.serve.listener import Listener
 from tui_reader.serve.log import configure_logging
 from tui_reader.serve.state import (
     ReaderServer,
@@ -120,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="rejected keys per connection before disconnecting (default 6)",
     )
     p.add_argument(
+        "--max-startups",
+        type=_count,
+        default=32,
+        metavar="N",
+        help="connections logging in at once; more wait their turn (default 32)",
+    )
+    p.add_argument(
         "--allow-private-addresses",
         action="store_true",
         help="let readers' saves and feeds fetch loopback and private-network addresses "
@@ -150,13 +158,14 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         max_sessions_per_user=args.max_sessions_per_user,
         idle_timeout=args.idle_timeout,
         max_auth_attempts=max(1, args.max_auth_attempts),
+        max_startups=max(1, args.max_startups),
         login_timeout=args.login_timeout,
         allow_private_addresses=args.allow_private_addresses,
         reader_command=args.reader_command,
     )
 
 
-async def start_server(config: ServeConfig) -> tuple[asyncssh.SSHAcceptor, ServeState]:
+async def start_server(config: ServeConfig) -> tuple[Listener, ServeState]:
     """Start listening; return the acceptor and the state holding the live sessions."""
     make_private_dir(config.data_root)
     host_key = load_or_create_host_key(config.host_key)
@@ -185,12 +194,13 @@ def _raise_open_files_limit() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
-async def _listen(state: ServeState, host_key: asyncssh.SSHKey) -> asyncssh.SSHAcceptor:
+async def _listen(state: ServeState, host_key: asyncssh.SSHKey) -> Listener:
     config = state.config
-    return await asyncssh.create_server(
-        lambda: ReaderServer(state),
+    return await Listener.open(
         config.host,
         config.port,
+        config.max_startups,
+        server_factory=lambda: ReaderServer(state),
         server_host_keys=[host_key],
         public_key_auth=True,
         password_auth=False,

@@ -40,6 +40,8 @@ class ServeConfig:
     max_sessions_per_user: int = 5
     idle_timeout: float = 1800.0
     max_auth_attempts: int = 6
+    max_startups: int = 32
+    """Connections between connect and login at once (the rest wait in the accept queue)."""
     login_timeout: float = 30.0
     allow_private_addresses: bool = False
     """Let readers fetch loopback and private addresses (refused by default: a reader's save
