@@ -145,7 +145,7 @@ async def burst_rows(
     return rows
 
 
-def load_rows(result: LoadResult, duration: float) -> list[Row]:
+def load_rows(result: LoadResult, duration: float, rate: float = 1.0) -> list[Row]:
     """The table rows of one reading load."""
     n = result.sessions
     calm = [lat for when, lat in result.keys if result.storm is None or when < result.storm[0]]
@@ -156,7 +156,7 @@ def load_rows(result: LoadResult, duration: float) -> list[Row]:
             "-",
         ),
         (
-            f"reading load: {n} sessions, ~1 key/s each, {duration:.0f} s: key latency",
+            f"reading load: {n} sessions, ~{rate:g} key/s each, {duration:.0f} s: key latency",
             f"{_ms(calm)} ({len(calm)} keys, {result.saves} notes saved, "
             f"{result.silent} unanswered)",
             "500: p95 <= 50 ms, p99 <= 100 ms",
@@ -219,8 +219,10 @@ async def _measure(args: argparse.Namespace, checkout: Path) -> list[Row]:
             rows += await start_rows(server, key, args.start_serial, args.start)
             rows += await burst_rows(server, key, args.burst_counts, args.keys)
             if args.reading:
-                result = await run_load(server, key, args.reading, args.duration, args.storm)
-                rows += load_rows(result, args.duration)
+                result = await run_load(
+                    server, key, args.reading, args.duration, args.storm, args.rate
+                )
+                rows += load_rows(result, args.duration, args.rate)
         finally:
             await server.stop()
     return rows
@@ -239,7 +241,7 @@ def run(
     """
     args = _parser().parse_args([])
     args.burst_counts, args.keys, args.stories = sessions, keys, stories
-    args.start, args.start_serial, args.reading, args.storm = 0, 0, 0, 0
+    args.start, args.start_serial, args.reading, args.storm, args.rate = 0, 0, 0, 0, 1.0
     for name, value in options.items():
         setattr(args, name, value)
     return asyncio.run(_measure(args, REPO))
@@ -254,6 +256,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--keys", type=int, default=20, help="j presses per burst session")
     p.add_argument("--reading", type=int, default=100, help="sessions in the reading load")
     p.add_argument("--duration", type=float, default=60, help="seconds of reading (default 60)")
+    p.add_argument("--rate", type=float, default=1.0, help="keys a second per reading session")
     p.add_argument("--storm", type=int, default=200, help="unauthenticated connections at once")
     p.add_argument("--compare", type=Path, metavar="DIR", help="also run the server from DIR")
     return p

@@ -1,7 +1,8 @@
 """The realistic load on ``tui-reader serve``: people reading, some writing notes, and a
 connection storm in the middle.
 
-Each of N sessions presses a key about once a second (0.5-1.5 s apart, at random): most step
+Each of N sessions presses a key about once a second (0.5-1.5 s apart, at random; ``rate``
+scales it): most step
 through the story list (``j``/``k``); every fifth session also opens stories, pages down,
 selects a paragraph, writes a short note and saves it, then goes back to the list. The latency
 of a key is the time to its first byte of output. A third of the way in, ``storm``
@@ -56,13 +57,18 @@ class LoadResult:
 
 
 async def _reader(
-    session: Session, index: int, until: float, result: LoadResult, rng: random.Random
+    session: Session,
+    index: int,
+    until: float,
+    result: LoadResult,
+    rng: random.Random,
+    rate: float,
 ) -> None:
     writer = index % 5 == 0
     step = 0
     position = 0
     while True:
-        await asyncio.sleep(rng.uniform(0.5, 1.5))
+        await asyncio.sleep(rng.uniform(0.5, 1.5) / rate)
         if time.perf_counter() >= until or session.probe.closed.is_set():
             return
         if writer:
@@ -121,10 +127,12 @@ async def run_load(
     sessions: int,
     duration: float,
     storm: int,
+    rate: float = 1.0,
     seed: int = 18,
 ) -> LoadResult:
-    """Log ``sessions`` users in at once, let them read for ``duration`` s with a storm of
-    ``storm`` unauthenticated connections a third of the way in; measure it all."""
+    """Log ``sessions`` users in at once, let them read for ``duration`` s (``rate`` keys a
+    second each, on average) with a storm of ``storm`` unauthenticated connections a third
+    of the way in; measure it all."""
     rng = random.Random(seed)
     started = time.perf_counter()
     opened = await asyncio.gather(
@@ -140,7 +148,7 @@ async def run_load(
     own_before, wall_before = time.process_time(), time.perf_counter()
     until = wall_before + duration
     readers = [
-        asyncio.create_task(_reader(s, i, until, result, random.Random(rng.random())))
+        asyncio.create_task(_reader(s, i, until, result, random.Random(rng.random()), rate))
         for i, s in enumerate(opened)
     ]
     if storm:

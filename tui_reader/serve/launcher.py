@@ -9,9 +9,10 @@ the two talk over a socketpair (:mod:`tui_reader.serve.wire`).
 
 Each reader is the launcher's child, not the server's. The server watches it through a pidfd
 that the launcher passes back: pollable when the reader exits, and a way to signal it that can
-never hit a recycled pid. The launcher reports the exit status; if the launcher itself dies,
-its readers keep running (their terminals belong to the server) and the server falls back to
-the pidfds, while a new launcher is started for the sessions to come.
+never hit a recycled pid. The launcher reports the exit status. If the launcher itself dies,
+its readers keep running (their terminals belong to the server): the server, their child
+subreaper, inherits them, watches their pidfds and reaps them itself, while a new launcher is
+started for the sessions to come.
 """
 
 from __future__ import annotations
