@@ -49,7 +49,8 @@ class SessionRequest:
 
 
 def preload() -> float:
-    """Import every module a session may use; return the seconds it took."""
+    """Import every module a session may use, rehearse the reader once (see
+    :mod:`tui_reader.ui.rehearsal`), freeze the result; return the seconds it took."""
     started = time.perf_counter()
     # Textual reads ESCDELAY when imported; each session re-reads its settings anyway.
     os.environ.setdefault("ESCDELAY", "25")
@@ -68,6 +69,9 @@ def preload() -> float:
         rehearse(default_stories_dir())
     except Exception:  # a rehearsal that fails only costs speed: serve anyway, and say why
         log.exception("reader launcher: the warm-up run failed")
+    for thread in threading.enumerate():  # workers end with the app; give them a moment
+        if thread is not threading.main_thread():
+            thread.join(timeout=5)
     if threading.active_count() > 1:
         raise RuntimeError("threads left after the warm-up: forking would be unsafe")
     gc.collect()
@@ -85,20 +89,26 @@ def serve(sock: socket.socket, preload_s: float) -> SessionRequest | None:
     while True:
         for fd, _ in poller.poll():
             if fd != sock.fileno():
-                _reap(sock, poller, readers, fd)
+                try:
+                    _reap(sock, poller, readers, fd)
+                except OSError:  # the server is gone: nobody to tell
+                    _drain(poller, readers)
+                    return None
                 continue
             try:
                 got = wire.receive(sock)
+                if got is not None:
+                    child = _fork(sock, poller, readers, *got)
+                    if child is not None:
+                        return child
+                    continue
             except wire.WireError as exc:
                 log.error("reader launcher: %s", exc)
                 continue
-            if got is None:
-                _drain(poller, readers)
-                return None
-            message, fds = got
-            child = _fork(sock, poller, readers, message, fds)
-            if child is not None:
-                return child
+            except OSError as exc:  # the server went away mid-message
+                log.error("reader launcher: %s", exc)
+            _drain(poller, readers)
+            return None
 
 
 def _fork(
@@ -124,7 +134,7 @@ def _fork(
             os.close(fd)
         wire.send(sock, {"op": "failed", "id": request, "error": "bad request"})
         return None
-    assert isinstance(args, list) and isinstance(env, dict)
+    assert isinstance(request, int) and isinstance(args, list) and isinstance(env, dict)
     tty = fds[0]
     sys.stdout.flush()
     sys.stderr.flush()
@@ -142,7 +152,7 @@ def _fork(
         return SessionRequest(list(args), dict(env), tty)
     os.close(tty)
     pidfd = os.pidfd_open(pid)
-    readers[pidfd] = (int(request), pid)  # type: ignore[call-overload]
+    readers[pidfd] = (request, pid)
     poller.register(pidfd, select.POLLIN)
     wire.send(sock, {"op": "spawned", "id": request, "pid": pid}, [pidfd])
     return None

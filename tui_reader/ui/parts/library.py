@@ -137,7 +137,10 @@ class LibraryPart:
                 self.host.post_message(self.Loaded(generation, "scan", list(seen)))
 
         fresh = [
-            row for root in self.roots for row in self.index.refresh(root, batch, batch_size=2500)
+            row
+            for root in self.roots
+            # A first batch of a few screens: a cold start shows rows after ~250 files parsed.
+            for row in self.index.refresh(root, batch, batch_size=2500, first_batch=250)
         ]
         warm_up()  # so the first story opened does not wait for the Markdown parser to load
         unchanged = bool(cached) and same_files(cached, fresh)
