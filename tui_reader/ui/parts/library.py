@@ -9,7 +9,7 @@ stale stage's rows are dropped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -97,20 +97,20 @@ class LibraryPart:
 
     # ----- loading -------------------------------------------------------------------------
 
-    def load(self, *, head_now: bool = False) -> Loaded | None:
+    def load(self, first_frame: Callable[[Loaded], None] | None = None) -> None:
         """(Re)load the library: cached rows first, then a scan of the folders.
 
-        With ``head_now`` the cached first rows are read at once and returned, for the caller
-        to show before its first frame: they are a small file kept for exactly that. The rest
-        comes from workers, as :class:`Loaded` messages.
+        With ``first_frame``, the cached first rows are read at once and handed to it, for the
+        screen to show in the frame it is about to draw: they are a small file kept for exactly
+        that. The rest comes from workers, as :class:`Loaded` messages.
         """
         self.generation += 1
         generation = self.generation
         self._cached = []
-        if head_now:
-            return self.Loaded(generation, "head", self._head_rows())
-        self._run(lambda: self._head(generation))
-        return None
+        if first_frame is not None:
+            first_frame(self.Loaded(generation, "head", self._head_rows()))
+        else:
+            self._run(lambda: self._head(generation))
 
     def _run(self, work: Any) -> None:
         self.host.run_worker(work, thread=True, group="library", exit_on_error=False)

@@ -149,13 +149,10 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Start loading the library; listen for other sessions' changes; keep drafts."""
-        self.query_one(StoryList).focus()
-        self.query_one(StoryList).border_title = "Stories"
+        self.query_one(StoryList).focus().border_title = "Stories"
         self.query_one(Article).border_title = "Article"
         apply_layout(self, self.size.width, self.size.height, self.sidebar_visible)
-        head = self.library.load(head_now=True)
-        if head is not None:
-            self._library_loaded(head)  # in the first frame
+        self.library.load(first_frame=self._library_loaded)  # cached rows: in the first frame
         self.set_interval(5.0, self.refresh_from_disk)
         self.set_interval(DRAFT_SAVE_SECONDS, self._flush_draft)
         if self.refresh_minutes > 0:
