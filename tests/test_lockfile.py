@@ -36,3 +36,11 @@ def test_it_is_reentrant_and_lets_go_on_the_last_release(tmp_path: Path) -> None
     other.acquire()
     other.release()
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_symlink_in_place_of_the_lock_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    target.write_text("")
+    (tmp_path / "store.lock").symlink_to(target)
+    with pytest.raises(OSError):
+        DataDirLock(tmp_path / "store.lock", 0.05, 0o600).acquire()

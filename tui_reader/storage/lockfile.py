@@ -54,7 +54,9 @@ class DataDirLock:
             import fcntl
         except ImportError:  # not POSIX
             return self._acquire_portable()
-        fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, self._mode)
+        # O_NOFOLLOW: a symlink in place of the lock file is refused, as filelock refuses it.
+        flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(self.lock_file, flags, self._mode)
         deadline = time.monotonic() + self._timeout
         while True:
             try:
