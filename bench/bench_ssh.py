@@ -1,274 +1,290 @@
-"""Benchmark ``tui-reader serve``: N concurrent SSH sessions stepping through the story list.
+"""Benchmark ``tui-reader serve``: session start, memory, sessions pressing keys at once, and a
+realistic reading load with a connection storm.
 
-    python bench/bench_ssh.py [--sessions 10,25] [--keys 20] [--stories 200]
+    python bench/bench_ssh.py                       # the default set (~3 min)
+    python bench/bench_ssh.py --burst 25,50 --start 100 --reading 200 --duration 60 --storm 200
+    python bench/bench_ssh.py --compare ../old-checkout   # the same, against another commit
 
-Starts a server on 127.0.0.1 (random port) over a temporary library, opens N concurrent
-asyncssh clients with a 120x40 pty, waits until every reader has drawn and gone quiet, then
-each client presses ``j`` ``--keys`` times, timing the first output byte after every press and
-waiting for the output to settle before the next. Prints, per N: p50/p95/max key latency,
-output bytes per key, time until all readers were up, and resident memory per reader process
-(VmRSS of the reader and its descendants, from /proc).
+Every figure comes from a real server on 127.0.0.1 (random port) serving a generated library,
+driven by asyncssh clients with a 120x40 pty (``xterm-256color``):
+
+- **start**: ``--start-serial`` sessions one after another on an idle server (connect to the
+  story list on screen, and login to list), then ``--start`` sessions at once (until all show
+  the list);
+- **burst** (per ``--burst`` N): N sessions press ``j`` at the same moment, ``--keys`` times,
+  waiting for the output to settle in between; latency to the first byte;
+- **reading** (``--reading`` N for ``--duration`` s): see :mod:`ssh_load`; key latency
+  p50/p95/p99 before and during a storm of ``--storm`` unauthenticated connections, private
+  memory per reader (USS, PSS: ``/proc/PID/smaps_rollup``), the server's total (PSS of the
+  server, the launcher and every reader) and CPU.
+
+``--compare DIR`` runs each section again with the server from another checkout (e.g. the
+commit before, exported with ``git worktree add`` or ``git archive``) and prints both.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import math
-import os
-import re
-import signal
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
-import asyncssh
+BENCH = Path(__file__).resolve().parent
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
 
-REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "stories" / "000_8fca52f5ebd7e4f3.txt"
-READY_MARK = b"Bench 00000"
-"""On screen once the reader has loaded the library (titles are written unbroken)."""
-SETTLE = 0.05
-"""Seconds of silence that count as "the reader finished drawing this key"."""
+import asyncssh  # noqa: E402
+from ssh_common import REPO, Server, make_world, memory, open_session, percentile  # noqa: E402
+from ssh_load import LoadResult, run_load  # noqa: E402
 
-
-class _Probe(asyncssh.SSHClientSession[bytes]):
-    """Client side of one session: timestamps every chunk of output."""
-
-    def __init__(self) -> None:
-        self.seen = bytearray()
-        """Output until the first story title shows up (then no longer kept)."""
-        self.ready = False
-        self.bytes = 0
-        self.last = 0.0
-        self.first_after: float | None = None
-        self.got = asyncio.Event()
-        self.closed = asyncio.Event()
-
-    def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
-        now = time.perf_counter()
-        self.bytes += len(data)
-        self.last = now
-        if not self.ready:
-            self.seen += data
-            self.ready = READY_MARK in self.seen
-        if self.first_after is None:
-            self.first_after = now
-        self.got.set()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.closed.set()
-        self.got.set()
+Row = tuple[str, str, str]
+"""(figure, measured, target)."""
 
 
-def _write_stories(directory: Path, count: int) -> None:
-    seed = SEED.read_text("utf-8")
-    title = next(line for line in seed.splitlines() if line.startswith("# "))
-    url = re.search(r"<(https?://[^>]+)>", seed)
-    for i in range(count):
-        text = seed.replace(title, f"# Bench {i:05d} story", 1)
-        if url:  # the URL is a story's identity: keep them distinct
-            text = text.replace(url.group(1), f"{url.group(1)}-bench-{i}")
-        (directory / f"{i:05d}_bench.txt").write_text(text, "utf-8")
-
-
-def _rss_mb(pid: int) -> float:
-    """VmRSS of ``pid`` and its descendants, in MB (0 if it is gone)."""
-    total_kb = 0
-    todo = [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
-        total_kb += int(found.group(1)) if found else 0
-        todo.extend(int(c) for c in children)
-    return total_kb / 1024
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-class _Server:
-    """``tui-reader serve`` as a subprocess; remembers each user's reader pid from its log."""
-
-    def __init__(self) -> None:
-        self.proc: asyncio.subprocess.Process | None = None
-        self.port = 0
-        self.pids: dict[str, int] = {}
-        self.log: list[str] = []
-        self._reader: asyncio.Task[None] | None = None
-
-    async def start(self, root: Path, max_sessions: int, reader_command: str | None) -> None:
-        code = "import sys; from tui_reader.serve.server import main; sys.exit(main(sys.argv[1:]))"
-        extra = ["--reader-command", reader_command] if reader_command else []
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", code, "--listen", "127.0.0.1:0",
-            "--authorized-keys", str(root / "authorized_keys"), "--data-root", str(root / "data"),
-            "--stories", str(root / "stories"), "--max-sessions", str(max_sessions),
-            "--max-sessions-per-user", "1", "--idle-timeout", "0", *extra,
-            stdin=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, env=env,
-        )  # fmt: skip
-        listening = asyncio.get_running_loop().create_future()
-        self._reader = asyncio.create_task(self._read_log(listening))
-        self.port = await asyncio.wait_for(listening, 30)
-
-    async def _read_log(self, listening: asyncio.Future[int]) -> None:
-        assert self.proc is not None and self.proc.stderr is not None
-        async for raw in self.proc.stderr:
-            line = raw.decode(errors="replace").rstrip()
-            self.log.append(line)
-            if m := re.search(r"listening on \S+:(\d+)", line):
-                listening.set_result(int(m.group(1)))
-            elif m := re.search(r"session start user=(\S+) .*pid=(\d+)", line):
-                self.pids[m.group(1)] = int(m.group(2))
-        if not listening.done():
-            listening.set_exception(RuntimeError("server died:\n" + "\n".join(self.log)))
-
-    async def stop(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(self.proc.wait(), 30)
-        if self._reader is not None:
-            await self._reader
-
-
-async def _session(
-    port: int, key: asyncssh.SSHKey, user: str, keys: int, ready: asyncio.Barrier, mark: bool
-) -> tuple[list[float], int, float]:
-    """One client: log in, wait until the reader is quiet, press ``j`` ``keys`` times."""
-    async with asyncssh.connect(
-        "127.0.0.1", port, username=user, client_keys=[key], known_hosts=None, agent_path=None,
-    ) as conn:  # fmt: skip
-        chan, session = await conn.create_session(
-            _Probe, term_type="xterm-256color", term_size=(120, 40), encoding=None
-        )
-        assert isinstance(session, _Probe)
-        probe = session
-        deadline = time.perf_counter() + 120
-        while time.perf_counter() < deadline and not probe.closed.is_set():
-            if (probe.ready or not mark) and probe.bytes and time.perf_counter() - probe.last > 1:
-                break
-            await asyncio.sleep(0.05)
-        up = time.perf_counter()
-        await ready.wait()
-        await asyncio.sleep(0.3)  # let the last session's startup burst finish
-        latencies: list[float] = []
-        before = probe.bytes
-        for _ in range(keys):
-            probe.first_after = None
-            probe.got.clear()
-            start = time.perf_counter()
-            chan.write(b"j")
-            await asyncio.wait_for(probe.got.wait(), 30)
-            assert probe.first_after is not None, "session closed"
-            latencies.append((probe.first_after - start) * 1000)
-            while time.perf_counter() - probe.last < SETTLE:
-                await asyncio.sleep(SETTLE / 5)
-        chan.close()
-        return latencies, probe.bytes - before, up
-
-
-async def _round(
-    server: _Server, key: asyncssh.SSHKey, n: int, keys: int, mark: bool
-) -> dict[str, float]:
-    ready = asyncio.Barrier(n)
-    start = time.perf_counter()
-    server.pids.clear()
-    results = await asyncio.gather(
-        *(_session(server.port, key, f"bench{i}", keys, ready, mark) for i in range(n))
+def _ms(values: Sequence[float]) -> str:
+    return (
+        f"p50 {percentile(list(values), 50):.1f} / p95 {percentile(list(values), 95):.1f} / "
+        f"p99 {percentile(list(values), 99):.1f} ms"
     )
-    # gather returns after the sessions closed; RSS is sampled by the rounds' last key instead.
-    latencies = [lat for lats, _, _ in results for lat in lats]
-    return {
-        "sessions": n,
-        "p50_ms": round(_percentile(latencies, 50), 1),
-        "p95_ms": round(_percentile(latencies, 95), 1),
-        "max_ms": round(max(latencies), 1),
-        "bytes_per_key": round(sum(b for _, b, _ in results) / (n * keys)),
-        "startup_s": round(max(up for _, _, up in results) - start, 2),
-        "rss_mb": 0.0,
-    }
 
 
-async def _run(
-    sessions: list[int], keys: int, stories: int, reader_command: str | None
-) -> list[dict[str, float]]:
-    rows: list[dict[str, float]] = []
+async def start_rows(server: Server, key: asyncssh.SSHKey, serial: int, burst: int) -> list[Row]:
+    """Session start: one at a time, then ``burst`` at once."""
+    rows: list[Row] = []
+    if serial:
+        first, login = [], []
+        for i in range(serial):
+            session = await open_session(server.port, key, f"bench{i}")
+            await session.probe.wait_ready(120)
+            first.append(session.first_frame_ms or float("nan"))
+            login.append(session.reader_start_ms or float("nan"))
+            await session.probe.wait_quiet(0.3, 10)
+            session.close()
+            await asyncio.sleep(0.2)
+        rows.append(
+            (
+                f"session start -> list on screen, one at a time ({serial})",
+                f"median {statistics.median(first):.0f} ms (login -> list "
+                f"{statistics.median(login):.0f} ms), max {max(first):.0f} ms",
+                "<= 100 ms each",
+            )
+        )
+    if burst:
+        started = time.perf_counter()
+        sessions = await asyncio.gather(
+            *(open_session(server.port, key, f"bench{i}") for i in range(burst))
+        )
+        await asyncio.gather(*(s.probe.wait_ready(300) for s in sessions))
+        up = time.perf_counter() - started
+        each = [s.first_frame_ms or float("nan") for s in sessions]
+        await asyncio.gather(*(s.probe.wait_quiet(0.5, 60) for s in sessions))
+        mems = [m for i in range(burst) if (m := memory(server.pids.get(f"bench{i}", 0)))]
+        for s in sessions:
+            s.close()
+        rows.append(
+            (
+                f"{burst} sessions started at once -> all lists on screen",
+                f"{up:.2f} s (each: median {statistics.median(each):.0f} ms)",
+                "100 in <= 5 s",
+            )
+        )
+        if mems:
+            rows.append(
+                (
+                    f"memory per reader, {burst} idle sessions (USS / PSS / RSS)",
+                    f"{statistics.median(m.uss for m in mems) / 1024:.1f} / "
+                    f"{statistics.median(m.pss for m in mems) / 1024:.1f} / "
+                    f"{statistics.median(m.rss for m in mems) / 1024:.1f} MB",
+                    "USS <= 15 MB",
+                )
+            )
+        await asyncio.sleep(1.0)
+    return rows
+
+
+async def _press_together(
+    server: Server, key: asyncssh.SSHKey, n: int, keys: int
+) -> tuple[list[float], int]:
+    sessions = await asyncio.gather(
+        *(open_session(server.port, key, f"bench{i}") for i in range(n))
+    )
+    await asyncio.gather(*(s.probe.wait_ready(300) for s in sessions))
+    await asyncio.gather(*(s.probe.wait_quiet(1.0, 60) for s in sessions))
+    latencies: list[float] = []
+    silent = 0
+    for _ in range(keys):
+        got = await asyncio.gather(*(s.probe.press(s.chan, b"j", 10) for s in sessions))
+        latencies += [g for g in got if g is not None]
+        silent += sum(g is None for g in got)
+        await asyncio.gather(*(s.probe.wait_quiet(0.05, 10) for s in sessions))
+    for s in sessions:
+        s.close()
+    await asyncio.sleep(1.0)
+    return latencies, silent
+
+
+async def burst_rows(
+    server: Server, key: asyncssh.SSHKey, counts: list[int], keys: int
+) -> list[Row]:
+    """N sessions pressing ``j`` at the same moment, ``keys`` times."""
+    rows: list[Row] = []
+    for n in counts:
+        latencies, silent = await _press_together(server, key, n, keys)
+        rows.append(
+            (
+                f"{n} sessions pressing j at once ({keys} keys each)",
+                _ms(latencies) + (f"; max {max(latencies):.0f} ms" if latencies else "")
+                + (f"; {silent} keys unanswered" if silent else ""),
+                "p95 <= 80 ms" if n >= 50 else "-",
+            )
+        )  # fmt: skip
+    return rows
+
+
+def load_rows(result: LoadResult, duration: float, rate: float = 1.0) -> list[Row]:
+    """The table rows of one reading load."""
+    n = result.sessions
+    calm = [lat for when, lat in result.keys if result.storm is None or when < result.storm[0]]
+    rows: list[Row] = [
+        (
+            f"reading load: {n} sessions started at once -> all lists on screen",
+            f"{result.up_s:.2f} s (each: median {statistics.median(result.start_ms):.0f} ms)",
+            "-",
+        ),
+        (
+            f"reading load: {n} sessions, ~{rate:g} key/s each, {duration:.0f} s: key latency",
+            f"{_ms(calm)} ({len(calm)} keys, {result.saves} notes saved, "
+            f"{result.silent} unanswered)",
+            "500: p95 <= 50 ms, p99 <= 100 ms",
+        ),
+    ]
+    if result.storm is not None:
+        start, end = result.storm
+        during = [lat for when, lat in result.keys if start <= when <= end]
+        rows.append(
+            (
+                f"... while unauthenticated connections storm in ({end - start:.1f} s)",
+                f"{_ms(during)} ({len(during)} keys); server alive: "
+                f"{'yes' if result.alive_after else 'NO'}; a login after it: "
+                + (f"{result.login_after_ms:.0f} ms" if result.login_after_ms else "failed"),
+                "server alive, p95 <= 100 ms",
+            )
+        )
+    mems = result.reader_memory
+    if mems:
+        total = sum((m.pss for m in mems), result.server_memory.pss + result.launcher_memory.pss)
+        rows.append(
+            (
+                f"reading load: memory per reader (USS / PSS / RSS), {len(mems)} readers",
+                f"{statistics.median(m.uss for m in mems) / 1024:.1f} / "
+                f"{statistics.median(m.pss for m in mems) / 1024:.1f} / "
+                f"{statistics.median(m.rss for m in mems) / 1024:.1f} MB",
+                "USS <= 15 MB",
+            )
+        )
+        rows.append(
+            (
+                "reading load: server total (PSS of server + launcher + readers)",
+                f"{total / 1024 / 1024:.2f} GB (server {result.server_memory.pss / 1024:.0f} MB,"
+                f" launcher {result.launcher_memory.pss / 1024:.0f} MB); "
+                f"{total / 1024 / len(mems):.1f} MB per session",
+                "500 sessions: <= 10 GB",
+            )
+        )
+    cpu = result.cpu
+    rows.append(
+        (
+            "reading load: CPU (share of one core)",
+            f"server {cpu.get('server', 0) * 100:.0f}%, launcher + readers "
+            f"{cpu.get('readers', 0) * 100:.0f}%, this client {cpu.get('client', 0) * 100:.0f}%",
+            "-",
+        )
+    )
+    return rows
+
+
+async def _measure(args: argparse.Namespace, checkout: Path) -> list[Row]:
+    users = max([args.start, args.start_serial, args.reading + 1, *args.burst_counts, 1])
     with tempfile.TemporaryDirectory(prefix="bench-ssh-") as tmp:
         root = Path(tmp)
-        (root / "stories").mkdir()
-        _write_stories(root / "stories", stories)
-        key = asyncssh.generate_private_key("ssh-ed25519")
-        public = " ".join(key.export_public_key().decode().split()[:2])
-        top = max(sessions)
-        lines = [f"{public} bench{i}\n" for i in range(top)]
-        (root / "authorized_keys").write_text("".join(lines))
-        server = _Server()
-        await server.start(root, top, reader_command)
+        key = make_world(root, args.stories, users)
+        rows: list[Row] = []
+        server = Server()
+        await server.start(root, users + 5, cwd=checkout)
         try:
-            for n in sessions:
-                sampler = asyncio.create_task(_sample_rss(server, n))
-                row = await _round(server, key, n, keys, mark=reader_command is None)
-                row["rss_mb"] = round(await sampler, 1)
-                rows.append(row)
+            rows += await start_rows(server, key, args.start_serial, args.start)
+            rows += await burst_rows(server, key, args.burst_counts, args.keys)
+            if args.reading:
+                result = await run_load(
+                    server, key, args.reading, args.duration, args.storm, args.rate
+                )
+                rows += load_rows(result, args.duration, args.rate)
         finally:
             await server.stop()
     return rows
 
 
-async def _sample_rss(server: _Server, n: int) -> float:
-    """Peak mean RSS per reader while the round runs (readers exit when their session ends)."""
-    peak = 0.0
-    while True:
-        live = [_rss_mb(pid) for pid in list(server.pids.values())]
-        live = [r for r in live if r > 0]
-        if live:
-            peak = max(peak, sum(live) / len(live))
-        if len(server.pids) >= n and not live:
-            return peak
-        await asyncio.sleep(0.2)
-
-
 def run(
-    sessions: list[int], keys: int = 20, stories: int = 200, reader_command: str | None = None
-) -> list[dict[str, float]]:
-    """Run the benchmark once per entry of ``sessions``; return one row (a dict) per entry.
+    sessions: list[int], keys: int = 20, stories: int = 200, **options: int | float
+) -> list[Row]:
+    """Run the chosen sections once; return the table rows (for the smoke test).
 
     Args:
-        sessions: numbers of concurrent sessions to measure, e.g. ``[10, 25]``.
-        keys: ``j`` presses per session.
+        sessions: burst sizes (N sessions pressing ``j`` together).
+        keys: ``j`` presses per session in a burst.
         stories: size of the generated library.
-        reader_command: replace the reader (see ``tui-reader serve --reader-command``).
-
-    Returns:
-        Rows with sessions, p50_ms, p95_ms, max_ms, bytes_per_key, startup_s and rss_mb.
+        options: ``start``, ``start_serial``, ``reading``, ``duration``, ``storm``.
     """
-    return asyncio.run(_run(sessions, keys, stories, reader_command))
+    args = _parser().parse_args([])
+    args.burst_counts, args.keys, args.stories = sessions, keys, stories
+    args.start, args.start_serial, args.reading, args.storm, args.rate = 0, 0, 0, 0, 1.0
+    for name, value in options.items():
+        setattr(args, name, value)
+    return asyncio.run(_measure(args, REPO))
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--stories", type=int, default=200, help="library size (default 200)")
+    p.add_argument("--start-serial", type=int, default=10, help="sessions started one by one")
+    p.add_argument("--start", type=int, default=100, help="sessions started at once (default 100)")
+    p.add_argument("--burst", default="25,50", help="sessions pressing j at once (default 25,50)")
+    p.add_argument("--keys", type=int, default=20, help="j presses per burst session")
+    p.add_argument("--reading", type=int, default=100, help="sessions in the reading load")
+    p.add_argument("--duration", type=float, default=60, help="seconds of reading (default 60)")
+    p.add_argument("--rate", type=float, default=1.0, help="keys a second per reading session")
+    p.add_argument("--storm", type=int, default=200, help="unauthenticated connections at once")
+    p.add_argument("--compare", type=Path, metavar="DIR", help="also run the server from DIR")
+    return p
+
+
+def render(rows: Sequence[Row]) -> str:
+    """The rows (the first is the header) as a Markdown table."""
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+
+    def line(cells: Row) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(rows[0]), rule, *(line(r) for r in rows[1:])])
 
 
 def main() -> int:
     """Command line entry point: run and print the table."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--sessions", default="10,25", help="comma-separated session counts")
-    p.add_argument("--keys", type=int, default=20, help="j presses per session (default 20)")
-    p.add_argument("--stories", type=int, default=200, help="library size (default 200)")
-    p.add_argument("--reader-command", help=argparse.SUPPRESS)
-    args = p.parse_args()
-    counts = [int(part) for part in args.sessions.split(",") if part.strip()]
-    rows = run(counts, args.keys, args.stories, args.reader_command)
-    columns = ["sessions", "p50_ms", "p95_ms", "max_ms", "bytes_per_key", "startup_s", "rss_mb"]
-    print(" ".join(f"{c:>13}" for c in columns))
-    for row in rows:
-        print(" ".join(f"{row[c]:>13}" for c in columns))
+    args = _parser().parse_args()
+    args.burst_counts = [int(part) for part in args.burst.split(",") if part.strip()]
+    checkouts = [("this checkout", REPO)]
+    if args.compare:
+        checkouts.append((f"compare: {args.compare}", args.compare.resolve()))
+    for label, checkout in checkouts:
+        started = time.perf_counter()
+        rows = asyncio.run(_measure(args, checkout))
+        print(f"\n## {label} ({time.perf_counter() - started:.0f} s)\n")
+        print(render([("figure", "measured", "target"), *rows]))
     return 0
 
 

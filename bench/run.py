@@ -69,6 +69,8 @@ class Options:
     hostile_bytes: int = 31 * 2**20
     baseline: str | None = None
     """The git revision whose reader the search rows compare launch time with."""
+    compare: Path | None = None
+    """Another checkout whose launch is measured in the same runs (e.g. the commit before)."""
 
 
 def _met(ok: bool | None) -> str:
@@ -124,6 +126,11 @@ def _reader_argv(library: Path, data_dir: Path) -> list[str]:
     return [sys.executable, "-m", "tui_reader", str(library), "--data-dir", str(data_dir)]
 
 
+def _checkout_env(env: dict[str, str], checkout: Path | None) -> dict[str, str]:
+    """``env`` running ``checkout``'s tui_reader (it is also the cwd, see ``_launch``)."""
+    return env if checkout is None else {**env, "PYTHONPATH": str(checkout)}
+
+
 def _prime_bytecode(env: dict[str, str]) -> None:
     """Compile everything a launch imports once, so no measured launch pays for it."""
     modules = (
@@ -157,8 +164,10 @@ def _launch(
     timeout: float,
     *,
     index_dir: Path | None = None,
+    cwd: Path | None = None,
 ) -> Launch:
-    with PtySession(argv, cols=COLS, rows=ROWS, env=env) as session:
+    # python -m puts the cwd first on sys.path: it decides which checkout runs.
+    with PtySession(argv, cols=COLS, rows=ROWS, env=env, cwd=cwd) as session:
         stamp = session.wait_for(shows(ready), timeout)
         visible = None if stamp is None else stamp - session.started_at
         saved = None
@@ -174,53 +183,67 @@ def _launch(
 
 
 def launch_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list[Row]:
-    """Cold and warm launch of the reader, against a bare Textual app launched alongside."""
-    cold: list[Launch] = []
-    for i in range(opts.launches):
-        cache = tmp / f"cache-cold-{i}"
-        env = _env(tmp, cache)
-        argv = _reader_argv(library.root, tmp / f"data-cold-{i}")
-        cold.append(_launch(argv, env, LIST_READY, opts.timeout, index_dir=cache / "tui-reader"))
-    warm_cache = tmp / "cache-cold-0"  # the first cold run left its index here
+    """Cold and warm launch of the reader (and of ``opts.compare``, another checkout), against
+    a bare Textual app launched alongside."""
+    checkouts: list[tuple[str, Path | None]] = [("", None)]
+    if opts.compare is not None:
+        checkouts.append((f" [{opts.compare.name}]", opts.compare))
+    cold: dict[str, list[Launch]] = {label: [] for label, _ in checkouts}
+    warm: dict[str, list[float | None]] = {label: [] for label, _ in checkouts}
     bare: list[float | None] = []
-    warm: list[float | None] = []
     bare_argv = [sys.executable, str(BENCH / "bare_app.py")]
-    for i in range(opts.launches):  # interleaved, so load on the machine hits both alike
-        bare.append(_launch(bare_argv, _env(tmp, warm_cache), READY_TEXT, opts.timeout).visible)
-        argv = _reader_argv(library.root, tmp / f"data-warm-{i}")
-        warm.append(_launch(argv, _env(tmp, warm_cache), LIST_READY, opts.timeout).visible)
+    for i in range(opts.launches):
+        for label, checkout in checkouts:
+            cache = tmp / f"cache-cold-{i}{label.strip(' []')}"
+            env = _checkout_env(_env(tmp, cache), checkout)
+            argv = _reader_argv(library.root, tmp / f"data-cold-{i}{label.strip(' []')}")
+            cold[label].append(
+                _launch(argv, env, LIST_READY, opts.timeout, index_dir=cache / "tui-reader",
+                        cwd=checkout)
+            )  # fmt: skip
+    for i in range(opts.launches):  # interleaved, so load on the machine hits all alike
+        bare.append(
+            _launch(bare_argv, _env(tmp, tmp / "cache-cold-0"), READY_TEXT, opts.timeout).visible
+        )
+        for label, checkout in checkouts:
+            # The first cold run of the same checkout left its index here.
+            env = _checkout_env(_env(tmp, tmp / f"cache-cold-0{label.strip(' []')}"), checkout)
+            argv = _reader_argv(library.root, tmp / f"data-warm-{i}{label.strip(' []')}")
+            warm[label].append(_launch(argv, env, LIST_READY, opts.timeout, cwd=checkout).visible)
     bare_s = _median(bare)
-    warm_s = _median(warm)
-    cold_s = _median([c.visible for c in cold])
-    index_s = _median([c.index_saved for c in cold])
     n = len(library.stories)
-    ratio = None if not (bare_s and warm_s) else warm_s / bare_s
-    cold_ratio = None if not (bare_s and cold_s) else cold_s / bare_s
     runs = f"median of {opts.launches}"
-    return [
-        Row("bare Textual app -> first screen", f"{_s(bare_s)} ({runs})", "-", "baseline"),
-        Row(
-            f"warm launch -> list visible, {n} stories",
-            f"{_s(warm_s)} ({runs})",
-            "<= 0.6 s and <= 1.5x bare",
-            "n/a" if ratio is None else f"{ratio:.2f}x bare",
-            _met(None if warm_s is None or ratio is None else warm_s <= 0.6 and ratio <= 1.5),
-        ),
-        Row(
-            f"cold launch -> list visible, {n} stories (no index cache)",
-            f"{_s(cold_s)} ({runs})",
-            "<= 2 s",
-            "n/a" if cold_ratio is None else f"{cold_ratio:.2f}x bare",
-            _met(None if cold_s is None else cold_s <= 2.0),
-        ),
-        Row(
-            "cold launch -> index saved (scan complete)",
-            _s(index_s),
-            "list usable before this",
-            "-",
-            _met(None if index_s is None or cold_s is None else cold_s < index_s),
-        ),
-    ]
+    rows = [Row("bare Textual app -> first screen", f"{_s(bare_s)} ({runs})", "-", "baseline")]
+    for label, _ in checkouts:
+        warm_s = _median(warm[label])
+        cold_s = _median([c.visible for c in cold[label]])
+        index_s = _median([c.index_saved for c in cold[label]])
+        ratio = None if not (bare_s and warm_s) else warm_s / bare_s
+        cold_ratio = None if not (bare_s and cold_s) else cold_s / bare_s
+        rows += [
+            Row(
+                f"warm launch -> list visible, {n} stories{label}",
+                f"{_s(warm_s)} ({runs})",
+                "<= 0.6 s and <= 1.5x bare",
+                "n/a" if ratio is None else f"{ratio:.2f}x bare",
+                _met(None if warm_s is None or ratio is None else warm_s <= 0.6 and ratio <= 1.5),
+            ),
+            Row(
+                f"cold launch -> list visible, {n} stories (no index cache){label}",
+                f"{_s(cold_s)} ({runs})",
+                "<= 2 s",
+                "n/a" if cold_ratio is None else f"{cold_ratio:.2f}x bare",
+                _met(None if cold_s is None else cold_s <= 2.0),
+            ),
+            Row(
+                f"cold launch -> index saved (scan complete){label}",
+                _s(index_s),
+                "list usable before this",
+                "-",
+                _met(None if index_s is None or cold_s is None else cold_s < index_s),
+            ),
+        ]
+    return rows
 
 
 # ----- one interactive session -------------------------------------------------------------
@@ -607,6 +630,9 @@ def parse(argv: Sequence[str] | None) -> Options:
     parser.add_argument(
         "--baseline", metavar="REV", help="reader to compare launch with (default: merge-base)"
     )
+    parser.add_argument(
+        "--compare", type=Path, metavar="DIR", help="also launch the checkout in DIR (before/after)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         opts = Options(200, 3000, 1, 6, 3, 200, 20, 60.0, quick=True, esc_rounds=2)
@@ -621,6 +647,8 @@ def parse(argv: Sequence[str] | None) -> Options:
     if args.launches is not None:
         opts.launches = max(1, args.launches)
     opts.baseline = args.baseline
+    if args.compare is not None:
+        opts.compare = args.compare.resolve()
     return opts
 
 

@@ -65,18 +65,22 @@ def build(tmp_path: Path, stories: Path | None = None, data: Path | None = None)
 async def wait_for_rows(pilot: Pilot[None], count: int = 1) -> StoryList:
     """Wait until the story list shows at least ``count`` rows, the folders scanned."""
     reader = next(s for s in pilot.app.screen_stack if isinstance(s, ReaderScreen))
-    story_list = reader.query_one(StoryList)
     await wait_until(
         pilot,
         # Settled: the cached rows shown first may name files that have moved since.
-        lambda: len(story_list.rows) >= count and not reader.workers and reader.library.settled,
         lambda: (
-            f"{count} row(s) and the scan done (rows: {len(story_list.rows)}, "
-            f"workers: {len(reader.workers)}, settled: {reader.library.settled})"
+            reader.is_mounted
+            and len(reader.query_one(StoryList).rows) >= count
+            and not reader.workers
+            and reader.library.settled
+        ),
+        lambda: (
+            f"{count} row(s) and the scan done (workers: {len(reader.workers)}, "
+            f"settled: {reader.library.settled})"
         ),
     )
     await pilot.pause()
-    return story_list
+    return reader.query_one(StoryList)
 
 
 async def wait_for_story(pilot: Pilot[None], title: str | None = None) -> Article:

@@ -46,7 +46,7 @@ class ServerProcess:
         self.log: list[str] = []
         self._lock = threading.Condition()  # notified at every new log line
         threading.Thread(target=self._drain, daemon=True).start()
-        match = self.wait_log(r"listening on 127\.0\.0\.1:(\d+)", timeout=20)
+        match = self.wait_log(r"listening on 127\.0\.0\.1:(\d+)", timeout=60)  # after the launcher
         self.port = int(match.group(1))
 
     def _drain(self) -> None:

@@ -209,3 +209,15 @@ def test_head_holds_the_newest_rows_for_a_quick_first_paint(tmp_path: Path) -> N
     assert len(head) == 28 and in_order[:2] == ["Story 28", "Story 27"]
     index.head_path(root).write_bytes(b"{not json")
     assert index.load_head(root) == []  # a corrupt head is ignored, never an error
+
+
+def test_a_cold_scan_can_hand_over_a_small_first_batch(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    for i in range(8):
+        write(lib / f"{i:02d}.md", story_text(f"Story {i}"))
+    batches: list[list[Item]] = []
+    rows = LibraryIndex(tmp_path / "cache").refresh(
+        lib, batches.append, batch_size=3, first_batch=2
+    )
+    assert [len(b) for b in batches] == [2, 3, 3]
+    assert [item for batch in batches for item in batch] == rows

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
+import signal
 import stat
 import subprocess
 import sys
@@ -32,6 +34,7 @@ from tests.serve_helpers import (
 from tests.waiting import eventually
 from tui_reader.serve.auth import parse_line, valid_name
 from tui_reader.serve.server import parse_listen
+from tui_reader.storage.store import Store
 
 TITLES = ["Serve Alpha", "Serve Beta", "Serve Gamma"]  # short: the list pane may be narrow
 
@@ -393,13 +396,174 @@ def test_bookmarks_are_private_per_user(app_server: ServerProcess, world: dict[s
     assert _export(users / "bob")["bookmarks"] == []
 
 
+# -- the warm reader (the launcher forks every session's reader) --------------------------
+
+
+def login(
+    server: ServerProcess, world: dict[str, Path], user: str, colorterm: str | None = None
+) -> Client:
+    """A real-reader session of ``user`` (120x40) whose story list is on screen."""
+    env = {**os.environ, "TERM": "xterm-256color"}
+    env.pop("COLORTERM", None)
+    if colorterm:
+        env["COLORTERM"] = colorterm
+    argv = ssh_argv(server.port, world[user], user, "-tt", "-o", "SendEnv=COLORTERM")
+    client = Client(argv, cols=120, rows=40, env=env)
+    client.wait_for(TITLES[2], timeout=30)
+    return client
+
+
+def reader_pid(server: ServerProcess, user: str) -> int:
+    """The pid of ``user``'s latest reader, from the ``session start`` log lines."""
+    pattern = re.compile(rf"session start user={user} \S+ pid=(\d+)")
+    found = [int(m.group(1)) for line in list(server.log) if (m := pattern.search(line))]
+    if not found:
+        raise AssertionError(f"no session start for {user}:\n" + "\n".join(server.log))
+    return found[-1]
+
+
+def launcher_pids(server: ServerProcess) -> list[int]:
+    """Every launcher the server started, oldest first."""
+    found = (re.search(r"reader launcher ready pid=(\d+)", line) for line in list(server.log))
+    return [int(m.group(1)) for m in found if m]
+
+
+def parent_of(pid: int) -> int:
+    """The parent pid of ``pid`` from /proc."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def open_fds(pid: int) -> list[str]:
+    """What each open fd of ``pid`` points at."""
+    fds = Path(f"/proc/{pid}/fd")
+    return [os.readlink(fd) for fd in fds.iterdir()]
+
+
+ALLOWED_ENV = {
+    "HOME", "PATH", "LANG", "TMPDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME",
+    "XDG_STATE_HOME", "TERM", "COLORTERM", "NO_COLOR", "TUI_READER_DATA_DIR", "TUI_READER_USER",
+    "TUI_READER_SERVED", "TUI_READER_ALLOW_PRIVATE", "ESCDELAY", "TEXTUAL_COLOR_SYSTEM",
+}  # fmt: skip
+
+
+def test_readers_are_forked_from_the_launcher_each_on_its_own(
+    app_server: ServerProcess, world: dict[str, Path]
+) -> None:
+    alice = login(app_server, world, "alice", colorterm="truecolor")
+    bob = login(app_server, world, "bob")
+    # Each forked reader runs in its own client's environment: colours as its terminal says.
+    assert b"\x1b[38;2;" in alice.raw
+    assert b"\x1b[38;5;" in bob.raw and b"\x1b[38;2;" not in bob.raw
+    pids = {user: reader_pid(app_server, user) for user in ("alice", "bob")}
+    launcher = launcher_pids(app_server)[-1]
+    ttys = {}
+    for user, pid in pids.items():
+        assert parent_of(pid) == launcher, "the reader was not forked by the launcher"
+        assert os.getsid(pid) == pid, "the reader does not lead its own session"
+        assert os.readlink(f"/proc/{pid}/cwd") == "/"
+        environ = dict(
+            item.split("=", 1)
+            for item in Path(f"/proc/{pid}/environ").read_text().split("\0") if item
+        )  # fmt: skip
+        # /proc shows the environment the launcher was started with (the session's own is
+        # built on top of nothing): the operator's few variables, and where tui_reader is.
+        assert set(environ) <= ALLOWED_ENV | {"PYTHONPATH"}, set(environ) - ALLOWED_ENV
+        assert "TUI_READER_USER" not in environ and "SSH_AUTH_SOCK" not in environ
+        fds = open_fds(pid)
+        ttys[user] = {fd for fd in fds if fd.startswith("/dev/pts/")}
+        assert len(ttys[user]) == 1, fds  # its own terminal, nobody else's
+        # Its own event loop's sockets only: nothing of the launcher's or the server's.
+        theirs = {fd for p in (launcher, app_server.proc.pid) for fd in open_fds(p)}
+        assert not {fd for fd in fds if fd.startswith("socket:")} & theirs, fds
+    assert ttys["alice"] != ttys["bob"]
+    for client in (alice, bob):
+        client.send("q")
+        assert client.wait_exit() == 0
+
+
+def test_a_killed_reader_leaves_the_other_sessions_working(
+    app_server: ServerProcess, world: dict[str, Path]
+) -> None:
+    carol, bob = login(app_server, world, "carol"), login(app_server, world, "bob")
+    os.kill(reader_pid(app_server, "carol"), signal.SIGKILL)
+    assert carol.wait_exit() != 0
+    bob.send("j")
+    bob.send("b")  # bob's reader answers and writes to his store
+    bob.wait_for(f"Bookmarked: {TITLES[1]}")
+    bob.send("b")
+    bob.wait_for(f"Bookmark removed: {TITLES[1]}")
+    bob.send("q")
+    assert bob.wait_exit() == 0
+
+
+def test_a_killed_launcher_is_restarted_and_live_sessions_go_on(
+    world: dict[str, Path],
+) -> None:
+    server = ServerProcess(
+        world["root"] / "relaunch", world["authorized"], "--stories", str(world["stories"])
+    )
+    try:
+        alice = login(server, world, "alice")
+        (first,) = launcher_pids(server)
+        os.kill(first, signal.SIGKILL)
+        server.wait_log(rf"reader launcher pid={first} exited")
+        server.wait_log(rf"reader launcher ready pid=(?!{first}\b)\d+", timeout=60)
+        assert len(launcher_pids(server)) == 2
+        alice.send("j")  # the session forked by the dead launcher goes on
+        alice.send("b")
+        alice.wait_for(f"Bookmarked: {TITLES[1]}")
+        bob = login(server, world, "bob")  # and new sessions come from the new one
+        assert parent_of(reader_pid(server, "bob")) == launcher_pids(server)[-1]
+        for client in (alice, bob):
+            client.send("q")
+            assert client.wait_exit() == 0  # the status is known: the server adopted alice's
+    finally:
+        assert server.stop() == 0
+
+
+def test_sigterm_saves_the_draft_being_typed_in_every_session(world: dict[str, Path]) -> None:
+    server = ServerProcess(
+        world["root"] / "drafts", world["authorized"], "--stories", str(world["stories"])
+    )
+    clients = {}
+    try:
+        for user in ("alice", "bob"):
+            client = login(server, world, user)
+            client.send("\r")
+            client.wait_for("Russian Defense")
+            client.send("V")
+            client.wait_for("Russian Defense")
+            client.send("a")
+            client.wait_for("ctrl+s = save")
+            client.send(f"half a thought of {user}")
+            client.wait_for(f"half a thought of {user}")
+            clients[user] = client
+    finally:
+        assert server.stop() == 0
+    for user, client in clients.items():
+        client.wait_exit(timeout=10)
+        store = Store.open(server.data_root / "users" / user)
+        draft = store.draft()
+        store.close()
+        assert draft is not None and draft.note == f"half a thought of {user}"
+    server.wait_log(r"INFO stopped")
+
+
 def test_bench_smoke() -> None:
+    """A small, bounded run of every section of bench/bench_ssh.py (the full one is a
+    benchmark): start, memory, a burst, a reading load and a storm, all on 127.0.0.1."""
     sys.path.insert(0, str(BENCH))
     try:
         import bench_ssh
     finally:
         sys.path.remove(str(BENCH))
-    (row,) = bench_ssh.run([1], keys=2)
-    assert row["sessions"] == 1
-    assert row["p50_ms"] > 0
-    assert row["rss_mb"] > 0
+    rows = bench_ssh.run([2], keys=2, start=2, start_serial=1, reading=3, duration=6, storm=6)
+    measured = {figure.split(":")[0].split(" (")[0]: value for figure, value, _ in rows}
+    assert len(rows) >= 9, rows
+    assert re.search(r"median \d+ ms", measured["session start -> list on screen, one at a time"])
+    memory = measured["memory per reader, 2 idle sessions"]
+    assert re.search(r"^[\d.]+ / [\d.]+ / [\d.]+ MB", memory), memory
+    storm = next(value for figure, value, _ in rows if "storm" in figure)
+    assert "server alive: yes" in storm and "a login after it: failed" not in storm
+    latency = next(value for figure, value, _ in rows if "key latency" in figure)
+    assert re.search(r"p95 [\d.]+ .* \(\d+ keys", latency), latency

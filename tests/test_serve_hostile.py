@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,3 +134,33 @@ def test_a_forged_term_stays_inside_one_escaped_log_line(
     forged = [entry for entry in server.log if re.match(r"\s*INFO auth ok user=root", entry)]
     assert not forged, forged
     assert not any("\x1b" in entry or "\x07" in entry for entry in server.log)
+
+
+def test_silent_connections_wait_their_turn_and_sessions_go_on(
+    world: dict[str, Path], tmp_path: Path
+) -> None:
+    server = ServerProcess(
+        tmp_path, world["authorized"], "--reader-command", FAKE_READER, "--max-startups", "2"
+    )
+    silent: list[socket.socket] = []
+    try:
+        u8 = Client(ssh_argv(server.port, world["u8"], "u8", "-tt"))
+        u8.wait_for("FAKE user=u8")
+        for _ in range(2):  # both login slots, held by connections that never speak
+            silent.append(socket.create_connection(("127.0.0.1", server.port), timeout=10))
+            silent[-1].recv(64)  # accepted: the server sent its banner
+        accepted = sum("connect peer=" in line for line in server.log)
+        u9 = Client(ssh_argv(server.port, world["u9"], "u9", "-tt"))
+        for key in "abc":  # the session already in keeps answering meanwhile
+            u8.send(key)
+            u8.wait_for(f"KEY {key.encode().hex()}")
+        assert sum("connect peer=" in line for line in server.log) == accepted, "not queued"
+        silent.pop().close()  # a slot frees up: the waiting login goes through
+        u9.wait_for("FAKE user=u9")
+        for client in (u8, u9):
+            client.send("q")
+            assert client.wait_exit() == 0
+    finally:
+        for sock in silent:
+            sock.close()
+        assert server.stop() == 0

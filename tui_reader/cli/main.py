@@ -7,6 +7,7 @@ Textual is imported only when the reader is launched, so ``export`` and ``--help
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -93,6 +94,10 @@ def _run_reader(argv: Sequence[str]) -> int:
     # Textual reads ESCDELAY (ms) at import. 25 ms is ample for a sequence, which terminals
     # send in one write even over SSH; a user's own ESCDELAY wins.
     os.environ.setdefault("ESCDELAY", "25")
+    if "textual.constants" in sys.modules:
+        # Forked from the warm reader of ``serve`` (cli/zygote.py): Textual was imported
+        # before this session's environment existed, so it reads its settings again.
+        importlib.reload(sys.modules["textual.constants"])
     from tui_reader.core.config import is_served
     from tui_reader.ui.app import create_app  # imports Textual: only now
 

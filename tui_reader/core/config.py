@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,10 +86,16 @@ def load_config(path: Path | None = None) -> Config:
     """Read the config file; a missing file gives defaults, a bad one defaults plus problems."""
     path = path or default_config_path()
     try:
-        raw = tomllib.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
     except FileNotFoundError:
         return Config()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
+        return Config(problems=(f"{path}: could not read settings ({exc}); using defaults",))
+    import tomllib  # only when there is a file: most launches have none
+
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         return Config(problems=(f"{path}: could not read settings ({exc}); using defaults",))
     problems: list[str] = []
     mouse = raw.get("mouse", True)

@@ -7,6 +7,7 @@ Owns the date formats a story may use (``September 15, 2021``, ISO 8601, RFC 282
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 __all__ = ["coerce_date", "parse_date"]
@@ -21,15 +22,31 @@ _TAIL = (
     r"(?:[\s,T|·–—-]+(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?"
     r"\s*(?:z|[a-z]{2,5}|[+-]\d{2}:?\d{2})?)?\s*"
 )
-_DATE_RES = [
-    re.compile(_PRE + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _TAIL, re.I),
-    re.compile(
-        _PRE + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r",?\s+(?P<y>\d{4})" + _TAIL,
-        re.I,
-    ),
-    re.compile(_PRE + r"(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})" + _TAIL, re.I),
-    re.compile(_PRE + r"(?P<d>\d{1,2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4})" + _TAIL, re.I),
-]
+
+
+@functools.cache
+def _date_patterns() -> tuple[re.Pattern[str], ...]:
+    # Compiled on first use, not at import: these four cost ~10 ms, and a warm start of the
+    # reader parses no date before its first frame.
+    return (
+        re.compile(
+            _PRE + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _TAIL, re.I
+        ),
+        re.compile(
+            _PRE
+            + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+            + _MON
+            + r",?\s+(?P<y>\d{4})"
+            + _TAIL,
+            re.I,
+        ),
+        re.compile(
+            _PRE + r"(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})" + _TAIL, re.I
+        ),
+        re.compile(
+            _PRE + r"(?P<d>\d{1,2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4})" + _TAIL, re.I
+        ),
+    )
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -44,7 +61,8 @@ def parse_date(text: str) -> dt.date | None:
     text = text.strip().strip("*_").strip()
     if len(text) > 80:
         return None
-    for pattern in _DATE_RES:
+    patterns = _date_patterns()
+    for pattern in patterns:
         m = pattern.fullmatch(text)
         if m is None:
             continue
@@ -54,7 +72,7 @@ def parse_date(text: str) -> dt.date | None:
         else:
             month = int(groups["m"])
         day, year = int(groups["d"]), int(groups["y"])
-        if pattern is _DATE_RES[3] and groups["s"] == "/" and day <= 12:
+        if pattern is patterns[3] and groups["s"] == "/" and day <= 12:
             day, month = month, day  # a/b/yyyy is US month-first unless a > 12
         try:
             return dt.date(year, month, day) if year >= 1000 else None

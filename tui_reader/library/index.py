@@ -216,6 +216,7 @@ class LibraryIndex:
         on_batch: Callable[[list[Item]], None] | None = None,
         *,
         batch_size: int = 256,
+        first_batch: int | None = None,
     ) -> list[Item]:
         """Bring the index of ``stories_dir`` up to date and save it.
 
@@ -229,6 +230,8 @@ class LibraryIndex:
             on_batch: Called with each batch of freshly parsed rows (new or changed files and
                 folder errors) as the scan goes, e.g. to fill a list progressively.
             batch_size: How many rows per ``on_batch`` call.
+            first_batch: How many rows the first call gets (default ``batch_size``): a small
+                one shows a cold start's first rows sooner.
 
         Returns:
             All current rows, in scan order. For a missing or unreadable folder, one
@@ -245,6 +248,7 @@ class LibraryIndex:
         rows: list[Item] = []
         fresh: list[Item] = []
         changed = False
+        due = first_batch or batch_size
         for found in _walk(stories_dir):
             if isinstance(found, StoryError):
                 item: Item = found
@@ -260,9 +264,9 @@ class LibraryIndex:
                     fresh.append(item)
                 new[rel] = (info.st_mtime_ns, info.st_size, item)
             rows.append(item)
-            if on_batch is not None and len(fresh) >= batch_size:
+            if on_batch is not None and len(fresh) >= due:
                 on_batch(fresh)
-                fresh = []
+                fresh, due = [], batch_size
         if on_batch is not None and fresh:
             on_batch(fresh)
         rows = self._assign(stories_dir, new, rows)

@@ -1,7 +1,8 @@
-"""The reader child of a session: its environment, built from scratch, and its terminal.
+"""A reader of ``tui-reader serve``: its environment, built from scratch, its terminal's size,
+and what the server holds of its process.
 
-No Textual: the child is started as ``python -P -m tui_reader`` in its own pty; this module
-only prepares what it is started with.
+No Textual: the reader runs in another process (forked by the launcher, see
+:mod:`tui_reader.serve.launcher`); this module only prepares what it is started with.
 """
 
 from __future__ import annotations
@@ -13,26 +14,39 @@ import struct
 import termios
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Protocol
 
 from tui_reader.core.config import ENV_ALLOW_PRIVATE, ENV_SERVED
 
-__all__ = ["CTTY_SHIM", "child_env", "set_winsize"]
+__all__ = ["ReaderProcess", "child_env", "launcher_env", "set_winsize"]
 
-# Runs in the child after setsid (start_new_session): take the pty on fd 0 as the controlling
-# terminal, then exec the reader. A shim instead of preexec_fn keeps fork safe with threads.
-CTTY_SHIM = ";".join(
-    [
-        "import fcntl, os, sys, termios",
-        "fcntl.ioctl(0, termios.TIOCSCTTY, 0)",
-        "os.execvp(sys.argv[1], sys.argv[1:])",
-    ]
-)
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding tui_reader/
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding tui_reader/
 _TERM_RE = re.compile(r"[A-Za-z0-9._+-]{1,64}")
 _COLORTERM_RE = re.compile(r"[A-Za-z0-9._-]{1,32}")
-# Server environment that must not leak into a reader: it describes the operator, not the client.
-_DROP_PREFIXES = ("SSH_", "TUI_READER_", "TEXTUAL_")
-_DROP_NAMES = frozenset({"TERM", "COLORTERM", "NO_COLOR", "COLUMNS", "LINES"})
+# All a reader takes from the server's environment: where the operator keeps the readers'
+# shared settings and caches, a PATH, and the locale. Nothing else (no SSH_*, no TEXTUAL_*,
+# no secrets an operator may have exported) reaches a session.
+_OPERATOR_KEEP = (
+    "HOME", "PATH", "LANG", "TMPDIR",
+    "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME",
+)  # fmt: skip
+_DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+class ReaderProcess(Protocol):
+    """The server's handle on one reader process, however it was started."""
+
+    pid: int
+
+    @property
+    def running(self) -> bool:
+        """Whether the reader has not been seen to exit yet."""
+
+    async def wait(self) -> int | None:
+        """Wait for the reader to exit; its status (negative: the signal), None if unknown."""
+
+    def signal(self, signum: int) -> None:
+        """Send ``signum`` to the reader; nothing happens once it is gone."""
 
 
 def set_winsize(fd: int, cols: int, rows: int, px_width: int = 0, px_height: int = 0) -> None:
@@ -40,6 +54,21 @@ def set_winsize(fd: int, cols: int, rows: int, px_width: int = 0, px_height: int
     cols = max(1, min(cols, 1000))
     rows = max(1, min(rows, 1000))
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, px_width, px_height))
+
+
+def _operator_env() -> dict[str, str]:
+    env = {k: os.environ[k] for k in _OPERATOR_KEEP if os.environ.get(k)}
+    env.setdefault("PATH", _DEFAULT_PATH)
+    env.setdefault("LANG", "C.UTF-8")
+    return env
+
+
+def launcher_env() -> dict[str, str]:
+    """The launcher's environment: the operator's part of a reader's, and where to import
+    ``tui_reader`` from (the same one as this server, installed or not)."""
+    env = _operator_env()
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+    return env
 
 
 def child_env(
@@ -50,14 +79,11 @@ def child_env(
     *,
     allow_private: bool = False,
 ) -> dict[str, str]:
-    """Build a reader's environment: the server's, minus operator-specific terminal variables,
-    plus the client's TERM and COLORTERM (validated), the user's data dir, and the marks that
-    it is served (so its fetches refuse private addresses unless ``allow_private``)."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(_DROP_PREFIXES) and k not in _DROP_NAMES
-    }
+    """Build a reader's environment from scratch: the operator's settings and cache folders,
+    the client's TERM and COLORTERM (validated) and NO_COLOR, the user's data dir, and the
+    marks that it is served (so its fetches refuse private addresses unless ``allow_private``).
+    """
+    env = _operator_env()
     env["TERM"] = term if _TERM_RE.fullmatch(term) else "xterm"
     colorterm = client_env.get("COLORTERM", "")
     if _COLORTERM_RE.fullmatch(colorterm):
@@ -65,8 +91,6 @@ def child_env(
     if "NO_COLOR" in client_env:
         env["NO_COLOR"] = "1"
     env["TUI_READER_DATA_DIR"] = data_dir
-    # The reader must import the same tui_reader as this server, installed or not.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
     env["TUI_READER_USER"] = user
     env[ENV_SERVED] = "1"  # no screenshots, no internal addresses (tui_reader.core.config)
     if allow_private:

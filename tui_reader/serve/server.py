@@ -1,9 +1,10 @@
 """``tui-reader serve``: serve the reader over SSH, one reader process per connection.
 
 See ``docs/serve.md`` for operation. The pieces: :mod:`tui_reader.serve.auth` (authorized keys
-and reader names), :mod:`tui_reader.serve.session` (a reader in a pty per SSH session) and
-:mod:`tui_reader.serve.state` (limits, data dirs, SSH auth, shutdown). No Textual here: the
-reader runs as a child process.
+and reader names), :mod:`tui_reader.serve.session` (a reader in a pty per SSH session),
+:mod:`tui_reader.serve.state` (limits, data dirs, SSH auth, shutdown) and
+:mod:`tui_reader.serve.launcher` (the warm process that forks every session's reader). No
+Textual here: the reader runs in other processes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import resource
 import signal
 from pathlib import Path
 
@@ -18,6 +20,9 @@ import asyncssh
 import platformdirs
 
 from tui_reader.serve.auth import KeyRing
+from tui_reader.serve.child import launcher_env
+from tui_reader.serve.launcher import Launcher
+from tui_reader.serve.listener import Listener
 from tui_reader.serve.log import configure_logging
 from tui_reader.serve.state import (
     ReaderServer,
@@ -116,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="rejected keys per connection before disconnecting (default 6)",
     )
     p.add_argument(
+        "--max-startups",
+        type=_count,
+        default=32,
+        metavar="N",
+        help="connections logging in at once; more wait their turn (default 32)",
+    )
+    p.add_argument(
         "--allow-private-addresses",
         action="store_true",
         help="let readers' saves and feeds fetch loopback and private-network addresses "
@@ -146,23 +158,49 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         max_sessions_per_user=args.max_sessions_per_user,
         idle_timeout=args.idle_timeout,
         max_auth_attempts=max(1, args.max_auth_attempts),
+        max_startups=max(1, args.max_startups),
         login_timeout=args.login_timeout,
         allow_private_addresses=args.allow_private_addresses,
         reader_command=args.reader_command,
     )
 
 
-async def start_server(config: ServeConfig) -> tuple[asyncssh.SSHAcceptor, ServeState]:
+async def start_server(config: ServeConfig) -> tuple[Listener, ServeState]:
     """Start listening; return the acceptor and the state holding the live sessions."""
     make_private_dir(config.data_root)
     host_key = load_or_create_host_key(config.host_key)
+    _raise_open_files_limit()
     state = ServeState(config, asyncio.get_running_loop(), KeyRing(config.authorized_keys))
     if not state.keys.names():
         log.warning("no usable keys in %s: nobody can log in yet", config.authorized_keys)
-    acceptor = await asyncssh.create_server(
-        lambda: ReaderServer(state),
+    if not config.reader_command:
+        state.launcher = Launcher(launcher_env())
+        await state.launcher.start()  # the first session must not wait for the imports
+    try:
+        acceptor = await _listen(state, host_key)
+    except BaseException:
+        if state.launcher is not None:
+            await state.launcher.stop()
+        raise
+    return acceptor, state
+
+
+def _raise_open_files_limit() -> None:
+    """Each session holds a socket, a pty and a pidfd: allow as many files as the OS lets us."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        target = 65536 if hard == resource.RLIM_INFINITY else hard
+        if target > soft:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+async def _listen(state: ServeState, host_key: asyncssh.SSHKey) -> Listener:
+    config = state.config
+    return await Listener.open(
         config.host,
         config.port,
+        config.max_startups,
+        server_factory=lambda: ReaderServer(state),
         server_host_keys=[host_key],
         public_key_auth=True,
         password_auth=False,
@@ -179,7 +217,6 @@ async def start_server(config: ServeConfig) -> tuple[asyncssh.SSHAcceptor, Serve
         keepalive_interval=60,
         keepalive_count_max=3,
     )
-    return acceptor, state
 
 
 async def serve(config: ServeConfig) -> int:

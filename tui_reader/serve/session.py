@@ -14,17 +14,17 @@ import errno
 import logging
 import os
 import signal
-import sys
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
 import asyncssh
 
 from tui_reader.core.textsafe import log_value
-from tui_reader.serve.child import CTTY_SHIM, child_env, set_winsize
+from tui_reader.serve.child import ReaderProcess, child_env, set_winsize
 from tui_reader.serve.commands import Command, parse_command
 from tui_reader.serve.piped import PipedCommand
+from tui_reader.serve.plain_reader import CommandReader
 
 log = logging.getLogger("tui_reader.serve")
 
@@ -61,8 +61,10 @@ class SessionHost(Protocol):
     def user_dir(self, user: str) -> Path:
         """The private data dir of reader ``user``."""
 
-    def reader_argv(self, user: str, data_dir: Path) -> list[str]:
-        """The command line of the reader for ``user``."""
+    async def start_reader(
+        self, user: str, data_dir: Path, env: dict[str, str], tty: int
+    ) -> ReaderProcess:
+        """Start the reader of ``user`` on terminal ``tty`` (the caller closes ``tty``)."""
 
     def command_argv(self, command: Command, data_dir: Path) -> list[str]:
         """The command line of an allowed command (export, import) on ``data_dir``."""
@@ -82,7 +84,7 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         self._master = -1
         self._reading = False
         self._pending = bytearray()
-        self.proc: asyncio.subprocess.Process | None = None
+        self.reader: ReaderProcess | None = None
         self._output_done = asyncio.Event()
         self._last_input = 0.0
         self._idle_handle: asyncio.TimerHandle | None = None
@@ -201,7 +203,7 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         self._close_master()
         if self._piped is not None:
             self._piped.eof()  # an import cut short reads a truncated file: it imports nothing
-        if self.proc is not None and self.proc.returncode is None:
+        if self.reader is not None and self.reader.running:
             self._state.spawn(self._reap())
         if self._counted:
             self._counted = False
@@ -238,26 +240,29 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         try:
             data_dir = self._state.user_dir(self.user)
             env = child_env("dumb", {}, str(data_dir), self.user)
-            self.proc = await piped.start(self._state.command_argv(command, data_dir), env)
-            status = await piped.finish()
+            proc = await piped.start(self._state.command_argv(command, data_dir), env)
+            self.reader = CommandReader(proc)
+            status: int | None = await piped.finish()
         except OSError as exc:
             log.error("command failed user=%s: %s", self.user, log_value(exc))
             status = 1
         self._exit(status)
 
-    def _exit(self, status: int) -> None:
+    def _exit(self, status: int | None) -> None:
         if not self._closed and self._chan is not None:
             with contextlib.suppress(OSError):
-                self._chan.exit(status if status >= 0 else 128 - status)
+                if status is None:  # the launcher died before it could say: no status to give
+                    self._chan.close()
+                else:
+                    self._chan.exit(status if status >= 0 else 128 - status)
 
     async def _run(self) -> None:
         assert self._chan is not None and self._term is not None
         try:
             data_dir = self._state.user_dir(self.user)
-            argv = self._state.reader_argv(self.user, data_dir)
             env = child_env(self._term, self._chan.get_environment(), str(data_dir), self.user,
                             allow_private=self._state.allow_private_addresses)  # fmt: skip
-            await self._spawn(argv, env)
+            await self._spawn(data_dir, env)
         except OSError as exc:
             log.error(
                 "reader failed to start user=%s peer=%s: %s", self.user, self.peer, log_value(exc)
@@ -265,32 +270,27 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
             if not self._closed:
                 self._refuse("tui-reader: could not start the reader, sorry\r\n")
             return
-        assert self.proc is not None
+        assert self.reader is not None
         log.info(
             "session start user=%s peer=%s pid=%d term=%s size=%dx%d",
-            self.user, self.peer, self.proc.pid, log_value(self._term), self._size[0],
+            self.user, self.peer, self.reader.pid, log_value(self._term), self._size[0],
             self._size[1],
         )  # fmt: skip
         self._last_input = self._state.loop.time()
         self._arm_idle()
-        status = await self.proc.wait()
+        status = await self.reader.wait()
         # Let the last frame reach the client before the exit status closes the channel.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._output_done.wait(), 1.0)
         self._exit(status)
 
-    async def _spawn(self, argv: Sequence[str], env: dict[str, str]) -> None:
+    async def _spawn(self, data_dir: Path, env: dict[str, str]) -> None:
         master, slave = os.openpty()
         try:
             cols, rows, pw, ph = self._size
             set_winsize(slave, cols, rows, pw, ph)
             os.set_blocking(master, False)
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-I", "-S", "-c", CTTY_SHIM, *argv,
-                stdin=slave, stdout=slave, stderr=slave,
-                # "/" holds nothing a user can write: no file there can shadow a module.
-                env=env, cwd="/", start_new_session=True,
-            )  # fmt: skip
+            self.reader = await self._state.start_reader(self.user, data_dir, env, slave)
         except BaseException:
             os.close(master)
             raise
@@ -374,11 +374,9 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         self._idle_handle = self._state.loop.call_later(due - now, self._arm_idle)
 
     def signal(self, signum: int) -> None:
-        """Send ``signum`` to the reader's process group (it leads its own session)."""
-        if self.proc is None or self.proc.returncode is not None:
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signum)
+        """Send ``signum`` to the reader."""
+        if self.reader is not None:
+            self.reader.signal(signum)
 
     def close(self) -> None:
         """Close the SSH channel (the reader gets SIGHUP from connection_lost)."""
@@ -387,14 +385,14 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
 
     async def _reap(self, grace: float = 5.0) -> None:
         """Wait for a hung-up reader; kill it if it ignores the hang-up."""
-        if self.proc is None:
+        if self.reader is None:
             return
         try:
-            await asyncio.wait_for(self.proc.wait(), grace)
+            await asyncio.wait_for(self.reader.wait(), grace)
         except TimeoutError:
-            log.warning("reader pid=%d ignored SIGHUP, killing", self.proc.pid)
+            log.warning("reader pid=%d ignored SIGHUP, killing", self.reader.pid)
             self.signal(signal.SIGKILL)
-            await self.proc.wait()
+            await self.reader.wait()
 
 
 SessionFactory = Callable[[], ReaderSession]

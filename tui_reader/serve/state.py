@@ -19,7 +19,10 @@ import asyncssh
 
 from tui_reader.core.textsafe import log_value
 from tui_reader.serve.auth import KeyRing, valid_name
+from tui_reader.serve.child import ReaderProcess
 from tui_reader.serve.commands import Command
+from tui_reader.serve.launcher import Launcher
+from tui_reader.serve.plain_reader import CommandReader
 from tui_reader.serve.session import ReaderSession
 
 log = logging.getLogger("tui_reader.serve")
@@ -39,13 +42,15 @@ class ServeConfig:
     max_sessions_per_user: int = 5
     idle_timeout: float = 1800.0
     max_auth_attempts: int = 6
+    max_startups: int = 32
+    """Connections between connect and login at once (the rest wait in the accept queue)."""
     login_timeout: float = 30.0
     allow_private_addresses: bool = False
     """Let readers fetch loopback and private addresses (refused by default: a reader's save
     or feed must not reach the server's own network)."""
     reader_command: str | None = None
-    """A shell-style command line replacing the reader; ``{data_dir}``, ``{stories}`` and
-    ``{user}`` are substituted in each word (for tests and benchmarks)."""
+    """A shell-style command line replacing the reader, run as a plain process (for tests and
+    benchmarks); ``{data_dir}``, ``{stories}`` and ``{user}`` are substituted in each word."""
 
 
 def make_private_dir(path: Path) -> Path:
@@ -77,6 +82,8 @@ class ServeState:
     sessions: set[ReaderSession] = field(default_factory=set)
     per_user: Counter[str] = field(default_factory=Counter)
     connections: set[asyncssh.SSHServerConnection] = field(default_factory=set)
+    launcher: Launcher | None = None
+    """The warm reader that forks every session's reader (None with ``reader_command``)."""
     stopping: bool = False
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -131,23 +138,27 @@ class ServeState:
             raise OSError(f"reader dir escapes the data root: {path}")
         return make_private_dir(path)
 
-    def reader_argv(self, user: str, data_dir: Path) -> list[str]:
-        """Return the command line of the reader for ``user``."""
+    def reader_args(self, data_dir: Path) -> list[str]:
+        """The reader's arguments (what follows ``tui-reader`` on a command line)."""
+        stories = [str(self.config.stories)] if self.config.stories else []
+        return [*stories, "--data-dir", str(data_dir)]
+
+    async def start_reader(
+        self, user: str, data_dir: Path, env: dict[str, str], tty: int
+    ) -> ReaderProcess:
+        """Start the reader of ``user`` on terminal ``tty``: forked by the launcher, or the
+        ``reader_command`` as a plain process."""
+        if self.launcher is not None:
+            return await self.launcher.spawn(self.reader_args(data_dir), env, tty)
+        if not self.config.reader_command:
+            raise OSError("no reader launcher")
         stories = str(self.config.stories) if self.config.stories else ""
-        if self.config.reader_command:
-            words = shlex.split(self.config.reader_command)
-            return [
-                w.replace("{data_dir}", str(data_dir))
-                .replace("{stories}", stories)
-                .replace("{user}", user)
-                for w in words
-            ]
-        # -P: neither the working directory nor the script's folder goes on sys.path, so no
-        # file a user can write is ever imported in place of a module.
-        argv = [sys.executable, "-P", "-m", "tui_reader"]
-        if stories:
-            argv.append(stories)
-        return [*argv, "--data-dir", str(data_dir)]
+        argv = [
+            w.replace("{data_dir}", str(data_dir)).replace("{stories}", stories)
+            .replace("{user}", user)
+            for w in shlex.split(self.config.reader_command)
+        ]  # fmt: skip
+        return await CommandReader.start(argv, env, tty)
 
     def command_argv(self, command: Command, data_dir: Path) -> list[str]:
         """The command line of an allowed export/import, always on ``data_dir`` (the user's own)
@@ -160,18 +171,21 @@ class ServeState:
     async def shutdown(self, grace: float = 5.0) -> None:
         """Ask every reader to finish (SIGTERM, then SIGHUP), wait briefly, then kill the rest."""
         self.stopping = True
-        live = [s for s in self.sessions if s.proc is not None and s.proc.returncode is None]
+        readers = [s.reader for s in self.sessions if s.reader is not None]
+        live = [r for r in readers if r.running]
         log.info("shutting down: %d session(s)", len(live))
         for sig, wait in ((signal.SIGTERM, grace), (signal.SIGHUP, 1.0), (signal.SIGKILL, 1.0)):
-            live = [s for s in live if s.proc is not None and s.proc.returncode is None]
+            live = [r for r in live if r.running]
             if not live:
                 break
-            for session in live:
-                session.signal(sig)
-            waits = [s.proc.wait() for s in live if s.proc is not None]
-            await asyncio.wait([asyncio.ensure_future(w) for w in waits], timeout=wait)
+            for reader in live:
+                reader.signal(sig)
+            waits = [asyncio.ensure_future(r.wait()) for r in live]
+            await asyncio.wait(waits, timeout=wait)
         for session in list(self.sessions):
             session.close()
+        if self.launcher is not None:
+            await self.launcher.stop()
 
     async def close_connections(self, timeout: float = 2.0) -> None:
         """Close every SSH connection, giving exit statuses a moment to reach the clients."""

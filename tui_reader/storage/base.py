@@ -45,10 +45,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
-import filelock
-
 from tui_reader.core.paths import FILE_MODE, ensure_private_dir
 from tui_reader.storage.files import JsonFile, StoreError
+from tui_reader.storage.lockfile import DataDirLock, LockTimeout
 
 __all__ = ["ANN", "LOCK_TIMEOUT", "SHARDS", "StoreBase", "shard_number"]
 
@@ -76,9 +75,7 @@ class StoreBase:
         #: Human-readable messages about recovery and read-only files, oldest first.
         self.notices: list[str] = []
         self._mutex = threading.RLock()
-        self._lock = filelock.FileLock(
-            data_dir / "store.lock", timeout=LOCK_TIMEOUT, mode=FILE_MODE, poll_interval=0.001
-        )
+        self._lock = DataDirLock(data_dir / "store.lock", timeout=LOCK_TIMEOUT, mode=FILE_MODE)
         self._bookmarks = JsonFile(
             data_dir / "bookmarks.json", "bookmarks", "bookmarks", ("bookmarks",)
         )
@@ -168,7 +165,7 @@ class StoreBase:
     def _locked(self) -> Iterator[None]:
         try:
             self._lock.acquire()
-        except filelock.Timeout as exc:
+        except LockTimeout as exc:
             raise StoreError(
                 f"Another tui-reader process has held {self._lock.lock_file} for over "
                 f"{LOCK_TIMEOUT:.0f} s."

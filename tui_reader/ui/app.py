@@ -16,7 +16,7 @@ from textual.filter import LineFilter, Monochrome, NoColor
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from tui_reader.core.config import Config, is_served
 from tui_reader.core.paths import default_feeds_library
@@ -97,21 +97,23 @@ class ReaderApp(App[None]):
         filters = super().get_line_filters()
         return [self._no_color if isinstance(f, Monochrome) else f for f in filters]
 
+    def get_default_screen(self) -> ReaderScreen:
+        """The reader is the app's first screen (not pushed over a blank one: one screen
+        less to style and draw before the first frame)."""
+        return ReaderScreen(
+            self.stories_dirs,
+            self.store,
+            self.index,
+            self.finder,
+            self.config,
+            save_to=self.save_to,
+            layout=self.layout_memory,
+        )
+
     def on_mount(self) -> None:
-        """Show the reader and take over hang-up signals so nothing typed is lost."""
+        """Take over hang-up signals so nothing typed is lost; say what the settings lack."""
         self._use_theme(self._start_theme)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.push_screen(
-            ReaderScreen(
-                self.stories_dirs,
-                self.store,
-                self.index,
-                self.finder,
-                self.config,
-                save_to=self.save_to,
-                layout=self.layout_memory,
-            )
-        )
         for problem in self.config.problems:
             self.notify(problem, severity="warning", timeout=15, markup=False)
         self.hangup.attach(lambda code: self.exit(return_code=code))
@@ -180,7 +182,9 @@ class ReaderApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``/`` searches only from the reader, never while typing text."""
         if action == "search":
-            typing = isinstance(self.focused, (Input, TextArea))
+            # Notes are typed in a TextArea on the note editor's own screen, refused below;
+            # TextArea is not imported here, where it would only slow the start.
+            typing = isinstance(self.focused, Input)
             screen = self.screen_stack[-1] if self.screen_stack else None
             return isinstance(screen, ReaderScreen) and not typing and not screen.searching
         return True

@@ -127,13 +127,21 @@ class LibraryPart:
 
     # ----- loading -------------------------------------------------------------------------
 
-    def load(self) -> None:
-        """(Re)load the library: cached rows first, then a scan of the folders."""
+    def load(self, first_frame: Callable[[Loaded], None] | None = None) -> None:
+        """(Re)load the library: cached rows first, then a scan of the folders.
+
+        With ``first_frame``, the cached first rows are read at once and handed to it, for the
+        screen to show in the frame it is about to draw: they are a small file kept for exactly
+        that. The rest comes from workers, as :class:`Loaded` messages.
+        """
         self.generation += 1
         self.settled = False
         generation = self.generation
         self._cached = []
-        self._run(lambda: self._head(generation))
+        if first_frame is not None:
+            first_frame(self.Loaded(generation, "head", self._head_rows()))
+        else:
+            self._run(lambda: self._head(generation))
 
     def _run(self, work: Any) -> None:
         self.host.run_worker(work, thread=True, group="library", exit_on_error=False)
@@ -143,9 +151,11 @@ class LibraryPart:
         extra = tuple(p for p in self.extra_roots if p not in self.roots and p.is_dir())
         return self.roots + extra
 
+    def _head_rows(self) -> list[Item]:
+        return [row for root in self.folders() for row in self.index.load_head(root)]
+
     def _head(self, generation: int) -> None:
-        head = [row for root in self.folders() for row in self.index.load_head(root)]
-        self.host.post_message(self.Loaded(generation, "head", head))
+        self.host.post_message(self.Loaded(generation, "head", self._head_rows()))
 
     def _full_cache(self, generation: int) -> None:
         cached = [row for root in self.folders() for row in self.index.load(root)]
@@ -165,7 +175,8 @@ class LibraryPart:
         fresh = [
             row
             for root in self.folders()
-            for row in self.index.refresh(root, batch, batch_size=2500)
+            # A first batch of a few screens: a cold start shows rows after ~250 files parsed.
+            for row in self.index.refresh(root, batch, batch_size=2500, first_batch=250)
         ]
         warm_up()  # so the first story opened does not wait for the Markdown parser to load
         unchanged = bool(cached) and same_files(cached, fresh)

@@ -12,10 +12,11 @@ from dataclasses import replace
 from typing import Any
 
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui_reader.notes.layout import LayoutChoice, LayoutMemory
 from tui_reader.ui.widgets.article import Article
+from tui_reader.ui.widgets.footer import KeyBar
 from tui_reader.ui.widgets.notes import NotesSidebar
 from tui_reader.ui.widgets.story_list import StoryList
 
@@ -87,12 +88,14 @@ class Panes:
         screen.set_class(narrow, "narrow")
         screen.set_class(compact, "compact")
         screen.set_class(self.reading_mode, "reading-mode")
-        screen.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "too-small")
-        screen.query_one("#too-small", Static).update(
-            f"Terminal too small ({width}x{height}).\n"
-            f"tui-reader needs at least {MIN_WIDTH}x{MIN_HEIGHT}: enlarge the window "
-            "(or make the font smaller)."
-        )
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        screen.set_class(too_small, "too-small")
+        if too_small:  # hidden otherwise: updating it would only cost a layout pass per resize
+            screen.query_one("#too-small", Static).update(
+                f"Terminal too small ({width}x{height}).\n"
+                f"tui-reader needs at least {MIN_WIDTH}x{MIN_HEIGHT}: enlarge the window "
+                "(or make the font smaller)."
+            )
         stories, article = screen.query_one(StoryList), screen.query_one(Article)
         notes = screen.query_one(NotesSidebar)
         notes_shown = self.sidebar_shown()
@@ -100,7 +103,7 @@ class Panes:
         stories.display = not (self.reading_mode or (compact and notes_shown))
         notes.display = notes_shown
         # Narrow footers pack their keys, so "? Keys" stays on screen.
-        screen.query_one(Footer).compact = width < 100
+        screen.query_one(KeyBar).compact = width < 100
         if narrow:
             self._stack(stories, article, notes, height, compact)
         else:

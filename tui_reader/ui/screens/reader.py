@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import DescendantFocus, Key, Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui_reader.core.config import Config
 from tui_reader.core.document import Document
@@ -41,6 +41,7 @@ from tui_reader.ui.parts.opening import StoryOpener
 from tui_reader.ui.parts.panes import Panes
 from tui_reader.ui.parts.saving import SavingPart
 from tui_reader.ui.widgets.article import Article
+from tui_reader.ui.widgets.footer import KeyBar
 from tui_reader.ui.widgets.notes import NotesSidebar
 from tui_reader.ui.widgets.search_bar import SearchLine
 from tui_reader.ui.widgets.story_list import StoryList, StoryRow
@@ -166,16 +167,15 @@ class ReaderScreen(Screen[None]):
             yield NotesSidebar(id="notes")
         yield Static("", id="too-small")
         yield SearchLine(id="search")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Start loading the library; listen for other sessions' changes; keep drafts."""
-        self.query_one(StoryList).focus()
-        self.query_one(StoryList).border_title = "Stories"
+        self.query_one(StoryList).focus().border_title = "Stories"
         self.query_one(Article).border_title = "Article"
         self.query_one(Article).set_measure(*self.measure)
         self.panes.apply()
-        self.library.load()
+        self.library.load(first_frame=self._library_loaded)  # cached rows: in the first frame
         self.set_interval(5.0, self.refresh_from_disk)
         self.set_interval(DRAFT_SAVE_SECONDS, self.notes_ui.keep_draft)
         if self.refresh_minutes > 0:

@@ -214,7 +214,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._line_index = [i for i, line in enumerate(self._lines) if line.selectable]
         self._starts = [self._lines[i].start for i in self._line_index]
         self._strips.clear()
-        self.virtual_size = Size(width, len(self._lines))
+        # Empty (no story yet), its size does not follow the width: a resize at start-up
+        # then costs no layout pass and no full repaint.
+        self.virtual_size = Size(width if self._lines else 0, len(self._lines))
 
     def on_resize(self) -> None:
         """Re-wrap for the new width, keeping the reading position at the top of the view."""

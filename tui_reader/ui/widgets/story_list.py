@@ -139,8 +139,11 @@ class StoryList(ScrollView, can_focus=True):
 
     def set_rows(self, rows: Sequence[StoryRow], *, keep: str | None = None) -> None:
         """Replace the rows, keeping the cursor on the row with key ``keep`` if present."""
+        rows = list(rows)
+        if rows == self.rows and (keep is None or (self.current and self.current.key == keep)):
+            return  # e.g. the whole index after its first rows, on a small library: no repaint
         keep = keep if keep is not None else (self.current.key if self.current else None)
-        self.rows = list(rows)
+        self.rows = rows
         self.cursor = 0
         if keep is not None:
             for index, row in enumerate(self.rows):
