@@ -112,8 +112,10 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def _restore_view(self, top: int) -> None:
+        # The caret was on screen when the position was kept. The pane may still be at its
+        # browsing height (it grows once it has the focus): following the caret now would
+        # move the view; a resize brings the caret into view if it is still off screen.
         self._scroll(top)
-        self._ensure_visible(self._row_of(self.cursor))
 
     def complete_story(self, prepared: Prepared) -> None:
         """Swap a first screenful for the complete layout, keeping the view where it is."""
@@ -228,9 +230,12 @@ class ArticleView(ScrollView, can_focus=True):
             if top is not None:
                 self.scroll_to(y=self._row_of(top), animate=False, immediate=True)
             self._ensure_visible(self._row_of(self.cursor))
-        elif self._margin_for(self._width) != self.margin:
-            self.margin = self._margin_for(self._width)
-            self._strips.clear()
+        else:
+            if self._margin_for(self._width) != self.margin:
+                self.margin = self._margin_for(self._width)
+                self._strips.clear()
+            if self._lines:
+                self._ensure_visible(self._row_of(self.cursor))  # a new height: the caret stays
         self.refresh()
 
     def notify_style_update(self) -> None:
