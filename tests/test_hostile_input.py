@@ -79,8 +79,9 @@ def front_matter_story(folder: Path, name: str, title: str, *, feed: str = "") -
 
 
 def file_name_from(text: str) -> str:
-    """``text`` as a file name this file system accepts (no slash, no NUL, not too long)."""
-    safe = text.replace("/", "_").replace("\x00", "_")
+    """``text`` as a file name this file system accepts (no slash, no NUL, not too long) and
+    the library lists (not hidden: ``""`` or ``".x"`` alone would make a dot file)."""
+    safe = "bad " + text.replace("/", "_").replace("\x00", "_")
     return safe.encode("utf-8", "surrogatepass")[:180].decode("utf-8", "ignore") + ".md"
 
 
