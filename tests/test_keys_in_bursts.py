@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.widgets import TextArea
 
 from tests.app_helpers import build, open_first_story, wait_for_rows, wait_until, write_story
 from tests.pty_helpers import Terminal
@@ -158,7 +159,12 @@ async def test_a_burst_after_a_opens_the_editor_with_every_letter(tmp_path: Path
         burst(app, "Vahello, world")
         await wait_until(
             pilot,
-            lambda: isinstance(app.screen, NoteEditor) and app.screen.text == "hello, world",
+            # Pushed is not yet composed: the editor's text area may not be there yet.
+            lambda: (
+                isinstance(app.screen, NoteEditor)
+                and bool(app.screen.query(TextArea))
+                and app.screen.text == "hello, world"
+            ),
             "every letter in the editor",
         )
         await pilot.press("ctrl+s")
@@ -187,6 +193,11 @@ async def test_text_pasted_right_after_a_lands_in_the_editor_in_order(tmp_path: 
         burst(app, "world")
         await wait_until(
             pilot,
-            lambda: isinstance(app.screen, NoteEditor) and app.screen.text == "hello, world",
+            # Pushed is not yet composed: the editor's text area may not be there yet.
+            lambda: (
+                isinstance(app.screen, NoteEditor)
+                and bool(app.screen.query(TextArea))
+                and app.screen.text == "hello, world"
+            ),
             "the pasted text between the typed letters",
         )
