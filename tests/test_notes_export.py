@@ -22,7 +22,7 @@ from tests.notes_helpers import library, note_on, unsafe_chars
 from tui_reader.core.stories import Story
 from tui_reader.library.index import LibraryIndex
 from tui_reader.notes.export import FORMATS, write_export, write_export_dir
-from tui_reader.notes.formats.text import md_inline
+from tui_reader.notes.formats.text import md_inline, md_lines
 from tui_reader.notes.library_lookup import cached_lookup, library_lookup
 from tui_reader.notes.selection import Filter, parse_since, story_key
 from tui_reader.storage.records import Annotation
@@ -337,3 +337,17 @@ def test_the_library_index_describes_stories_that_moved(world: dict[str, Any]) -
     markdown = io.StringIO()
     write_export(world["store"], "markdown", markdown, wanted, known=known)
     assert blocks(markdown.getvalue())[1] == ("h2", a.title)  # found, so in document order
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["AT&amp;T and &copy;", "see <b>bold</b> or <https://x.org>", "a `tick`", "_lead and trail_",
+     "*star* ~strike~ [link](x) a|b \\back #tag"],
+)  # fmt: skip
+def test_each_markdown_syntax_character_alone_reads_back_literally(typed: str) -> None:
+    # One kind of syntax per text: the quick "anything special?" check must know every one.
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    for line in (md_inline(typed), *md_lines(typed)):
+        children = parser.parseInline(line)[0].children or []
+        assert [c.type for c in children] == ["text"], (typed, line)
+        assert children[0].content == typed
