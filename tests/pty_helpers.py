@@ -55,14 +55,19 @@ class Terminal:
         self.stream.feed(bytes(got))
         return bytes(got)
 
-    def wait_for(self, needle: str, timeout: float = 20.0) -> None:
-        """Read until ``needle`` is on screen."""
+    def wait_for(
+        self, needle: str, timeout: float = 20.0, *, alternatives: tuple[str, ...] = ()
+    ) -> None:
+        """Read until ``needle`` (or one of ``alternatives``) is on screen."""
+        wanted = (needle, *alternatives)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.pump(0.1)
-            if needle in self.text():
+            if any(text in self.text() for text in wanted):
                 return
-        raise AssertionError(f"{needle!r} never appeared; screen:\n{self.text()}")
+        raise AssertionError(
+            f"{' or '.join(map(repr, wanted))} never appeared; screen:\n{self.text()}"
+        )
 
     def wait_quiet(self, quiet: float = 0.5, timeout: float = 20.0) -> None:
         """Read until nothing has arrived for ``quiet`` seconds: the screen is drawn."""
