@@ -124,6 +124,8 @@ class LibraryPart:
         """The last (re)load has scanned every folder: the rows are the files as they are."""
         self._cached: list[Item] = []
         self._sorted: dict[str, list[Item]] = {}
+        self._rows: dict[str, list[StoryRow]] = {}
+        """The whole list's rows per order (``esc`` after a search draws them again)."""
         self._title = "Stories"
 
     # ----- loading -------------------------------------------------------------------------
@@ -209,7 +211,7 @@ class LibraryPart:
             return False
         # Ids unique across the folders too (each folder's index makes them unique in it).
         self.items = sort_newest_first(assign_ids(message.items, self.folders()))
-        self._sorted = {"newest": self.items}
+        self._sorted, self._rows = {"newest": self.items}, {}
         return True
 
     def _regroup(self, stories: list[StoryMeta], roots: Sequence[Path]) -> None:
@@ -264,7 +266,7 @@ class LibraryPart:
         if filters.found is not None:
             rows = [to_row(m.meta, m.hit.snippet, m.hit.in_note) for m in filters.found.matches]
         else:
-            rows = [to_row(item) for item in self.ordered(filters.order)]
+            rows = self._all_rows(filters.order)
         if filters.bookmarked is not None:
             rows = [row for row in rows if row.story_id in filters.bookmarked]
         if filters.feed == LOCAL:
@@ -273,6 +275,14 @@ class LibraryPart:
             rows = [row for row in rows if row.feed == filters.feed]
         if filters.hide is not None:
             rows = [row for row in rows if row.story_id not in filters.hide]
+        return rows
+
+    def _all_rows(self, order: Sort) -> list[StoryRow]:
+        rows = self._rows.get(order)
+        if rows is None:
+            rows = [to_row(item) for item in self.ordered(order)]
+            if order != "unread":  # that order follows the read marks: never kept
+                self._rows[order] = rows
         return rows
 
     def ordered(self, order: Sort) -> list[Item]:
