@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 
 from tests.app_helpers import (
@@ -79,6 +80,23 @@ async def test_slash_finds_words_in_stories_and_notes_and_esc_goes_back(tmp_path
         await wait_until(pilot, lambda: len(story_list.rows) == 31, "the whole list")
         assert story_list.current is not None and story_list.current.key == before
         await wait_until(pilot, lambda: story_list.scroll_y == top, "the list scrolled back")
+
+
+async def test_a_query_typed_in_one_burst_runs_once(tmp_path: Path) -> None:
+    """Over SSH, ``/``, the query and enter come in one read: the query runs once, on all of
+    it, not once per key (each partial query would redraw the list or say it does not parse)."""
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await ready(pilot, 31)
+        search = reader(app).finding.search
+        before = search.number
+        names = {"/": "slash", " ": "space", "\r": "enter"}
+        for key in "/lighthouse keepers\r":  # posted at once, as a terminal's read delivers them
+            app.post_message(events.Key(names.get(key, key), key))
+        await wait_until(pilot, lambda: len(story_list.rows) == 3, "three matches")
+        assert sorted(titles(story_list)) == ["Story 03", "Story 13", "Story 23"]
+        assert not search.typing and search.text == "lighthouse keepers"
+        assert search.number - before == 1, f"{search.number - before} queries ran for one burst"
 
 
 async def test_a_result_opens_with_its_words_highlighted_and_n_moves(tmp_path: Path) -> None:

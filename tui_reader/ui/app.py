@@ -161,7 +161,8 @@ class ReaderApp(App[None]):
         if reader.keys.take(event):
             return  # the gate hands it out again later, in its turn
         if isinstance(event, events.Key) and self.screen is reader and reader.search_key(event):
-            reader.keys.sent(event, None)
+            reader.keys.drain(reader.search_key)  # the rest of the query, typed with it
+            reader.keys.sent(event, None, bound=False)
             return
         target = self.focused or self.screen
         await super().on_event(event)

@@ -38,6 +38,7 @@ LIGHT_ACTIONS = frozenset(
         "first", "last", "word_forward", "word_end", "word_back", "sentence_forward",
         "sentence_back", "paragraph_forward", "paragraph_back", "select", "select_paragraph",
         "highlight", "next_note", "previous_note", "toggle_bookmark", "scroll(1)", "scroll(-1)",
+        "search",
     }
 )  # fmt: skip
 """Actions that never move the focus or open a screen: the key after them need not wait for
@@ -103,11 +104,27 @@ class KeyGate:
         self._queue.append(event)
         return True
 
-    def sent(self, event: Typed, target: DOMNode | None) -> None:
+    @property
+    def due(self) -> int:
+        """How many keys wait and will go out without waiting for a hold to end."""
+        return 0 if self._holds else len(self._queue)
+
+    def drain(self, take: Callable[[events.Key], bool]) -> None:
+        """Hand the keys waiting at the front of the queue straight to ``take``, in order, while
+        it uses them (a search being typed takes the rest of a burst at once: no binding runs
+        for them, so none has to wait for the one before)."""
+        while self._queue and not self._holds:
+            head = self._queue[0]
+            if not isinstance(head, events.Key) or not take(head):
+                return
+            self._queue.popleft()
+
+    def sent(self, event: Typed, target: DOMNode | None, *, bound: bool = True) -> None:
         """``event`` was handed to ``target`` (None: the app used it itself): wait until it is
-        handled before the next key goes out."""
+        handled before the next key goes out. ``bound`` False: no binding runs for it (a key
+        typed into the search), so the next key need not wait for the screen to settle."""
         self._busy = True
-        light = self._light(event)
+        light = not bound or self._light(event)
         self._follow(target or self.app, lambda: self._handled(light))
 
     def _light(self, event: Typed) -> bool:

@@ -9,6 +9,7 @@ stale stage's rows are dropped.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +124,8 @@ class LibraryPart:
         """The last (re)load has scanned every folder: the rows are the files as they are."""
         self._cached: list[Item] = []
         self._sorted: dict[str, list[Item]] = {}
+        self._rows: dict[str, list[StoryRow]] = {}
+        """The whole list's rows per order (``esc`` after a search draws them again)."""
         self._title = "Stories"
 
     # ----- loading -------------------------------------------------------------------------
@@ -196,6 +199,10 @@ class LibraryPart:
             rows = assign_ids(message.items or self.items, roots)
             stories = [row for row in rows if isinstance(row, StoryMeta)]
             self._run(lambda: self._regroup(stories, roots))
+            # The library (and the store read before it) stays for the session: move it out of
+            # the collector's reach, or each full collection walks it all again (~0.1 s with 10k
+            # stories and notes, landing in the middle of a keypress).
+            gc.freeze()
         if message.stage == "head":
             self.host.call_after_refresh(self._run, lambda: self._full_cache(generation))
         elif message.stage == "cached":
@@ -204,7 +211,7 @@ class LibraryPart:
             return False
         # Ids unique across the folders too (each folder's index makes them unique in it).
         self.items = sort_newest_first(assign_ids(message.items, self.folders()))
-        self._sorted = {"newest": self.items}
+        self._sorted, self._rows = {"newest": self.items}, {}
         return True
 
     def _regroup(self, stories: list[StoryMeta], roots: Sequence[Path]) -> None:
@@ -259,7 +266,7 @@ class LibraryPart:
         if filters.found is not None:
             rows = [to_row(m.meta, m.hit.snippet, m.hit.in_note) for m in filters.found.matches]
         else:
-            rows = [to_row(item) for item in self.ordered(filters.order)]
+            rows = self._all_rows(filters.order)
         if filters.bookmarked is not None:
             rows = [row for row in rows if row.story_id in filters.bookmarked]
         if filters.feed == LOCAL:
@@ -268,6 +275,14 @@ class LibraryPart:
             rows = [row for row in rows if row.feed == filters.feed]
         if filters.hide is not None:
             rows = [row for row in rows if row.story_id not in filters.hide]
+        return rows
+
+    def _all_rows(self, order: Sort) -> list[StoryRow]:
+        rows = self._rows.get(order)
+        if rows is None:
+            rows = [to_row(item) for item in self.ordered(order)]
+            if order != "unread":  # that order follows the read marks: never kept
+                self._rows[order] = rows
         return rows
 
     def ordered(self, order: Sort) -> list[Item]:
@@ -294,8 +309,9 @@ class LibraryPart:
                     local = new
         return counts, local
 
-    def show(self, story_list: StoryList, filters: Filters) -> None:
-        """Show the rows ``filters`` leave, with a border title and an empty message to match."""
+    def show(self, story_list: StoryList, filters: Filters, *, marks: bool = True) -> None:
+        """Show the rows ``filters`` leave, with a border title and an empty message to match
+        (and the markers redrawn from the store, unless ``marks`` is False)."""
         rows = [] if filters.error else self.rows(filters)
         title = "Bookmarks" if filters.bookmarked is not None else "Stories"
         if filters.feed:
@@ -321,7 +337,8 @@ class LibraryPart:
             story_list.empty_message = "No stories from this feed: F picks another."
         elif filters.bookmarked is not None and not rows:
             story_list.empty_message = "No bookmarks yet: press b on a story. B shows all."
-        self.show_marks(story_list)
+        if marks:
+            self.show_marks(story_list)
         story_list.set_rows(rows)
         self._count(story_list)
 

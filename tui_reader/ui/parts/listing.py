@@ -47,7 +47,8 @@ class Listing:
         self.library = LibraryPart(host, roots, index, store, regrouped)
         self.marks = MarksPart(host, reading, self.choices, self._marks_changed)
         self.finding = Finding(host, finder, store, self.choices, feeds, roots,
-                               lambda: self.library.items, self.show)  # fmt: skip
+                               lambda: self.library.items,
+                               lambda: self.show(marks=False))  # fmt: skip
         self.bookmarks_only = False
         """Show only bookmarked stories (``B``)."""
         self.feed_filter = ALL
@@ -89,8 +90,10 @@ class Listing:
             if self.library.finished(self.host.query_one(StoryList), reopen=reopen):
                 self.show()  # empty: the list says so
 
-    def show(self) -> None:
-        """Redraw the list for the current filters, order and search."""
+    def show(self, *, marks: bool = True) -> None:
+        """Redraw the list for the current filters, order and search (``marks`` False: the
+        marks are as last drawn, e.g. only the search's results changed; every change of a
+        mark redraws them through :meth:`refresh_marks`)."""
         marked = frozenset(self.store.bookmarks()) if self.bookmarks_only else None
         hide = frozenset(self.store.read_ids()) if self.hide_read else None
         story = self._story()
@@ -100,7 +103,7 @@ class Listing:
         filters = Filters(bookmarked=marked, feed=self.feed_filter, search=search.text.strip(),
                           found=search.found, error=search.error, order=self.sort,
                           search_order=search.order, hide=hide)  # fmt: skip
-        self.library.show(self.host.query_one(StoryList), filters)
+        self.library.show(self.host.query_one(StoryList), filters, marks=marks)
 
     def refresh_marks(self) -> None:
         """Redraw the bookmark, unread and note markers (the rows stay)."""

@@ -85,6 +85,10 @@ class SearchPart:
         self._again = False
         """The query changed while one was running: run the newest when it ends."""
         self._before: tuple[str | None, float] | None = None
+        self.pending: Callable[[], int] = lambda: 0
+        """How many typed keys wait to be handed out (the screen's key gate says)."""
+        self._metas: tuple[Sequence[Item], dict[str, Item]] | None = None
+        """The library's rows by path, kept while the rows are the same list."""
 
     @property
     def active(self) -> bool:
@@ -113,6 +117,11 @@ class SearchPart:
         return True
 
     def _run_typed(self) -> None:
+        if self.typing and self.pending():
+            # More keys of the burst wait to be handed out (they came in after the gate took
+            # the rest): look again after them, so the query runs once, on the last of them.
+            self.host.app.call_later(self._run_typed)
+            return
         self._queued = False
         self.order = None  # a new search is ranked by relevance first
         self.run()
@@ -138,13 +147,13 @@ class SearchPart:
             self._again = True  # typed faster than searched: only the newest query runs next
             return
         self._running = True
-        number, order, items = self.number, self.order, self._library()
+        number, order, metas = self.number, self.order, self._by_path()
 
         def work() -> None:
             found: Found | None = None
             failed = "The search failed unexpectedly; try again."  # unless it ends below
             try:
-                found = self.finder.find(query, self.store, metas_by_path(items), order)
+                found = self.finder.find(query, self.store, metas, order)
                 failed = ""
             except IndexBroken:
                 failed = ""  # found None: the index is rebuilt
@@ -154,6 +163,12 @@ class SearchPart:
                 self.host.post_message(Apply(lambda: self._took(number, found, failed)))
 
         self.host.run_worker(work, thread=True, group="search", exit_on_error=False)
+
+    def _by_path(self) -> dict[str, Item]:
+        items = self._library()
+        if self._metas is None or self._metas[0] is not items:  # the library was reloaded
+            self._metas = (items, metas_by_path(items))
+        return self._metas[1]
 
     def _took(self, number: int, found: Found | None, failed: str = "") -> None:
         self._running = False

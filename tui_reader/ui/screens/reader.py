@@ -127,6 +127,7 @@ class ReaderScreen(Screen[None]):
         self.listing = Listing(self, roots, index, store, finder, self.reading, self.feeds,
                                lambda: self.story, config, self.reanchor)  # fmt: skip
         self.library, self.finding = self.listing.library, self.listing.finding
+        self.finding.search.pending = lambda: self.keys.due
         self.notes_ui = NotesPart(self, self.notes, self.opened, self.reanchor)
         self.bookmarks = BookmarksPart(self, self.reading, self.listing.bookmarks_changed)
         self.saving = SavingPart(self, save_to or roots[0])

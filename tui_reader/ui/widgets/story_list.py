@@ -161,15 +161,19 @@ class StoryList(ScrollView, can_focus=True):
         self, *, bookmarked: set[str], read: set[str], note_counts: dict[str, int]
     ) -> None:
         """Update the markers; only rows whose markers changed are redrawn."""
-        changed = (
-            (bookmarked ^ self.bookmarked)
-            | (read ^ self.read)
-            | {
+        # Equal marks (most calls: a redraw of the list) are told by C-level comparisons; the
+        # rows that changed are only looked for when something did.
+        changed: set[str] = set()
+        if bookmarked != self.bookmarked:
+            changed |= bookmarked ^ self.bookmarked
+        if read != self.read:
+            changed |= read ^ self.read
+        if note_counts != self.note_counts:
+            changed |= {
                 k
-                for k in set(note_counts) | set(self.note_counts)
+                for k in note_counts.keys() | self.note_counts.keys()
                 if note_counts.get(k) != self.note_counts.get(k)
             }
-        )
         self.bookmarked, self.read, self.note_counts = set(bookmarked), set(read), note_counts
         if not changed:
             return
