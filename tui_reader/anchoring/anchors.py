@@ -237,11 +237,17 @@ def _agrees(
     if not always and not policy.needs_context(len(quote.exact)):
         return True
     prefix, suffix = _context(text, start, end, quote)
-    # No stored prefix (or suffix) means the passage began (or ended) the text: it agrees
-    # where the match does too.
-    if not quote.prefix:
+    # The context must also touch the match: a whole prefix found a few words early is the
+    # same word repeated nearby, not the passage (the words next to it decide).
+    if quote.prefix:
+        near = quote.prefix[-_TOUCH:]
+        prefix = min(prefix, _similarity(text[max(0, start - len(near)) : start], near))
+    else:  # no stored prefix: the passage began the text; it agrees where the match does too
         prefix = 1.0 if start == 0 else 0.0
-    if not quote.suffix:
+    if quote.suffix:
+        near = quote.suffix[:_TOUCH]
+        suffix = min(suffix, _similarity(text[end : end + len(near)], near))
+    else:
         suffix = 1.0 if end == len(text) else 0.0
     return max(prefix, suffix) >= policy.context
 
@@ -323,6 +329,10 @@ def _fuzzy(
         if best is None or score > best[0]:
             best = (score, start, end)
     return None if best is None else (best[1], best[2])
+
+
+_TOUCH = 8
+"""Characters of context next to a match that must agree with the stored context."""
 
 
 def _context(text: str, start: int, end: int, quote: TextQuoteSelector) -> tuple[float, float]:
