@@ -11,6 +11,7 @@ with the mouse wheel brings it along to the edge of the view.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -84,6 +85,7 @@ class ArticleView(ScrollView, can_focus=True):
         """The column ``j``/``k`` keep across short lines (None: the caret's own)."""
         self._own_scroll = False
         """True while the view scrolls to follow the caret (not the mouse wheel)."""
+        self._on_drawn: list[Callable[[], None]] = []
 
     # ----- content -------------------------------------------------------------------------
 
@@ -109,6 +111,12 @@ class ArticleView(ScrollView, can_focus=True):
             # A restored reading position: the new height reaches the scroll limits only after
             # the next layout pass, so scroll then (now it would be clamped to the top).
             self.call_after_refresh(self._restore_view, self._row_of(offset))
+        self.refresh()
+
+    def when_drawn(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the view has drawn its rows in a frame (after that frame is
+        written): work started then does not compete with drawing it."""
+        self._on_drawn.append(callback)
         self.refresh()
 
     def _restore_view(self, top: int) -> None:
@@ -257,6 +265,10 @@ class ArticleView(ScrollView, can_focus=True):
         """Draw row ``y`` of the view."""
         row = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
+        if self._on_drawn:  # drawing now: the callbacks run once this frame is out
+            drawn, self._on_drawn = self._on_drawn, []
+            for callback in drawn:
+                self.call_later(callback)
         if self.story is None:
             # Wrapped, never cut: the only words on the screen a new reader may see.
             rows = ["", *wrap_words(EMPTY_HINT, max(width - 2, 10))]
