@@ -40,9 +40,6 @@ __all__ = ["HOLD", "OpenRequest", "StoryOpener"]
 HOLD = "opening a story"
 """The key gate's hold while a story is read: keys typed meanwhile are for that story."""
 _STEP = frozenset({"step(1)", "step(-1)"})
-REST_AFTER = 0.5
-"""Seconds after which the rest of a long read is laid out even if its first screens were
-never drawn (the article hidden)."""
 
 WORK_SLICE = 0.02
 """Seconds of loading after which a worker pauses, so keys are answered while it loads."""
@@ -290,12 +287,10 @@ class StoryOpener:
         article.show_story(prepared, offset=message.offset, caret=message.caret)
         article.focus()
         if not prepared.complete:
-            # The rest once the first screens are drawn (a worker laying it out meanwhile
-            # would slow that frame down several times, holding the GIL); or after a while,
-            # should the article not be drawn (a terminal too small for the panes).
+            # The rest once the first screens are drawn: a worker laying it out meanwhile
+            # would slow that frame down several times, holding the GIL.
             request = message.request
             article.when_drawn(lambda: self.painted(request))
-            self.host.set_timer(REST_AFTER, lambda: self.painted(request))
         return True
 
     def save_position(self, article: Article) -> None:

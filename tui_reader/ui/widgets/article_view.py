@@ -34,6 +34,9 @@ from tui_reader.ui.article_layout import (
 )
 from tui_reader.ui.widgets.article_style import ARTICLE_CSS, EMPTY_HINT, MARK_CLASSES, MarkStyles
 
+DRAWN_AFTER = 0.5
+"""Seconds after which :meth:`ArticleView.when_drawn` callbacks run even if it was not drawn."""
+
 
 @dataclass(frozen=True)
 class Highlight:
@@ -115,9 +118,23 @@ class ArticleView(ScrollView, can_focus=True):
 
     def when_drawn(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once the view has drawn its rows in a frame (after that frame is
-        written): work started then does not compete with drawing it."""
+        written): work started then does not compete with drawing it. Should the view not be
+        drawn (hidden: a terminal too small for the panes), it is called after a while."""
         self._on_drawn.append(callback)
+        self.set_timer(DRAWN_AFTER, lambda: self._run_drawn(callback))
         self.refresh()
+
+    def _run_drawn(self, only: Callable[[], None] | None = None) -> None:
+        """Run the callbacks waiting for a frame (``only``: that one, if it still waits)."""
+        if only is not None:
+            if only not in self._on_drawn:
+                return
+            self._on_drawn.remove(only)
+            self.call_later(only)
+            return
+        drawn, self._on_drawn = self._on_drawn, []
+        for callback in drawn:
+            self.call_later(callback)
 
     def _restore_view(self, top: int) -> None:
         # The caret was on screen when the position was kept. The pane may still be at its
@@ -266,9 +283,7 @@ class ArticleView(ScrollView, can_focus=True):
         row = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
         if self._on_drawn:  # drawing now: the callbacks run once this frame is out
-            drawn, self._on_drawn = self._on_drawn, []
-            for callback in drawn:
-                self.call_later(callback)
+            self._run_drawn()
         if self.story is None:
             # Wrapped, never cut: the only words on the screen a new reader may see.
             rows = ["", *wrap_words(EMPTY_HINT, max(width - 2, 10))]
