@@ -287,7 +287,10 @@ class StoryOpener:
         article.show_story(prepared, offset=message.offset, caret=message.caret)
         article.focus()
         if not prepared.complete:
-            self.host.call_after_refresh(self.painted, message.request)
+            # The rest once the first screens are drawn: a worker laying it out meanwhile
+            # would slow that frame down several times, holding the GIL.
+            request = message.request
+            article.when_drawn(lambda: self.painted(request))
         return True
 
     def save_position(self, article: Article) -> None:

@@ -58,6 +58,9 @@ class Panes:
         """The article has the whole screen (``z``)."""
         self.notes_narrow = False
         """The notes are shown in a narrow terminal (there ``s`` is a toggle for the session)."""
+        self.reading = False
+        """The article (or the notes) has the focus, not the list. A flag, not a CSS class:
+        no style uses it, and a class on the screen would restyle every widget on each open."""
 
     # ----- what shows ------------------------------------------------------------------------
 
@@ -131,8 +134,7 @@ class Panes:
         compact: bool,
     ) -> None:
         rows = max(height - 1, 1)  # the footer takes one
-        reading = self.screen.has_class("reading")  # the article (or notes) has focus
-        if reading:
+        if self.reading:
             list_rows = 4 if compact else 5  # three stories: the open one and its neighbours
         elif compact:
             list_rows = max(BROWSE_ROWS + 1, rows * 2 // 3)  # and the list's title
@@ -206,8 +208,8 @@ class Panes:
 
     def focus_moved(self, to_article: bool) -> None:
         """While reading in a stacked layout, the list gives the article its rows."""
-        if self.screen.has_class("reading") != to_article:
-            self.screen.set_class(to_article, "reading")
+        if self.reading != to_article:
+            self.reading = to_article
             if self.narrow:
                 self.apply()
 

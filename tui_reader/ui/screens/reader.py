@@ -295,11 +295,15 @@ class ReaderScreen(Screen[None]):
         if story is not None:  # a new story: its notes follow once re-anchored
             self.notes_ui.show([], anchored=False)
             self.query_one(StoryList).set_open(str(story.path))
-            failed = self.reading.opened(story)
-            if failed is not None:
-                self.notify(failed.message, severity="error", timeout=20)
-            self._refresh_marks()
+            # Marked read (two durable writes) once the story is drawn, not before its frame.
+            self.query_one(Article).when_drawn(lambda: self._story_read(story))
             self.finding.opened()
+
+    def _story_read(self, story: Story) -> None:
+        failed = self.reading.opened(story)
+        if failed is not None:
+            self.notify(failed.message, severity="error", timeout=20)
+        self._refresh_marks()
 
     @on(StoryOpener.Anchored)
     def _notes_anchored(self, message: StoryOpener.Anchored) -> None:

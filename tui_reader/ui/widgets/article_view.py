@@ -11,6 +11,7 @@ with the mouse wheel brings it along to the edge of the view.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -32,6 +33,9 @@ from tui_reader.ui.article_layout import (
     wrap_words,
 )
 from tui_reader.ui.widgets.article_style import ARTICLE_CSS, EMPTY_HINT, MARK_CLASSES, MarkStyles
+
+DRAWN_AFTER = 0.5
+"""Seconds after which :meth:`ArticleView.when_drawn` callbacks run even if it was not drawn."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ class ArticleView(ScrollView, can_focus=True):
         """The column ``j``/``k`` keep across short lines (None: the caret's own)."""
         self._own_scroll = False
         """True while the view scrolls to follow the caret (not the mouse wheel)."""
+        self._on_drawn: list[Callable[[], None]] = []
 
     # ----- content -------------------------------------------------------------------------
 
@@ -110,6 +115,26 @@ class ArticleView(ScrollView, can_focus=True):
             # the next layout pass, so scroll then (now it would be clamped to the top).
             self.call_after_refresh(self._restore_view, self._row_of(offset))
         self.refresh()
+
+    def when_drawn(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the view has drawn its rows in a frame (after that frame is
+        written): work started then does not compete with drawing it. Should the view not be
+        drawn (hidden: a terminal too small for the panes), it is called after a while."""
+        self._on_drawn.append(callback)
+        self.set_timer(DRAWN_AFTER, lambda: self._run_drawn(callback))
+        self.refresh()
+
+    def _run_drawn(self, only: Callable[[], None] | None = None) -> None:
+        """Run the callbacks waiting for a frame (``only``: that one, if it still waits)."""
+        if only is not None:
+            if only not in self._on_drawn:
+                return
+            self._on_drawn.remove(only)
+            self.call_later(only)
+            return
+        drawn, self._on_drawn = self._on_drawn, []
+        for callback in drawn:
+            self.call_later(callback)
 
     def _restore_view(self, top: int) -> None:
         # The caret was on screen when the position was kept. The pane may still be at its
@@ -257,6 +282,8 @@ class ArticleView(ScrollView, can_focus=True):
         """Draw row ``y`` of the view."""
         row = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
+        if self._on_drawn:  # drawing now: the callbacks run once this frame is out
+            self._run_drawn()
         if self.story is None:
             # Wrapped, never cut: the only words on the screen a new reader may see.
             rows = ["", *wrap_words(EMPTY_HINT, max(width - 2, 10))]
