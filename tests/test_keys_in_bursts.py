@@ -6,7 +6,6 @@ gets them in one write; the Pilot tests post them to the app all at once.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -146,9 +145,14 @@ async def test_a_burst_of_next_story_keys_skips_as_many_stories(tmp_path: Path) 
             lambda: article.story is not None and article.story.title == "Story number 1",
             "the third story after the first",
         )
-        started = time.monotonic()
-        while time.monotonic() - started < 0.5:
-            await pilot.pause(0.05)
+        # Settled: no key left waiting and no story being opened; still the third one.
+        reader = app.screen
+        await wait_until(
+            pilot,
+            lambda: not reader.keys.waiting and not reader.workers,
+            "the burst handled and no story opening",
+        )
+        await pilot.pause()
         assert article.story is not None and article.story.title == "Story number 1"
 
 
