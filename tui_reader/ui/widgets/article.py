@@ -9,7 +9,7 @@ wait for the story's notes. Nothing typed is dropped.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -20,7 +20,8 @@ from textual.message import Message
 
 from tui_reader.core import motions
 from tui_reader.ui.article_layout import Prepared, offset_at
-from tui_reader.ui.widgets.article_view import ArticleView, Highlight
+from tui_reader.ui.widgets.article_marks import Highlight, next_highlight, next_match
+from tui_reader.ui.widgets.article_view import ArticleView
 from tui_reader.ui.widgets.in_turn import InTurn, Ready
 
 __all__ = ["Article", "Highlight"]
@@ -373,16 +374,9 @@ class Article(ArticleView):
         """Move to the next (previous) search match; ``here``: the first one at the cursor."""
         if not self.matches:
             return
-        starts = [start for start, _ in self.matches]
-        if forward:
-            index = (bisect_left if here else bisect_right)(starts, self.cursor)
-            index = index if index < len(starts) else 0
-        else:
-            index = bisect_left(starts, self.cursor) - 1
-            index = index if index >= 0 else len(starts) - 1
-        self.current_match = index
-        self.scroll_to_offset(starts[index])
-        self.post_message(self.MatchReached(index + 1, len(starts)))
+        index = self.current_match = next_match(self.matches, self.cursor, forward, here=here)
+        self.scroll_to_offset(self.matches[index][0])
+        self.post_message(self.MatchReached(index + 1, len(self.matches)))
 
     def _jump_note(self, forward: bool) -> None:
         if self.matches:
@@ -391,12 +385,7 @@ class Article(ArticleView):
         if not self.highlights:
             self.post_message(self.Notice("This story has no notes yet"))
             return
-        if forward:
-            later = [h for h in self.highlights if h.start > self.cursor]
-            target = later[0] if later else self.highlights[0]
-        else:
-            earlier = [h for h in self.highlights if h.start < self.cursor]
-            target = earlier[-1] if earlier else self.highlights[-1]
+        target = next_highlight(self.highlights, self.cursor, forward)
         self.scroll_to_offset(target.start, target.annotation_id)
         self.post_message(self.NoteReached(self, target.annotation_id))
 

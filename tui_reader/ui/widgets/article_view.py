@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -32,20 +31,12 @@ from tui_reader.ui.article_layout import (
     with_header,
     wrap_words,
 )
+from tui_reader.ui.widgets.after_draw import AfterDraw
+from tui_reader.ui.widgets.article_marks import Highlight, Marks
 from tui_reader.ui.widgets.article_style import ARTICLE_CSS, EMPTY_HINT, MARK_CLASSES, MarkStyles
 
 DRAWN_AFTER = 0.5
 """Seconds after which :meth:`ArticleView.when_drawn` callbacks run even if it was not drawn."""
-
-
-@dataclass(frozen=True)
-class Highlight:
-    """An anchored annotation as the article draws it."""
-
-    start: int
-    end: int
-    annotation_id: str
-    has_note: bool
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -88,7 +79,7 @@ class ArticleView(ScrollView, can_focus=True):
         """The column ``j``/``k`` keep across short lines (None: the caret's own)."""
         self._own_scroll = False
         """True while the view scrolls to follow the caret (not the mouse wheel)."""
-        self._on_drawn: list[Callable[[], None]] = []
+        self._on_drawn = AfterDraw(self, DRAWN_AFTER)
 
     # ----- content -------------------------------------------------------------------------
 
@@ -120,21 +111,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Call ``callback`` once the view has drawn its rows in a frame (after that frame is
         written): work started then does not compete with drawing it. Should the view not be
         drawn (hidden: a terminal too small for the panes), it is called after a while."""
-        self._on_drawn.append(callback)
-        self.set_timer(DRAWN_AFTER, lambda: self._run_drawn(callback))
-        self.refresh()
-
-    def _run_drawn(self, only: Callable[[], None] | None = None) -> None:
-        """Run the callbacks waiting for a frame (``only``: that one, if it still waits)."""
-        if only is not None:
-            if only not in self._on_drawn:
-                return
-            self._on_drawn.remove(only)
-            self.call_later(only)
-            return
-        drawn, self._on_drawn = self._on_drawn, []
-        for callback in drawn:
-            self.call_later(callback)
+        self._on_drawn.add(callback)
 
     def _restore_view(self, top: int) -> None:
         # The caret was on screen when the position was kept. The pane may still be at its
@@ -282,8 +259,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Draw row ``y`` of the view."""
         row = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
-        if self._on_drawn:  # drawing now: the callbacks run once this frame is out
-            self._run_drawn()
+        self._on_drawn.drawing()  # the callbacks waiting for a frame run once this one is out
         if self.story is None:
             # Wrapped, never cut: the only words on the screen a new reader may see.
             rows = ["", *wrap_words(EMPTY_HINT, max(width - 2, 10))]
@@ -299,29 +275,10 @@ class ArticleView(ScrollView, can_focus=True):
         return strip
 
     def _overlays(self, line: Line, caret: bool) -> list[tuple[int, int, Style]]:
-        start, end = line.start, line.end
-        found: list[tuple[int, int, Style]] = []
-        selection = self.selection
-        for mark in self.highlights:
-            if mark.start < max(end, start + 1) and mark.end > start:
-                if mark.annotation_id == self.current_annotation:
-                    style = self._styles.mark("current")
-                else:
-                    style = self._styles.mark("note" if mark.has_note else "highlight")
-                # The selection wins: a highlight is drawn around it, never over it.
-                for a, b in _outside(mark.start, mark.end, selection):
-                    found.append((a, b, style))
-        index = bisect_right(self._match_ends, start)
-        while index < len(self.matches) and self.matches[index][0] < max(end, start + 1):
-            current = index == self.current_match
-            a, b = self.matches[index]
-            found.append((a, b, self._styles.mark("current-match" if current else "match")))
-            index += 1
-        if selection is not None and selection[0] < end and selection[1] > start:
-            found.append((selection[0], selection[1], self._styles.mark("selection")))
-        if caret:  # on its row, even at the end of it (then on the cell after the text)
-            found.append((self.cursor, self.cursor + 1, self._styles.mark("cursor")))
-        return found
+        caret_at = self.cursor if caret else None
+        marks = Marks(self.highlights, self.current_annotation, self.matches, self._match_ends,
+                      self.current_match, self.selection, caret_at)  # fmt: skip
+        return marks.on(line.start, line.end, self._styles.mark)
 
     def _draw(self, line: Line, width: int, caret: bool = False) -> Strip:
         text = line.text
@@ -440,10 +397,3 @@ class ArticleView(ScrollView, can_focus=True):
             old, self.cursor = self.cursor, offset_at(target, column)
             self._refresh_rows(old, self.cursor)
         self._column = column
-
-
-def _outside(start: int, end: int, cut: tuple[int, int] | None) -> list[tuple[int, int]]:
-    """``[start, end)`` without the range ``cut``: the pieces before and after it."""
-    if cut is None or cut[1] <= start or cut[0] >= end:
-        return [(start, end)]
-    return [(a, b) for a, b in ((start, cut[0]), (cut[1], end)) if a < b]
