@@ -43,3 +43,27 @@ def test_the_escape_deadline_the_driver_reads_is_set_after_a_lone_esc() -> None:
         "XTermParser no longer keeps _timeout_time after a lone Esc: the driver cannot know "
         "when to answer Esc (tui_reader/ui/driver.py)."
     )
+
+
+RICH_TESTED = "15.0"
+"""The Rich minor release the article's wrapping was written against (see pyproject's pin)."""
+
+
+def test_rich_divide_line_the_article_wraps_with_is_there_and_unchanged() -> None:
+    # ui/article_layout.py and ui/article_wrap.py wrap body text with Rich's private
+    # ``rich._wrap.divide_line`` so that lines break exactly where Rich's own Text.wrap would.
+    from rich._wrap import divide_line  # the private API this canary watches
+    from rich.console import Console
+    from rich.text import Text
+
+    version = importlib.metadata.version("rich")
+    assert version.startswith(RICH_TESTED + "."), (
+        f"Rich {version} is installed; the article's wrapping was tested with {RICH_TESTED}.x: "
+        "run the article tests, then move RICH_TESTED and the pin."
+    )
+    text = "The quick brown fox jumps over the lazy dog and a longwordthatmustfoldsomewhere here"
+    breaks = divide_line(text, 20, fold=True)
+    bounds = zip([0, *breaks], [*breaks, len(text)], strict=True)
+    ours = [text[a:b].rstrip() for a, b in bounds]
+    rich_lines = Text(text).wrap(Console(width=80), 20)
+    assert ours == [line.plain.rstrip() for line in rich_lines], "divide_line breaks elsewhere"
