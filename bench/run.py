@@ -71,6 +71,8 @@ class Options:
     """The git revision whose reader the search rows compare launch time with."""
     compare: Path | None = None
     """Another checkout whose launch is measured in the same runs (e.g. the commit before)."""
+    only: tuple[str, ...] = ()
+    """Run only these sections of the table (all when empty)."""
 
 
 def _met(ok: bool | None) -> str:
@@ -633,7 +635,16 @@ def parse(argv: Sequence[str] | None) -> Options:
     parser.add_argument(
         "--compare", type=Path, metavar="DIR", help="also launch the checkout in DIR (before/after)"
     )
+    parser.add_argument(
+        "--only",
+        metavar="SECTION[,SECTION]",
+        help=f"run only these sections: {', '.join(SECTIONS)}",
+    )
     args = parser.parse_args(argv)
+    only = tuple(name.strip() for name in (args.only or "").split(",") if name.strip())
+    unknown = [name for name in only if name not in SECTIONS]
+    if unknown:
+        parser.error(f"no section {', '.join(unknown)}: choose from {', '.join(SECTIONS)}")
     if args.quick:
         opts = Options(200, 3000, 1, 6, 3, 200, 20, 60.0, quick=True, esc_rounds=2)
         opts.feed_entries, opts.feeds, opts.feed_repeat = 20, 2, 1
@@ -647,9 +658,72 @@ def parse(argv: Sequence[str] | None) -> Options:
     if args.launches is not None:
         opts.launches = max(1, args.launches)
     opts.baseline = args.baseline
+    opts.only = only
     if args.compare is not None:
         opts.compare = args.compare.resolve()
     return opts
+
+
+SECTIONS = (
+    "launch",
+    "session",
+    "colours",
+    "store",
+    "anchoring",
+    "accuracy",
+    "feeds",
+    "hostile",
+    "search",
+)
+"""The table's sections, in order; ``--only`` runs some of them."""
+LAUNCHING = ("launch", "session", "colours", "hostile", "search")
+"""The sections that start the reader in a pty (their launches are primed first)."""
+
+
+def _sections(
+    opts: Options, library: library_gen.Library, tmp: Path
+) -> list[tuple[str, list[str], Callable[[], list[Row]]]]:
+    """(name, the figures it prints, how to measure them) for every section of the table."""
+    return [
+        (
+            "launch",
+            [
+                "bare Textual app -> first screen",
+                "warm launch -> list visible",
+                "cold launch -> list visible",
+                "cold launch -> index saved",
+            ],
+            lambda: launch_rows(opts, library, tmp),
+        ),
+        (
+            "session",
+            [
+                "RSS, library open",
+                "j step in the list: latency",
+                "j step in the list: bytes written per key",
+                "open a story -> first paint",
+                f"open the {opts.big_words}-word story -> first paint",
+                "page-down in the article: latency",
+                "page-down in the article: bytes per key",
+            ],
+            lambda: session_rows(opts, library, tmp),
+        ),
+        ("colours", ["j step bytes, 256 colours"], lambda: colour_rows(opts, library, tmp)),
+        ("store", ["durable annotation save", "store open"], lambda: store_rows(opts, tmp)),
+        ("anchoring", ["re-anchoring"], lambda: anchoring_rows(opts)),
+        ("accuracy", ["re-anchoring accuracy"], lambda: anchor_accuracy_rows(opts)),
+        ("feeds", ["feed import and refresh"], lambda: feed_rows(opts, tmp)),
+        (
+            "hostile",
+            ["short paragraphs -> first paint", "one-line story -> first paint"],
+            lambda: hostile_rows(opts, tmp),
+        ),
+        (
+            "search",
+            ["search index build from nothing", "/ + query + enter in one write"],
+            lambda: search_rows(opts, library, tmp),
+        ),
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -666,46 +740,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}",
             flush=True,
         )
-        prime_env = _env(tmp, tmp / "cache-prime")
-        _prime_bytecode(prime_env)
-        # One unmeasured launch of each compiles what they import lazily, too.
-        _launch([sys.executable, str(BENCH / "bare_app.py")], prime_env, READY_TEXT, opts.timeout)
-        _launch(_reader_argv(library.root, tmp / "data-prime"), prime_env, LIST_READY, opts.timeout)
+        if not opts.only or set(opts.only) & set(LAUNCHING):
+            prime_env = _env(tmp, tmp / "cache-prime")
+            _prime_bytecode(prime_env)
+            # One unmeasured launch of each compiles what they import lazily, too.
+            bare = [sys.executable, str(BENCH / "bare_app.py")]
+            _launch(bare, prime_env, READY_TEXT, opts.timeout)
+            reader = _reader_argv(library.root, tmp / "data-prime")
+            _launch(reader, prime_env, LIST_READY, opts.timeout)
         rows: list[Row] = []
-        rows += _guarded(
-            [
-                "bare Textual app -> first screen",
-                "warm launch -> list visible",
-                "cold launch -> list visible",
-                "cold launch -> index saved",
-            ],
-            lambda: launch_rows(opts, library, tmp),
-        )
-        rows += _guarded(
-            [
-                "RSS, library open",
-                "j step in the list: latency",
-                "j step in the list: bytes written per key",
-                "open a story -> first paint",
-                f"open the {opts.big_words}-word story -> first paint",
-                "page-down in the article: latency",
-                "page-down in the article: bytes per key",
-            ],
-            lambda: session_rows(opts, library, tmp),
-        )
-        rows += _guarded(["j step bytes, 256 colours"], lambda: colour_rows(opts, library, tmp))
-        rows += _guarded(["durable annotation save", "store open"], lambda: store_rows(opts, tmp))
-        rows += _guarded(["re-anchoring"], lambda: anchoring_rows(opts))
-        rows += _guarded(["re-anchoring accuracy"], lambda: anchor_accuracy_rows(opts))
-        rows += _guarded(["feed import and refresh"], lambda: feed_rows(opts, tmp))
-        rows += _guarded(
-            ["short paragraphs -> first paint", "one-line story -> first paint"],
-            lambda: hostile_rows(opts, tmp),
-        )
-        rows += _guarded(
-            ["search index build from nothing", "/ + query + enter in one write"],
-            lambda: search_rows(opts, library, tmp),
-        )
+        for name, figures, section in _sections(opts, library, tmp):
+            if opts.only and name not in opts.only:
+                continue
+            began = time.perf_counter()
+            rows += _guarded(figures, section)
+            print(f"section {name}: {time.perf_counter() - began:.1f} s", file=sys.stderr)
     print(render(rows))
     print(
         f"\n{'quick run' if opts.quick else 'full run'} in {time.perf_counter() - started:.0f} s; "
