@@ -1,10 +1,10 @@
-"""Hostile story sizes (issue 11): a million short paragraphs, a 31 MB one-line story.
+"""Hostile story sizes (issue 11): a million short paragraphs, a huge one-line story.
 
 Through the real entry point where it matters: the reader in a pty shows the first lines of
 the million-paragraph story, keeps answering keys while the rest loads, and quits at once;
-loading scales linearly (counted in function calls, not timed); opening the 31 MB story
-stays under ten times its size in memory (peak RSS of a child process); and a bookmark star
-does not lay a long story out again.
+loading scales linearly (counted in function calls, not timed); opening an 8 MB one-line
+story stays under ten times its size in memory (peak RSS of a child process); and a bookmark
+star does not lay a long story out again.
 """
 
 from __future__ import annotations
@@ -142,8 +142,10 @@ print(before, after, rows)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss in KiB")
-def test_opening_a_31_mb_one_line_story_stays_under_ten_times_its_size(tmp_path: Path) -> None:
-    path = write_one_liner(tmp_path / "one-line.md", 31 * 2**20)
+def test_opening_a_huge_one_line_story_stays_under_ten_times_its_size(tmp_path: Path) -> None:
+    # 8 MB here (a quarter of the issue's story, for the suite's time): memory in proportion
+    # to the size is the property; bench/run.py opens the full 31 MB and reports its ratio.
+    path = write_one_liner(tmp_path / "one-line.md", 8 * 2**20)
     done = subprocess.run(
         [sys.executable, "-c", MEMORY_CHILD, str(path)],
         capture_output=True,
@@ -154,7 +156,7 @@ def test_opening_a_31_mb_one_line_story_stays_under_ten_times_its_size(tmp_path:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     before, after, rows = (int(value) for value in done.stdout.split())
-    assert rows > 400_000  # laid out at 80 columns, all of it
+    assert rows > path.stat().st_size // 90  # laid out at 80 columns (words wrap), all of it
     growth = (after - before) * 1024
     size = path.stat().st_size
     assert growth <= 10 * size, f"peak RSS grew {growth / 2**20:.0f} MB, {growth / size:.1f}x"
