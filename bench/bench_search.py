@@ -33,7 +33,7 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 import library_gen  # noqa: E402
-from pty_harness import FRAME_START, PtySession, shows  # noqa: E402
+from pty_harness import FRAME_START, PtySession, bytecode_env, shows  # noqa: E402
 
 from tui_reader.core.paths import ensure_private_dir  # noqa: E402
 from tui_reader.core.stories import StoryMeta  # noqa: E402
@@ -180,10 +180,11 @@ def in_process(library: library_gen.Library, tmp: Path, notes: int) -> tuple[lis
 
 def _env(home: Path, cache: Path, pythonpath: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TEXTUAL", "TUI_READER", "XDG_")) and k != "NO_COLOR"}  # fmt: skip
-    env.update(TERM="xterm-256color", COLORTERM="truecolor", XDG_CACHE_HOME=str(cache),
-               XDG_DATA_HOME=str(home / "dh"), XDG_CONFIG_HOME=str(home / "ch"),
-               PYTHONPYCACHEPREFIX=str(home / "pycache"))  # fmt: skip
+           if not k.startswith(("TEXTUAL", "TUI_READER", "XDG_"))
+           and k not in ("NO_COLOR", "PYTHONDONTWRITEBYTECODE")}  # fmt: skip
+    env.update(bytecode_env(home), TERM="xterm-256color", COLORTERM="truecolor",
+               XDG_CACHE_HOME=str(cache), XDG_DATA_HOME=str(home / "dh"),
+               XDG_CONFIG_HOME=str(home / "ch"))  # fmt: skip
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     return env

@@ -432,6 +432,22 @@ class PtySession:
         return values["VmRSS"], values.get("VmHWM", values["VmRSS"])
 
 
+PYCACHE_VARIABLE = "TUI_READER_BENCH_PYCACHE"
+"""Where launched readers keep their compiled bytecode, when set (see :func:`bytecode_env`)."""
+
+
+def bytecode_env(home: Path) -> dict[str, str]:
+    """The variables that give a launched reader compiled bytecode of its own.
+
+    A user's install has ``.pyc`` files, so no measured launch should pay for compiling: the
+    bytecode goes to ``$TUI_READER_BENCH_PYCACHE`` when it is set (the smoke tests share one
+    across their runs), else to ``home/pycache``; each run primes it before it measures.
+    ``PYTHONDONTWRITEBYTECODE`` (CI sets it) is removed by the callers, or every launch would
+    compile everything again.
+    """
+    return {"PYTHONPYCACHEPREFIX": os.environ.get(PYCACHE_VARIABLE) or str(home / "pycache")}
+
+
 def _set_size(fd: int, cols: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 

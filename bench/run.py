@@ -28,11 +28,9 @@ if str(BENCH) not in sys.path:
 
 import library_gen  # noqa: E402
 from bare_app import READY_TEXT  # noqa: E402
-from pty_harness import KeyStats, PtySession, shows  # noqa: E402
+from pty_harness import KeyStats, PtySession, bytecode_env, shows  # noqa: E402
 
 COLS, ROWS = 120, 40
-BIG_OPENS = 5
-"""How many times the long read is opened for its first-paint figure (the median is shown)."""
 LIST_READY = "The Long Read:"
 """The long read is the newest story, so its title on screen means the list is showing."""
 
@@ -62,6 +60,8 @@ class Options:
     timeout: float
     quick: bool = False
     esc_rounds: int = 8
+    big_opens: int = 5
+    """How many times the long read is opened for its first-paint figure (the median shown)."""
     feed_entries: int = 300
     feeds: int = 10
     feed_repeat: int = 3
@@ -109,9 +109,7 @@ def _env(home: Path, cache: Path, *, truecolor: bool = True) -> dict[str, str]:
         if not k.startswith(("TEXTUAL", "TUI_READER", "XDG_")) and k not in drop
     }
     env.update(
-        # Fresh bytecode for every module, kept out of the repo: a user's install has .pyc
-        # files, and no launch should pay for compiling (see _prime_bytecode).
-        PYTHONPYCACHEPREFIX=str(home / "pycache"),
+        bytecode_env(home),  # compiled once, kept out of the repo (see _prime_bytecode)
         TERM="xterm-256color",
         XDG_CACHE_HOME=str(cache),
         XDG_DATA_HOME=str(home / "data-home"),
@@ -345,10 +343,10 @@ def session_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list
                 "-",
             )
         )
-        # The long read is opened BIG_OPENS times (another story in between, so each open
+        # The long read is opened big_opens times (another story in between, so each open
         # paints it anew); the median is the figure, as one open moves with the machine's load.
         opens = []
-        for run in range(BIG_OPENS):
+        for run in range(opts.big_opens):
             if run:
                 session.wait_idle(0.5, opts.timeout)
                 session.press("escape", quiet=0.3, timeout=opts.timeout)
@@ -646,9 +644,9 @@ def parse(argv: Sequence[str] | None) -> Options:
     if unknown:
         parser.error(f"no section {', '.join(unknown)}: choose from {', '.join(SECTIONS)}")
     if args.quick:
-        opts = Options(200, 3000, 1, 6, 3, 200, 20, 60.0, quick=True, esc_rounds=2)
+        opts = Options(200, 3000, 1, 6, 3, 200, 20, 60.0, quick=True, esc_rounds=2, big_opens=2)
         opts.feed_entries, opts.feeds, opts.feed_repeat = 20, 2, 1
-        opts.hostile_paragraphs, opts.hostile_bytes = 200_000, 4 * 2**20
+        opts.hostile_paragraphs, opts.hostile_bytes = 50_000, 2**20
     else:
         opts = Options(10_000, 55_000, 3, 45, 20, 10_000, 200, 180.0)
     if args.stories is not None:

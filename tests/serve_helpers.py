@@ -58,25 +58,28 @@ class ServerProcess:
         with self._lock:
             self._lock.notify_all()  # the server exited: wake a waiter to say so
 
-    def wait_log(self, pattern: str, timeout: float = 10.0) -> re.Match[str]:
-        """Wait until a log line matches ``pattern``; return the match."""
+    def wait_log(self, pattern: str, timeout: float = 10.0, count: int = 1) -> re.Match[str]:
+        """Wait until ``count`` log lines match ``pattern``; return the last of those matches."""
         deadline = time.monotonic() + timeout
         regex = re.compile(pattern)
+
+        def found() -> list[re.Match[str]]:
+            return [match for line in self.log if (match := regex.search(line))]
+
         with self._lock:
             while True:
-                for line in self.log:
-                    if found := regex.search(line):
-                        return found
+                if len(matches := found()) >= count:
+                    return matches[count - 1]
                 text = "\n".join(self.log)
                 if self.proc.poll() is not None:
                     # Its last lines may still be in the pipe: one more look once drained.
                     self._lock.wait(0.5)
-                    if any(regex.search(line) for line in self.log):
+                    if len(found()) >= count:
                         continue
                     raise AssertionError(f"server exited ({self.proc.returncode}):\n{text}")
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(f"no log line matching {pattern!r}:\n{text}")
+                    raise AssertionError(f"not {count} log line(s) matching {pattern!r}:\n{text}")
                 self._lock.wait(left)
 
     def stop(self, timeout: float = 15.0) -> int:

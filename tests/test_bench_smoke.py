@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -9,6 +10,9 @@ import pytest
 
 from tests.bench_tables import assert_positive_figure, ratios, table
 from tests.paths import BENCH, REPO
+
+sys.path.insert(0, str(BENCH))
+from pty_harness import PYCACHE_VARIABLE  # noqa: E402
 
 SECTIONS = {
     "launch": [
@@ -65,13 +69,19 @@ def test_every_section_is_smoke_tested() -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and pty")
 @pytest.mark.parametrize("section", list(SECTIONS))
-def test_quick_benchmark_prints_every_figure(section: str) -> None:
+def test_quick_benchmark_prints_every_figure(
+    section: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # One bytecode cache for every section (and xdist worker): each run compiling all of
+    # Textual again for its launches is most of a quick section's time.
+    pycache = tmp_path_factory.getbasetemp().parent / "bench-pycache"
     done = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--quick", "--only", section],
         capture_output=True,
         text=True,
         timeout=600,
         cwd=REPO,
+        env={**os.environ, PYCACHE_VARIABLE: str(pycache)},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     lines = [line for line in done.stdout.splitlines() if line.startswith("| ")]

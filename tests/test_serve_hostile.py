@@ -149,6 +149,9 @@ def test_silent_connections_wait_their_turn_and_sessions_go_on(
         for _ in range(2):  # both login slots, held by connections that never speak
             silent.append(socket.create_connection(("127.0.0.1", server.port), timeout=10))
             silent[-1].recv(64)  # accepted: the server sent its banner
+        # The server logs each accepted connection (u8's and the two silent ones) a moment after
+        # its banner: count once all three lines are in, not while they are on their way.
+        server.wait_log("connect peer=", count=3)
         accepted = sum("connect peer=" in line for line in server.log)
         u9 = Client(ssh_argv(server.port, world["u9"], "u9", "-tt"))
         for key in "abc":  # the session already in keeps answering meanwhile
