@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,17 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     settings.register_profile("suite", deadline=None)
     settings.load_profile("suite")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers per CPU.
+
+    Much of the suite waits rather than computes: for a reader in a pty to go quiet, for a
+    subprocess or an SSH session to start, for a feed server's answer. One worker per CPU leaves
+    the CPUs a third idle; a second worker per CPU fills that time (see README, "Run the whole
+    test suite").
+    """
+    return 2 * (os.cpu_count() or 1)
 
 
 @pytest.fixture(autouse=True)
