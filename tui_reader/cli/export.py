@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from tui_reader.cli.options import add_data_dir
 from tui_reader.cli.output import err
 
 if TYPE_CHECKING:
@@ -54,12 +55,7 @@ def export_parser() -> argparse.ArgumentParser:
         help="the library the reader shows (default: as when it is started without a folder); "
         "its index describes the stories without reading every file",
     )
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="where bookmarks and notes live (default: $TUI_READER_DATA_DIR, else the "
-        "platform's user data dir)",
-    )
+    add_data_dir(parser)
     return parser
 
 

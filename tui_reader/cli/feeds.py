@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tui_reader.cli.options import add_data_dir, add_fetch_limits
 from tui_reader.cli.output import err, say
 from tui_reader.core.paths import default_feeds_library, resolve_data_dir
 from tui_reader.feeds.model import FeedError
@@ -38,29 +39,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="the library the feeds' stories go into (default: <data dir>/feeds)",
     )
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="where the feed list, bookmarks and notes live (default: $TUI_READER_DATA_DIR, "
-        "else the platform's user data dir)",
-    )
-
-
-def _limits(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=15.0,
-        metavar="SECONDS",
-        help="give up on a server silent this long (default: 15)",
-    )
-    parser.add_argument(
-        "--deadline",
-        type=float,
-        default=60.0,
-        metavar="SECONDS",
-        help="give up on a download taking longer (default: 60)",
-    )
+    add_data_dir(parser, "the feed list, bookmarks and notes")
 
 
 def _err(message: str) -> None:
@@ -195,7 +174,7 @@ def feeds_main(argv: Sequence[str]) -> int:
         help="fetch each new entry's page and keep its article (for feeds of teasers)",
     )
     _common(add)
-    _limits(add)
+    add_fetch_limits(add)
     add.set_defaults(run=_add)
     listing = commands.add_parser("list", help="show the feeds and their last refresh")
     _common(listing)
@@ -240,7 +219,7 @@ def refresh_main(argv: Sequence[str]) -> int:
     )
     parser.add_argument("name", nargs="?", metavar="NAME", help="only this feed")
     _common(parser)
-    _limits(parser)
+    add_fetch_limits(parser)
     args = parser.parse_args(argv)
     ctx = _Context(args)
     if args.name:

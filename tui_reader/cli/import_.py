@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tui_reader.cli.options import add_data_dir
 from tui_reader.cli.output import err, say
 
 __all__ = ["import_main", "import_parser"]
@@ -36,12 +37,7 @@ def import_parser() -> argparse.ArgumentParser:
         help="the library to attach notes to (default: the reader's, as when started "
         "without a folder)",
     )
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="where bookmarks and notes live (default: $TUI_READER_DATA_DIR, else the "
-        "platform's user data dir)",
-    )
+    add_data_dir(parser)
     return parser
 
 

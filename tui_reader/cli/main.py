@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tui_reader import __version__
 from tui_reader.cli.library import default_stories_dir, reader_library
+from tui_reader.cli.options import add_data_dir
 from tui_reader.cli.output import err
 
 __all__ = ["default_stories_dir", "main", "reader_library"]
@@ -38,7 +39,7 @@ def _reader_parser() -> argparse.ArgumentParser:
         help="folder of .md/.markdown/.txt stories (default: the bundled stories)",
     )
     parser.add_argument("--stories", metavar="DIR", help="same as STORIES_DIR")
-    _add_data_dir(parser)
+    add_data_dir(parser)
     parser.add_argument(
         "--config",
         metavar="FILE",
@@ -56,15 +57,6 @@ def _reader_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
     return parser
-
-
-def _add_data_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="where bookmarks and notes live (default: $TUI_READER_DATA_DIR, "
-        "else the platform's user data dir)",
-    )
 
 
 def _run_reader(argv: Sequence[str]) -> int:

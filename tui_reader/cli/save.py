@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from tui_reader.cli.options import add_data_dir, add_fetch_limits
 from tui_reader.core.paths import default_feeds_library, resolve_data_dir
 from tui_reader.core.textsafe import sanitize_line
 from tui_reader.feeds.model import FeedError
@@ -32,28 +33,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the library (default: <data dir>/feeds); the story goes to its saved/ folder",
     )
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="the data dir (default: $TUI_READER_DATA_DIR, else the platform's user data dir)",
-    )
+    add_data_dir(parser)
     parser.add_argument(
         "--tag", action="append", default=[], metavar="TAG", help="tag the story (repeatable)"
     )
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=15.0,
-        metavar="SECONDS",
-        help="give up on a server silent this long (default: 15)",
-    )
-    parser.add_argument(
-        "--deadline",
-        type=float,
-        default=60.0,
-        metavar="SECONDS",
-        help="give up on a download taking longer (default: 60)",
-    )
+    add_fetch_limits(parser)
     return parser
 
 

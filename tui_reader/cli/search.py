@@ -16,6 +16,7 @@ from pathlib import Path
 
 import orjson
 
+from tui_reader.cli.options import add_data_dir
 from tui_reader.cli.output import err, say
 from tui_reader.core.textsafe import sanitize_line
 from tui_reader.library.finder import Found, metas_by_path
@@ -40,11 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--sort", choices=ORDERS, default="relevance", help="order of matches")
     parser.add_argument("--limit", type=int, default=0, metavar="N", help="print at most N")
     parser.add_argument("--stories", metavar="DIR", help="the library (default: as the reader)")
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="the data dir (default: $TUI_READER_DATA_DIR, else the platform's user data dir)",
-    )
+    add_data_dir(parser, "the notes, bookmarks and read state searched")
     return parser
 
 
