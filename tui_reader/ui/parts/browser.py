@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
 from tui_reader.core.stories import StoryMeta
-from tui_reader.notes.browse import NoteItem, catalog
 from tui_reader.storage.store import Store
 from tui_reader.ui.parts.library import LibraryPart, to_row
 from tui_reader.ui.parts.notes import NotesPart
 from tui_reader.ui.widgets.story_list import StoryRow
+
+if TYPE_CHECKING:
+    from tui_reader.notes.browse import NoteItem
 
 __all__ = ["BrowserPart"]
 
@@ -40,7 +42,9 @@ class BrowserPart:
 
     def show(self) -> None:
         """Open the notes browser."""
-        from tui_reader.ui.screens.notes_browser import NotesBrowser  # loaded on first use
+        # Loaded on first use: the catalog's Markdown export (and YAML) is not needed to start.
+        from tui_reader.notes.browse import catalog
+        from tui_reader.ui.screens.notes_browser import NotesBrowser
 
         def load() -> list[NoteItem]:  # in a thread, with the library as loaded by then
             return catalog(self.store, self._stories())
