@@ -99,6 +99,28 @@ async def test_a_query_typed_in_one_burst_runs_once(tmp_path: Path) -> None:
         assert search.number - before == 1, f"{search.number - before} queries ran for one burst"
 
 
+async def test_the_search_line_takes_the_key_bar_row_and_moves_no_pane(tmp_path: Path) -> None:
+    """Opening a search must not shift the panes a row (a whole-screen repaint per search over
+    SSH): the search line covers the key bar's row, and the bar is back when it ends."""
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        story_list = await ready(pilot, 31)
+        article = app.screen.query_one("#article")
+        places = (story_list.region, article.region)
+        bottom = lambda: screen_text(app).splitlines()[-1]  # noqa: E731
+        assert "⏎ Open" in bottom()
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: bottom().startswith(" /"), "the search line at the bottom")
+        assert (story_list.region, article.region) == places
+        await pilot.press(*"lighthouse keepers", "enter")
+        await wait_until(pilot, lambda: len(story_list.rows) == 3, "three matches")
+        assert "/lighthouse keepers  3 stories" in bottom()
+        assert (story_list.region, article.region) == places
+        await pilot.press("escape")  # ends the search: the key bar is back, nothing moved
+        await wait_until(pilot, lambda: "⏎ Open" in bottom(), "the key bar again")
+        assert (story_list.region, article.region) == places and len(story_list.rows) == 31
+
+
 async def test_a_result_opens_with_its_words_highlighted_and_n_moves(tmp_path: Path) -> None:
     app = build(tmp_path, library(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:

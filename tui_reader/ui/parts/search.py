@@ -195,7 +195,7 @@ class SearchPart:
 
     def show(self, line: SearchLine) -> None:
         """Draw the search line."""
-        line.display = self.typing or self.active
+        line.visible = self.typing or self.active
         status = self.error
         if not status and self.found is not None:
             count = len(self.found.matches)
