@@ -7,9 +7,7 @@ cursor step, refreshes just the old and the new row.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -24,30 +22,13 @@ from textual.strip import Strip
 
 from tui_reader.ui.textcells import fit
 from tui_reader.ui.widgets.inert import plain
+from tui_reader.ui.widgets.story_row import StoryRow
+
+__all__ = ["OPEN_MARK", "StoryList", "StoryRow"]
 
 DIM = Style(dim=True)
 OPEN_MARK = "▶"
 """Drawn before the title of the story the article shows."""
-
-
-@dataclass(frozen=True)
-class StoryRow:
-    """What the list shows for one file: a story, or an error row."""
-
-    key: str
-    """Unique key of the row (the file path)."""
-    story_id: str
-    title: str
-    date: dt.date | None = None
-    source: str = ""
-    """What the source column shows: the feed's name, else the URL's domain."""
-    error: str | None = None
-    feed: str = ""
-    """The feed the story came from; "" for a local file."""
-    detail: str = ""
-    """Where a search matched: a few words of the story (or of the reader's note)."""
-    in_note: bool = False
-    """The search matched the reader's own note, not the story."""
 
 
 class StoryList(ScrollView, can_focus=True):
