@@ -152,16 +152,22 @@ class Finder:
         snipped = frozenset(h.path for h in head)
         return Found([Match(m, h) for m, h in pairs], query, self.complete, snipped)
 
-    def fill(self, found: Found, paths: Collection[str], deadline: float | None = None) -> Found:
+    def fill(self, found: Found, paths: Collection[str], deadline: float | None = None,
+             *, longest: int | None = None) -> Found:  # fmt: skip
         """``found`` with a snippet on each match whose path is in ``paths`` (the rows being
         shown; the others get theirs when wanted).
+
+        Args:
+            longest: leave out stories of more bytes than this (a snippet reads its whole
+                story: one long read costs more than a screen of news stories).
 
         Raises:
             TooSlow: ``deadline`` passed first (``found`` is as it was).
             sqlite3.Error: the index could not be read this time (the rows stay as they are).
         """
         todo = [i for i, m in enumerate(found.matches)
-                if m.hit.path in paths and m.hit.path not in found.snipped]  # fmt: skip
+                if m.hit.path in paths and m.hit.path not in found.snipped
+                and (longest is None or m.meta.size <= longest)]  # fmt: skip
         if not todo:
             return found
         hits = add_snippets(self.index, found.query, [found.matches[i].hit for i in todo],

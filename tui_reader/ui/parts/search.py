@@ -32,6 +32,10 @@ ON_THE_SPOT = 0.05
 the results are drawn in the very frame that shows the query. One that takes longer is
 stopped and run again in the background ("searching…"), so typing never stalls longer."""
 
+LONG_STORY = 100_000
+"""Bytes past which a story's snippet is left to the background (it reads the whole story:
+a 55,000-word read costs more than all the other rows in view together)."""
+
 
 @dataclass(frozen=True)
 class Typed:
@@ -202,7 +206,8 @@ class SearchPart:
         view = {row.key for row in story_list.rows[top : top + max(story_list.size.height, 1)]}
         if on_the_spot:
             try:
-                found = self.finder.fill(found, view, time.perf_counter() + ON_THE_SPOT)
+                deadline = time.perf_counter() + ON_THE_SPOT
+                found = self.finder.fill(found, view, deadline, longest=LONG_STORY)
             except (TooSlow, sqlite3.Error):
                 pass  # the background fill below does them
             else:
