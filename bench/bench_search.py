@@ -270,8 +270,9 @@ def pty_figures(library: library_gen.Library, tmp: Path, first: str, launches: i
         session.wait_idle(0.5, timeout)
         after = session.rss_kb()
     ready_times = [r.ready for r in results if r.ready is not None]
-    # The frame that drew the results is the last one; the first (the search line appearing
-    # shifts the panes up a row) repaints the whole screen once per search.
+    # The last frame of the burst: it drew the results before the search line stopped moving
+    # the panes; now the results frame is the largest one, and the last is what follows it
+    # (the list's scrollbar, or snippets filled in below the view).
     sizes = [len(FRAME_START + r.output.split(FRAME_START)[-1]) for r in results]
     firsts = [r.largest_frame for r in results]
     bursts = [r.size for r in results]

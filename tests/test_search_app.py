@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 
@@ -19,6 +20,7 @@ from tests.app_helpers import (
 )
 from tui_reader.core.config import Config, load_config
 from tui_reader.ui.app import ReaderApp, create_app
+from tui_reader.ui.parts import search as search_part
 from tui_reader.ui.screens.feed_picker import FeedPicker
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.story_list import StoryList
@@ -97,6 +99,56 @@ async def test_a_query_typed_in_one_burst_runs_once(tmp_path: Path) -> None:
         assert sorted(titles(story_list)) == ["Story 03", "Story 13", "Story 23"]
         assert not search.typing and search.text == "lighthouse keepers"
         assert search.number - before == 1, f"{search.number - before} queries ran for one burst"
+
+
+async def test_the_search_line_takes_the_key_bar_row_and_moves_no_pane(tmp_path: Path) -> None:
+    """Opening a search must not shift the panes a row (a whole-screen repaint per search over
+    SSH): the search line covers the key bar's row, and the bar is back when it ends."""
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        story_list = await ready(pilot, 31)
+        article = app.screen.query_one("#article")
+        places = (story_list.region, article.region)
+        bottom = lambda: screen_text(app).splitlines()[-1]  # noqa: E731
+        assert "⏎ Open" in bottom()
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: bottom().startswith(" /"), "the search line at the bottom")
+        assert (story_list.region, article.region) == places
+        await pilot.press(*"lighthouse keepers", "enter")
+        await wait_until(pilot, lambda: len(story_list.rows) == 3, "three matches")
+        assert "/lighthouse keepers  3 stories" in bottom()
+        assert (story_list.region, article.region) == places
+        await pilot.press("escape")  # ends the search: the key bar is back, nothing moved
+        await wait_until(pilot, lambda: "⏎ Open" in bottom(), "the key bar again")
+        assert (story_list.region, article.region) == places and len(story_list.rows) == 31
+
+
+async def test_results_come_with_the_snippets_in_view_on_the_spot_or_from_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quick query is answered on the UI thread: the rows in view have their snippets as
+    soon as the rows are there. A slow one (no time at all allowed here) runs in a worker,
+    with the same answer."""
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await ready(pilot, 31)
+        search = reader(app).finding.search
+        names = {"/": "slash", " ": "space", "\r": "enter"}
+        for key in "/dispatch port\r":  # in one burst: the answer is drawn with the query
+            app.post_message(events.Key(names.get(key, key), key))
+        await wait_until(pilot, lambda: len(story_list.rows) == 30, "thirty matches")
+        height = story_list.size.height
+        assert 0 < height < 30
+        assert all("Dispatch" in row.detail for row in story_list.rows[:height])
+        await wait_until(pilot, lambda: all(r.detail for r in story_list.rows), "the rest filled")
+        first = [(row.key, row.detail) for row in story_list.rows]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(story_list.rows) == 31, "the whole list")
+        monkeypatch.setattr(search_part, "ON_THE_SPOT", 0.0)
+        await pilot.press("slash", *"dispatch port", "enter")
+        answered = lambda: search.found is not None and all(r.detail for r in story_list.rows)  # noqa: E731
+        await wait_until(pilot, answered, "the worker's answer")
+        assert [(row.key, row.detail) for row in story_list.rows] == first
 
 
 async def test_a_result_opens_with_its_words_highlighted_and_n_moves(tmp_path: Path) -> None:

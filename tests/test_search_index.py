@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import orjson
@@ -18,7 +19,7 @@ from tui_reader.core.stories import StoryError
 from tui_reader.library.finder import Finder, Found, metas_by_path
 from tui_reader.library.index import Item, LibraryIndex
 from tui_reader.library.query import parse
-from tui_reader.library.search_index import IndexBroken
+from tui_reader.library.search_index import IndexBroken, TooSlow
 from tui_reader.storage.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -142,6 +143,32 @@ def test_accents_cyrillic_and_cjk(lib: Library) -> None:
     assert lib.find("天园") == []  # characters, not words: both must be next to each other
     snippet = lib.found("公园").matches[0].hit.snippet
     assert "人们在公园里散步" in snippet  # shown as written, without the index's gaps
+
+
+def test_a_deadline_stops_a_search_and_snippets_come_for_the_rows_asked(lib: Library) -> None:
+    """The reader answers on the UI thread when it can: past its deadline a search stops with
+    TooSlow (it then runs in the background), and snippets come only for the rows shown."""
+    metas = metas_by_path(lib.items)
+    query = parse("budget")
+    with pytest.raises(TooSlow):
+        lib.finder.find(query, lib.store, metas, None, deadline=time.perf_counter() - 1)
+    full = lib.finder.find(query, lib.store, metas, None)
+    quick = lib.finder.find(query, lib.store, metas, None, snippets=0,
+                            deadline=time.perf_counter() + 30)  # fmt: skip
+    assert [m.hit.path for m in quick.matches] == [m.hit.path for m in full.matches]
+    assert len(full.matches) >= 2 and not quick.snipped
+    assert all(m.hit.snippet == "" for m in quick.matches)
+    shown = full.matches[1].hit.path
+    assert lib.finder.fill(quick, {shown}, longest=10) is quick  # left for later: too long
+    one = lib.finder.fill(quick, {shown}, longest=10**6)
+    assert one.snipped == {shown}
+    assert [m.hit.snippet for m in one.matches] == [
+        m.hit.snippet if m.hit.path == shown else "" for m in full.matches
+    ]
+    assert any(m.hit.snippet for m in one.matches)  # "budget" is in the body of both
+    with pytest.raises(TooSlow):
+        lib.finder.fill(quick, {shown}, deadline=time.perf_counter() - 1)
+    assert lib.finder.fill(one, {shown}) is one  # nothing left to fetch
 
 
 def test_store_facets(lib: Library) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +21,12 @@ from tui_reader.core.stories import StoryError, StoryMeta
 from tui_reader.library.index import Item
 from tui_reader.library.order import Sort, sort_items
 from tui_reader.library.query import Query
-from tui_reader.library.search_index import IndexBroken, SearchIndex, index_path
+from tui_reader.library.search_index import IndexBroken, SearchIndex, TooSlow, index_path
 from tui_reader.library.search_run import Hit, StoreFacts, add_snippets, is_corrupt, search
 from tui_reader.library.search_text import Reader
 from tui_reader.storage.store import Annotation, Store
 
-__all__ = ["Found", "Finder", "Match"]
+__all__ = ["Found", "Finder", "Match", "TooSlow"]
 
 SNIPPETS = 60
 """Rows that get a snippet at once (about two screens)."""
@@ -47,6 +48,8 @@ class Found:
     query: Query
     complete: bool
     """False while the index is still being built (more may match later)."""
+    snipped: frozenset[str] = frozenset()
+    """The paths of the matches that were given their snippet (see :meth:`Finder.fill`)."""
 
 
 class Finder:
@@ -109,6 +112,7 @@ class Finder:
         order: Sort | None,
         *,
         snippets: int = SNIPPETS,
+        deadline: float | None = None,
     ) -> Found:
         """The stories of ``metas`` (by path) that match ``query``.
 
@@ -118,14 +122,17 @@ class Finder:
             metas: the library's rows by path (a match not among them is left out).
             order: one of the list's orders, or None for best match first.
             snippets: how many of the first matches get a snippet.
+            deadline: a ``time.perf_counter()`` value to give up at (:class:`TooSlow`): the
+                reader answers on the spot when it can, and in the background when not.
 
         Raises:
+            TooSlow: ``deadline`` passed before the answer was complete.
             IndexBroken: the index file is corrupt (:meth:`prepare` starts it over).
             sqlite3.OperationalError: the search could not run this time (locked, busy).
         """
         facts = StoreFacts.of(store, query)
         try:
-            hits = search(self.index, query, facts)
+            hits = search(self.index, query, facts, deadline)
             by_path = {h.path: h for h in hits}
             if order is None:
                 found = [(metas.get(h.path), h) for h in hits]
@@ -134,13 +141,42 @@ class Finder:
                 chosen = [m for p in by_path if isinstance(m := metas.get(p), StoryMeta)]
                 ordered = sort_items(chosen, order, facts.read)
                 pairs = [(m, by_path[str(m.path)]) for m in ordered if isinstance(m, StoryMeta)]
-            head = add_snippets(self.index, query, [h for _, h in pairs[:snippets]])
+            if deadline is not None and time.perf_counter() > deadline:
+                raise TooSlow("the search ran past its deadline")
+            head = add_snippets(self.index, query, [h for _, h in pairs[:snippets]], deadline)
         except sqlite3.DatabaseError as exc:
             if not is_corrupt(exc):
                 raise  # busy, locked, full: the index is fine, the search failed this time
             raise IndexBroken(f"the search index is damaged ({exc}); rebuilding it") from exc
         pairs[: len(head)] = [(m, h) for (m, _), h in zip(pairs, head, strict=False)]
-        return Found([Match(m, h) for m, h in pairs], query, self.complete)
+        snipped = frozenset(h.path for h in head)
+        return Found([Match(m, h) for m, h in pairs], query, self.complete, snipped)
+
+    def fill(self, found: Found, paths: Collection[str], deadline: float | None = None,
+             *, longest: int | None = None) -> Found:  # fmt: skip
+        """``found`` with a snippet on each match whose path is in ``paths`` (the rows being
+        shown; the others get theirs when wanted).
+
+        Args:
+            longest: leave out stories of more bytes than this (a snippet reads its whole
+                story: one long read costs more than a screen of news stories).
+
+        Raises:
+            TooSlow: ``deadline`` passed first (``found`` is as it was).
+            sqlite3.Error: the index could not be read this time (the rows stay as they are).
+        """
+        todo = [i for i, m in enumerate(found.matches)
+                if m.hit.path in paths and m.hit.path not in found.snipped
+                and (longest is None or m.meta.size <= longest)]  # fmt: skip
+        if not todo:
+            return found
+        hits = add_snippets(self.index, found.query, [found.matches[i].hit for i in todo],
+                            deadline)  # fmt: skip
+        matches = list(found.matches)
+        for i, hit in zip(todo, hits, strict=True):
+            matches[i] = Match(matches[i].meta, hit)
+        snipped = found.snipped | {hit.path for hit in hits}
+        return Found(matches, found.query, found.complete, snipped)
 
     def close(self) -> None:
         """Close the index's connections."""

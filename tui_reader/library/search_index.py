@@ -22,6 +22,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from tui_reader.library.search_text import (
 )
 from tui_reader.storage.records import Annotation
 
-__all__ = ["SCHEMA", "IndexBroken", "SearchIndex", "Sync", "index_path"]
+__all__ = ["SCHEMA", "IndexBroken", "SearchIndex", "Sync", "TooSlow", "index_path"]
 
 SCHEMA = 2
 """Bumped when what is indexed changes; an index of another version is rebuilt."""
@@ -65,6 +66,10 @@ PRAGMA user_version = {SCHEMA};
 
 class IndexBroken(Exception):
     """The index file cannot be used (corrupt, locked too long, unwritable); rebuild it."""
+
+
+class TooSlow(Exception):
+    """A search given a deadline did not finish by it (it was stopped; nothing is wrong)."""
 
 
 def index_path(cache_dir: Path, roots: Sequence[Path], data_dir: Path) -> Path:
@@ -158,10 +163,36 @@ class SearchIndex:
         return db
 
     @contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection]:
-        """The reading connection, for one thread at a time."""
-        with self._locks["read"]:
-            yield self._db("read")
+    def reading(self, deadline: float | None = None) -> Iterator[sqlite3.Connection]:
+        """The reading connection, for one thread at a time.
+
+        Args:
+            deadline: a ``time.perf_counter()`` value: the statements run in the block are
+                stopped once it has passed, and :class:`TooSlow` is raised (as it is when
+                another thread holds the connection until then).
+        """
+        if deadline is None:
+            with self._locks["read"]:
+                yield self._db("read")
+            return
+        lock = self._locks["read"]
+        if not lock.acquire(timeout=max(deadline - time.perf_counter(), 0.0)):
+            raise TooSlow("the index is busy with another search")
+        try:
+            if time.perf_counter() > deadline:  # a short statement may never be interrupted
+                raise TooSlow("the search ran past its deadline")
+            db = self._db("read")
+            db.set_progress_handler(lambda: time.perf_counter() > deadline, 1000)
+            try:
+                yield db
+            except sqlite3.OperationalError as exc:
+                if time.perf_counter() > deadline:  # interrupted by the handler above
+                    raise TooSlow("the search ran past its deadline") from exc
+                raise
+            finally:
+                db.set_progress_handler(None, 0)
+        finally:
+            lock.release()
 
     def close(self) -> None:
         """Close the connections (they reopen on next use)."""

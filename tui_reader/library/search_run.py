@@ -108,13 +108,16 @@ def _store_ok(facet: Facet, story_id: str, tags: str, facts: StoreFacts) -> bool
 _COLUMNS = "d.path, d.story_id, d.id, d.day, d.tags"
 
 
-def search(index: SearchIndex, query: Query, facts: StoreFacts) -> list[Hit]:
+def search(
+    index: SearchIndex, query: Query, facts: StoreFacts, deadline: float | None = None
+) -> list[Hit]:
     """Every story matching ``query``, best first (newest first when it has no words).
 
     Raises:
         sqlite3.DatabaseError: the index is corrupt (rebuild it).
+        TooSlow: the SQL had not finished by ``deadline`` (a ``time.perf_counter()`` value).
     """
-    with index.reading() as db:
+    with index.reading(deadline) as db:
         return _search(db, query, facts)
 
 
@@ -181,15 +184,18 @@ def _clean(snippet: str) -> tuple[str, bool]:
     return " ".join(text.split()), matched
 
 
-def add_snippets(index: SearchIndex, query: Query, hits: Sequence[Hit]) -> list[Hit]:
+def add_snippets(
+    index: SearchIndex, query: Query, hits: Sequence[Hit], deadline: float | None = None
+) -> list[Hit]:
     """``hits`` with a snippet each where the words matched the body or a note.
 
-    Call it for the rows about to be shown (a snippet costs a little per story).
+    Call it for the rows about to be shown (a snippet costs a little per story). Raises
+    :class:`TooSlow` past ``deadline``, as :func:`search` does.
     """
     words = query.fts()
     if words is None or not hits:
         return list(hits)
-    with index.reading() as db:
+    with index.reading(deadline) as db:
         return _snippets(db, query, words, hits)
 
 

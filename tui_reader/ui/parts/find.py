@@ -118,11 +118,12 @@ class FindPart:
         """Stop finding: the matches go."""
         self.text, self.typing, self.status = "", False, ""
         self.number += 1
-        article.set_matches([])
+        if article.matches:  # else nothing to redraw: ``/`` must not repaint the article
+            article.set_matches([])
 
     def show(self, line: SearchLine) -> None:
         """Draw the find line."""
-        line.display = self.active
+        line.visible = self.active
         if self.active:
             line.show(self.text, self.typing, self.status, self.status == "not found",
                       prompt="find in story: ")  # fmt: skip

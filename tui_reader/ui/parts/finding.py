@@ -1,7 +1,7 @@
 """Finding things, as one part of the main screen: the ``/`` search over the index, the find
 in the open story (``f``), the index upkeep behind them, and saved searches in ``F``.
 
-It owns the search line under the panes (a search and a find share it: the find wins while it
+It owns the search line over the key bar (a search and a find share it: the find wins while it
 is shown) and the list's place before a search, so ``esc`` goes back exactly there.
 """
 

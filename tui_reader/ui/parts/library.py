@@ -127,6 +127,8 @@ class LibraryPart:
         self._rows: dict[str, list[StoryRow]] = {}
         """The whole list's rows per order (``esc`` after a search draws them again)."""
         self._title = "Stories"
+        self._drawn_title = ""
+        """The list's border title as last set."""
 
     # ----- loading -------------------------------------------------------------------------
 
@@ -355,4 +357,7 @@ class LibraryPart:
         # The query is typed by the user and feed names come from feeds: never markup.
         listed = [row for row in story_list.rows if row.error is None]
         unread = sum(row.story_id not in story_list.read for row in listed)
-        story_list.border_title = inert(f"{self._title} · {unread}/{len(listed)} unread")
+        title = f"{self._title} · {unread}/{len(listed)} unread"
+        if title != self._drawn_title:  # setting a border title repaints the whole list
+            self._drawn_title = title
+            story_list.border_title = inert(title)

@@ -7,6 +7,7 @@ after ``/`` over SSH is never lost (no widget has to take focus first).
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from textual.events import Key
 from textual.screen import Screen
 
-from tui_reader.library.finder import Finder, Found, metas_by_path
+from tui_reader.library.finder import SNIPPETS, Finder, Found, TooSlow, metas_by_path
 from tui_reader.library.index import Item
 from tui_reader.library.order import Sort
 from tui_reader.library.query import Query, QueryError, parse
@@ -25,6 +26,15 @@ from tui_reader.ui.widgets.search_bar import SearchLine
 from tui_reader.ui.widgets.story_list import StoryList
 
 __all__ = ["SearchPart", "Typed", "search_key"]
+
+ON_THE_SPOT = 0.05
+"""Seconds a query may take on the UI thread: most take a few ms on 10,000 stories, and then
+the results are drawn in the very frame that shows the query. One that takes longer is
+stopped and run again in the background ("searching…"), so typing never stalls longer."""
+
+LONG_STORY = 100_000
+"""Bytes past which a story's snippet is left to the background (it reads the whole story:
+a 55,000-word read costs more than all the other rows in view together)."""
 
 
 @dataclass(frozen=True)
@@ -53,9 +63,11 @@ def search_key(event: Key, query: str) -> Typed | None:
 class SearchPart:
     """The ``/`` search: the query being typed, running it on the index, its results.
 
-    Each change of the query runs it in a thread worker; a result for an older query is
-    dropped. A query that cannot run leaves an error (shown instead of rows, never as an empty
-    list). The list's place before the search is kept, so ``esc`` goes back exactly there.
+    Each change of the query runs it at once on the UI thread, given :data:`ON_THE_SPOT`
+    seconds; past that, or while the index is still being built, it runs in a thread worker,
+    and a result for an older query is dropped. A query that cannot run leaves an error
+    (shown instead of rows, never as an empty list). The list's place before the search is
+    kept, so ``esc`` goes back exactly there.
     """
 
     def __init__(self, host: Screen[Any], finder: Finder, store: Store,
@@ -81,6 +93,7 @@ class SearchPart:
         """The order of results: None for best match first, or one of the list's orders."""
         self.number = 0
         self._running = False
+        """A query runs in a worker (the line says "searching…")."""
         self._queued = False
         self._again = False
         """The query changed while one was running: run the newest when it ends."""
@@ -127,7 +140,8 @@ class SearchPart:
         self.run()
 
     def run(self, text: str | None = None) -> None:
-        """Run the query (``text``, or the one typed) in the background."""
+        """Run the query (``text``, or the one typed): on the spot when it is quick, else in
+        the background."""
         if text is not None:
             self.text, self.order = text, None
         self.number += 1
@@ -146,23 +160,80 @@ class SearchPart:
         if self._running:
             self._again = True  # typed faster than searched: only the newest query runs next
             return
-        self._running = True
         number, order, metas = self.number, self.order, self._by_path()
+        if self.finder.complete:  # else the index is being written: leave the UI thread be
+            try:
+                deadline = time.perf_counter() + ON_THE_SPOT
+                found, failed = self._find(query, metas, order, deadline, 0)
+            except TooSlow:
+                pass  # the worker below runs it without a deadline
+            else:
+                self._took(number, found, failed, on_the_spot=True)
+                return
+        self._running = True
+        self._changed()  # the line says "searching…"
 
         def work() -> None:
             found: Found | None = None
             failed = "The search failed unexpectedly; try again."  # unless it ends below
             try:
-                found = self.finder.find(query, self.store, metas, order)
-                failed = ""
-            except IndexBroken:
-                failed = ""  # found None: the index is rebuilt
-            except sqlite3.Error as exc:
-                failed = f"The search could not run ({exc}); try again."
+                found, failed = self._find(query, metas, order, None, SNIPPETS)
             finally:  # always, so the next query can run
                 self.host.post_message(Apply(lambda: self._took(number, found, failed)))
 
         self.host.run_worker(work, thread=True, group="search", exit_on_error=False)
+
+    def _find(self, query: Query, metas: dict[str, Item], order: Sort | None,
+              deadline: float | None, snippets: int) -> tuple[Found | None, str]:  # fmt: skip
+        """The answer, or None and why not ("" when the index is damaged: it is rebuilt)."""
+        try:
+            found = self.finder.find(query, self.store, metas, order, snippets=snippets,
+                                     deadline=deadline)  # fmt: skip
+            return found, ""
+        except IndexBroken:
+            return None, ""
+        except sqlite3.Error as exc:
+            return None, f"The search could not run ({exc}); try again."
+
+    def _snippets(self, number: int, on_the_spot: bool) -> None:
+        """Snippets for the rows in view now (``on_the_spot``, if quick), and for those and
+        the first screens of results in the background."""
+        found = self.found
+        if found is None or found.query.fts() is None:
+            return  # no words: nothing to show around them
+        story_list = self.host.query_one(StoryList)
+        top = int(story_list.scroll_y)
+        view = {row.key for row in story_list.rows[top : top + max(story_list.size.height, 1)]}
+        if on_the_spot:
+            try:
+                deadline = time.perf_counter() + ON_THE_SPOT
+                found = self.finder.fill(found, view, deadline, longest=LONG_STORY)
+            except (TooSlow, sqlite3.Error):
+                pass  # the background fill below does them
+            else:
+                self.found = found
+                self._changed()  # still this frame: only rows that gained a snippet redraw
+        wanted = view | {m.hit.path for m in found.matches[:SNIPPETS]}
+        if not wanted <= found.snipped:
+            self.host.call_after_refresh(self._fill, number, found, wanted)
+
+    def _fill(self, number: int, found: Found, wanted: set[str]) -> None:
+        """After the answer is drawn: the snippets still ``wanted``, in the background."""
+
+        def work() -> None:
+            try:
+                filled = self.finder.fill(found, wanted)
+            except sqlite3.Error:
+                return  # the rows stay without those snippets; the search itself stands
+            self.host.post_message(Apply(lambda: self._filled(number, found, filled)))
+
+        if number == self.number:
+            self.host.run_worker(work, thread=True, group="search", exit_on_error=False)
+
+    def _filled(self, number: int, found: Found, filled: Found) -> None:
+        if number == self.number and self.found is found:  # else the search changed since
+            self.found = filled
+            self._changed()  # only rows in view that gained a snippet are redrawn
 
     def _by_path(self) -> dict[str, Item]:
         items = self._library()
@@ -170,7 +241,9 @@ class SearchPart:
             self._metas = (items, metas_by_path(items))
         return self._metas[1]
 
-    def _took(self, number: int, found: Found | None, failed: str = "") -> None:
+    def _took(
+        self, number: int, found: Found | None, failed: str = "", *, on_the_spot: bool = False
+    ) -> None:
         self._running = False
         if self._again:
             self._again = False
@@ -185,6 +258,7 @@ class SearchPart:
             self._broken()
         self.found = found
         self._changed()
+        self._snippets(number, on_the_spot)
 
     def clear(self, story_list: StoryList) -> tuple[str | None, float] | None:
         """Drop the search; returns where the list was before it (to restore)."""
@@ -195,9 +269,11 @@ class SearchPart:
 
     def show(self, line: SearchLine) -> None:
         """Draw the search line."""
-        line.display = self.typing or self.active
+        line.visible = self.typing or self.active
         status = self.error
-        if not status and self.found is not None:
+        if not status and self._running:
+            status = "searching…"
+        elif not status and self.found is not None:
             count = len(self.found.matches)
             status = f"{count} {'story' if count == 1 else 'stories'}"
             if not self.found.complete:

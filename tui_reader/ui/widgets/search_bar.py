@@ -13,7 +13,12 @@ from tui_reader.ui.widgets.inert import plain
 
 
 class SearchLine(Static):
-    """One line under the panes while a search is typed or kept."""
+    """One line over the key bar while a search is typed or kept."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002  (Textual's name)
+        super().__init__(id=id)
+        self._shown = Text()
+        """What the line shows."""
 
     def show(
         self, query: str, typing: bool, status: str = "", error: bool = False, *, prompt: str = "/"
@@ -35,4 +40,6 @@ class SearchLine(Static):
             line.append("   S sorts · + saves · esc clears", style="dim")
         else:
             line.append("   n/N next/previous · esc clears", style="dim")
-        self.update(line, layout=False)  # one line, always: no layout pass per key typed
+        if line != self._shown:  # e.g. snippets filled in after the results: nothing to redraw
+            self._shown = line
+            self.update(line, layout=False)  # one line, always: no layout pass per key typed

@@ -7,9 +7,7 @@ cursor step, refreshes just the old and the new row.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -24,30 +22,13 @@ from textual.strip import Strip
 
 from tui_reader.ui.textcells import fit
 from tui_reader.ui.widgets.inert import plain
+from tui_reader.ui.widgets.story_row import StoryRow
+
+__all__ = ["OPEN_MARK", "StoryList", "StoryRow"]
 
 DIM = Style(dim=True)
 OPEN_MARK = "▶"
 """Drawn before the title of the story the article shows."""
-
-
-@dataclass(frozen=True)
-class StoryRow:
-    """What the list shows for one file: a story, or an error row."""
-
-    key: str
-    """Unique key of the row (the file path)."""
-    story_id: str
-    title: str
-    date: dt.date | None = None
-    source: str = ""
-    """What the source column shows: the feed's name, else the URL's domain."""
-    error: str | None = None
-    feed: str = ""
-    """The feed the story came from; "" for a local file."""
-    detail: str = ""
-    """Where a search matched: a few words of the story (or of the reader's note)."""
-    in_note: bool = False
-    """The search matched the reader's own note, not the story."""
 
 
 class StoryList(ScrollView, can_focus=True):
@@ -143,6 +124,17 @@ class StoryList(ScrollView, can_focus=True):
         if rows == self.rows and (keep is None or (self.current and self.current.key == keep)):
             return  # e.g. the whole index after its first rows, on a small library: no repaint
         keep = keep if keep is not None else (self.current.key if self.current else None)
+        if self._same_keys(rows) and (keep is None or keep == self.rows[self.cursor].key):
+            # The same stories, some drawn differently (a search's snippets filled in): only
+            # the rows in view that changed are redrawn; the rest are drawn when scrolled to.
+            top = int(self.scroll_y)
+            view = range(top, min(top + self.size.height, len(rows)))
+            changed = [index for index in view if rows[index] != self.rows[index]]
+            self.rows = rows
+            self._cache.clear()  # rows out of view may have changed too
+            for index in changed:
+                self.refresh_line(index)
+            return
         self.rows = rows
         self.cursor = 0
         if keep is not None:
@@ -156,6 +148,10 @@ class StoryList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.Highlighted(self, self.current))
+
+    def _same_keys(self, rows: list[StoryRow]) -> bool:
+        return (bool(rows) and len(rows) == len(self.rows)
+                and all(a.key == b.key for a, b in zip(rows, self.rows, strict=True)))  # fmt: skip
 
     def set_marks(
         self, *, bookmarked: set[str], read: set[str], note_counts: dict[str, int]
