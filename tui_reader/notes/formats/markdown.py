@@ -20,7 +20,7 @@ import yaml
 
 from tui_reader.anchoring import anchor_many
 from tui_reader.core.atomic import atomic_write
-from tui_reader.core.document import build_document
+from tui_reader.core.document_text import document_text
 from tui_reader.core.stories import Story, load_story
 from tui_reader.core.story import base_of
 from tui_reader.core.textsafe import sanitize_line
@@ -89,7 +89,7 @@ def _placed(story: StoryInfo, notes: list[Annotation]) -> tuple[list[Annotation]
     loaded = load_story(Path(story.path)) if story.found else None
     if not isinstance(loaded, Story) or loaded.identity != base_of(story.story_id):
         return [], notes
-    text = build_document(loaded.body).text
+    text = document_text(loaded.body)  # the text notes anchor to, built only if need be
     anchors = anchor_many(text, [a.selectors for a in notes])
     placed = sorted(
         ((where.start, a.created, a) for a, where in zip(notes, anchors, strict=True) if where),
