@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
@@ -61,14 +62,30 @@ def note_markdown(annotation: Annotation, story: StoryInfo | None = None) -> str
     note = md_lines(annotation.note)
     if note:  # the note's own line breaks are kept (a trailing backslash is a hard break)
         blocks.append("".join(_broken(note)).rstrip("\n"))
-    meta = " ".join(md_tag(t) for t in annotation.tags if sanitize_line(t))
-    when = md_inline(local_time(annotation.updated or annotation.created))
+    meta = " ".join(filter(None, map(_tag, annotation.tags)))
+    when = _when(annotation.updated or annotation.created)
     blocks.append(f"{meta} · *{when}*" if meta else f"*{when}*")
     if story is not None:
         link = f"[{md_inline(story.title)}]({md_url(story.url)})" if story.url else ""
         cite = ", ".join(p for p in (link or md_inline(story.title), byline_text(story)) if p)
         blocks.append("— " + cite)
     return "\n\n".join(blocks) + "\n"
+
+
+@lru_cache(maxsize=1024)
+def _tag(tag: str) -> str:
+    """``#tag``, or "" for a tag with nothing visible in it (kept: a few tags recur often)."""
+    return md_tag(tag) if sanitize_line(tag) else ""
+
+
+# What local_time writes for a readable stamp: no Markdown syntax in it, nothing to escape.
+_CLOCK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}")
+
+
+def _when(stamp: str) -> str:
+    """The note's local time for its meta line (an unreadable stamp as it is, escaped)."""
+    when = local_time(stamp)
+    return when if _CLOCK.fullmatch(when) else md_inline(when)
 
 
 def _broken(lines: list[str]) -> Iterator[str]:
