@@ -28,23 +28,9 @@ _PIECES = [
 ]  # fmt: skip
 
 _BANNED = (
-    "\\",
-    "`",
-    "~",
-    "<",
-    "_",
-    "|",
-    "\t",
-    "\r",
-    "\x00",
-    "\x85",
-    "\x1c",
-    "&a",
-    "&#",
-    "![",
-    "^[",
-    "{",
-)
+    "\\", "`", "~", "<", "_", "|", "\t", "\r", "\x00", "\x85", "\x1c",
+    "&a", "&#", "![", "^[", "{",
+)  # fmt: skip
 _soup = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 # Without what is refused anywhere in a body, so most bodies get as far as their lines.
 _near_plain = st.lists(
