@@ -146,3 +146,23 @@ def test_a_story_edited_into_markup_the_fast_way_declines(
     order = _notes_in_order(_export(store))
     assert order[2:7] == ["across bold", "same place", "vote", "link text", "flood"]
     assert "heading" in order[7:]  # its passage changed: an orphan now
+
+
+@pytest.mark.parametrize(
+    ("stamp", "tags", "meta"),
+    [
+        ("2026-01-02T10:00:00.000000Z", ("a b", "x*y", " ", "a b"), "#a-b #x\\*y #a-b · *{when}*"),
+        ("1. not *a* time", (), "*1\\. not \\*a\\* time*"),
+        ("", ("\x1b[2J",), "#\\[2J · **"),
+    ],
+)
+def test_meta_line_tags_and_time_escaped(stamp: str, tags: tuple[str, ...], meta: str) -> None:
+    """Tags (rendered once each and reused) and the time of the meta line: a readable stamp
+    as local time, an unreadable one as it is, escaped; a tag with nothing visible left out."""
+    from tui_reader.notes.citation import local_time
+    from tui_reader.storage.records import Annotation
+
+    note = Annotation("id", "sid", [], "", stamp, stamp, tags=tags)
+    for _ in range(2):  # the second time from the kept tags
+        written = markdown_format.note_markdown(note)
+        assert written.strip() == meta.format(when=local_time(stamp))
