@@ -18,8 +18,10 @@ from tests.notes_helpers import note_on
 from tui_reader.core.document import build_document
 from tui_reader.core.document_text import plain_text
 from tui_reader.core.stories import Story, load_story
+from tui_reader.notes.citation import local_time
 from tui_reader.notes.export import write_export, write_export_dir
 from tui_reader.notes.formats import markdown as markdown_format
+from tui_reader.storage.records import Annotation
 from tui_reader.storage.store import Store
 
 COUNCIL = (
@@ -159,9 +161,6 @@ def test_a_story_edited_into_markup_the_fast_way_declines(
 def test_meta_line_tags_and_time_escaped(stamp: str, tags: tuple[str, ...], meta: str) -> None:
     """Tags (rendered once each and reused) and the time of the meta line: a readable stamp
     as local time, an unreadable one as it is, escaped; a tag with nothing visible left out."""
-    from tui_reader.notes.citation import local_time
-    from tui_reader.storage.records import Annotation
-
     note = Annotation("id", "sid", [], "", stamp, stamp, tags=tags)
     for _ in range(2):  # the second time from the kept tags
         written = markdown_format.note_markdown(note)
