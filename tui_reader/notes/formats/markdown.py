@@ -57,10 +57,14 @@ def note_markdown(annotation: Annotation, story: StoryInfo | None = None) -> str
     """One annotation: quote, note, then ``#tags · time`` (and a citation when ``story``)."""
     blocks = []
     quote = md_lines(quote_of(annotation.selectors))
-    if quote:
+    if len(quote) == 1:  # most quotes: one line (never empty: md_lines trims blank lines)
+        blocks.append("> " + quote[0])
+    elif quote:
         blocks.append("\n".join("> " + line if line else ">" for line in quote))
     note = md_lines(annotation.note)
-    if note:  # the note's own line breaks are kept (a trailing backslash is a hard break)
+    if len(note) == 1:
+        blocks.append(note[0])
+    elif note:  # the note's own line breaks are kept (a trailing backslash is a hard break)
         blocks.append("".join(_broken(note)).rstrip("\n"))
     meta = " ".join(filter(None, map(_tag, annotation.tags)))
     when = _when(annotation.updated or annotation.created)
