@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from tui_reader.anchoring.approx import TextIndex, match_start, search, search_window
 
@@ -93,10 +93,10 @@ class TextQuoteSelector:
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> TextQuoteSelector:
         """Build from the W3C JSON form; raises ``ValueError`` if it is malformed."""
-        if not isinstance(data, Mapping) or data.get("type") != "TextQuoteSelector":
+        if not _is_mapping(data) or data.get("type") != "TextQuoteSelector":
             raise ValueError("not a TextQuoteSelector")
-        exact, prefix, suffix = (data.get(k) for k in ("exact", "prefix", "suffix"))
-        prefix, suffix = prefix or "", suffix or ""  # context is optional in W3C
+        exact = data.get("exact")
+        prefix, suffix = data.get("prefix") or "", data.get("suffix") or ""  # optional in W3C
         if not (isinstance(exact, str) and isinstance(prefix, str) and isinstance(suffix, str)):
             raise ValueError("TextQuoteSelector needs string exact, prefix and suffix")
         return cls(exact, prefix, suffix)
@@ -116,7 +116,7 @@ class TextPositionSelector:
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> TextPositionSelector:
         """Build from the W3C JSON form; raises ``ValueError`` if it is malformed."""
-        if not isinstance(data, Mapping) or data.get("type") != "TextPositionSelector":
+        if not _is_mapping(data) or data.get("type") != "TextPositionSelector":
             raise ValueError("not a TextPositionSelector")
         start, end = data.get("start"), data.get("end")
         # bool is an int subclass; True/False offsets are corrupt data, not positions.
@@ -175,16 +175,23 @@ def anchor_many(
     return [_anchor(index, selectors, policy) for selectors in selector_lists]
 
 
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
+    # A dict is by far the usual case; its type is checked before the ABC's slower one
+    # (every note of an export is parsed).
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def _parse(selectors: object) -> tuple[TextQuoteSelector | None, TextPositionSelector | None]:
     """The first well-formed selector of each kind; anything malformed is skipped."""
-    if isinstance(selectors, Mapping):  # a lone selector where a list belongs
-        selectors = [selectors]
-    if not isinstance(selectors, Sequence) or isinstance(selectors, str | bytes):
-        return None, None
+    if type(selectors) is not list:  # what the store keeps; anything else is looked at
+        if isinstance(selectors, Mapping):  # a lone selector where a list belongs
+            selectors = [selectors]
+        if not isinstance(selectors, Sequence) or isinstance(selectors, str | bytes):
+            return None, None
     quote: TextQuoteSelector | None = None
     position: TextPositionSelector | None = None
     for raw in selectors:
-        kind = raw.get("type") if isinstance(raw, Mapping) else None
+        kind = raw.get("type") if _is_mapping(raw) else None
         try:
             if kind == "TextQuoteSelector" and quote is None:
                 quote = TextQuoteSelector.from_dict(raw)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
@@ -20,7 +21,7 @@ import yaml
 
 from tui_reader.anchoring import anchor_many
 from tui_reader.core.atomic import atomic_write
-from tui_reader.core.document import build_document
+from tui_reader.core.document_text import document_text
 from tui_reader.core.stories import Story, load_story
 from tui_reader.core.story import base_of
 from tui_reader.core.textsafe import sanitize_line
@@ -56,19 +57,39 @@ def note_markdown(annotation: Annotation, story: StoryInfo | None = None) -> str
     """One annotation: quote, note, then ``#tags · time`` (and a citation when ``story``)."""
     blocks = []
     quote = md_lines(quote_of(annotation.selectors))
-    if quote:
+    if len(quote) == 1:  # most quotes: one line (never empty: md_lines trims blank lines)
+        blocks.append("> " + quote[0])
+    elif quote:
         blocks.append("\n".join("> " + line if line else ">" for line in quote))
     note = md_lines(annotation.note)
-    if note:  # the note's own line breaks are kept (a trailing backslash is a hard break)
+    if len(note) == 1:
+        blocks.append(note[0])
+    elif note:  # the note's own line breaks are kept (a trailing backslash is a hard break)
         blocks.append("".join(_broken(note)).rstrip("\n"))
-    meta = " ".join(md_tag(t) for t in annotation.tags if sanitize_line(t))
-    when = md_inline(local_time(annotation.updated or annotation.created))
+    meta = " ".join(filter(None, map(_tag, annotation.tags)))
+    when = _when(annotation.updated or annotation.created)
     blocks.append(f"{meta} · *{when}*" if meta else f"*{when}*")
     if story is not None:
         link = f"[{md_inline(story.title)}]({md_url(story.url)})" if story.url else ""
         cite = ", ".join(p for p in (link or md_inline(story.title), byline_text(story)) if p)
         blocks.append("— " + cite)
     return "\n\n".join(blocks) + "\n"
+
+
+@lru_cache(maxsize=1024)
+def _tag(tag: str) -> str:
+    """``#tag``, or "" for a tag with nothing visible in it (kept: a few tags recur often)."""
+    return md_tag(tag) if sanitize_line(tag) else ""
+
+
+# What local_time writes for a readable stamp: no Markdown syntax in it, nothing to escape.
+_CLOCK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}")
+
+
+def _when(stamp: str) -> str:
+    """The note's local time for its meta line (an unreadable stamp as it is, escaped)."""
+    when = local_time(stamp)
+    return when if _CLOCK.fullmatch(when) else md_inline(when)
 
 
 def _broken(lines: list[str]) -> Iterator[str]:
@@ -89,7 +110,7 @@ def _placed(story: StoryInfo, notes: list[Annotation]) -> tuple[list[Annotation]
     loaded = load_story(Path(story.path)) if story.found else None
     if not isinstance(loaded, Story) or loaded.identity != base_of(story.story_id):
         return [], notes
-    text = build_document(loaded.body).text
+    text = document_text(loaded.body)  # the text notes anchor to, built only if need be
     anchors = anchor_many(text, [a.selectors for a in notes])
     placed = sorted(
         ((where.start, a.created, a) for a, where in zip(notes, anchors, strict=True) if where),
