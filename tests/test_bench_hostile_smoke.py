@@ -1,4 +1,8 @@
-"""The hostile-size benchmark must not rot: it runs on small inputs and measures every row."""
+"""The hostile-size benchmark's own command line must not rot.
+
+Its measurements run in ``tests/test_bench_smoke.py`` (the ``hostile`` section of
+``bench/run.py --quick``, where every row must be measured); here only its entry point.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +10,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parent.parent
-ROWS = [
-    "short paragraphs -> first paint",
-    "short paragraphs: j in the list while it loads",
-    "short paragraphs: q while it loads -> process exits",
-    "short paragraphs: peak RSS growth opening it",
-    "one-line story -> first paint",
-    "one-line story: j in the list while it loads",
-    "one-line story: q while it loads -> process exits",
-    "one-line story: peak RSS growth opening it",
-    "load + parse + lay out",
-]
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and pty")
-def test_hostile_benchmark_measures_every_row() -> None:
+def test_hostile_benchmark_command_line() -> None:
     done = subprocess.run(
-        [sys.executable, "bench/bench_hostile.py", "--paragraphs", "40000", "--one-line-mb", "1"],
+        [sys.executable, "bench/bench_hostile.py", "--help"],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=120,
         cwd=REPO,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    lines = done.stdout.splitlines()
-    for row in ROWS:
-        found = [line for line in lines if row in line]
-        assert found, f"no row {row!r}:\n{done.stdout}"
-        measured = found[0].split(" | ")[1]
-        assert "n/a" not in measured, found[0]
+    assert "--paragraphs" in done.stdout and "--one-line-mb" in done.stdout, done.stdout

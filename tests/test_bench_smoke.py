@@ -35,7 +35,17 @@ SECTIONS = {
     "anchoring": ["re-anchor"],
     "accuracy": ["re-anchoring 100 notes", "lightly edited passages found again"],
     "feeds": ["feedparser.parse(bytes) alone (baseline)", "first refresh over HTTP"],
-    "hostile": ["short paragraphs", "one-line story"],
+    "hostile": [
+        "short paragraphs -> first paint",
+        "short paragraphs: j in the list while it loads",
+        "short paragraphs: q while it loads -> process exits",
+        "short paragraphs: peak RSS growth opening it",
+        "one-line story -> first paint",
+        "one-line story: j in the list while it loads",
+        "one-line story: q while it loads -> process exits",
+        "one-line story: peak RSS growth opening it",
+        "load + parse + lay out",
+    ],
     "search": [
         "search index build from nothing",
         "index update after saving a note",
@@ -49,7 +59,12 @@ SECTIONS = {
 """Every figure issue 6 asks for, by the section of ``bench/run.py`` that prints it (a row that
 failed says ``n/a (reason)`` but is still there). One test per section, so they run in parallel."""
 
-MEASURED_HERE = [*SECTIONS["launch"], *SECTIONS["session"], *SECTIONS["colours"]]
+MEASURED_HERE = [
+    *SECTIONS["launch"],
+    *SECTIONS["session"],
+    *SECTIONS["colours"],
+    *SECTIONS["hostile"],
+]
 """The pty figures this suite owns: these must be real measurements, never ``n/a``."""
 
 
