@@ -219,7 +219,7 @@ def _launch(argv: list[str], env: dict[str, str], ready: str, timeout: float) ->
 
 def pty_figures(library: library_gen.Library, tmp: Path, first: str, launches: int,
                 baseline: str | None, timeout: float = 180.0,
-                typed_only: bool = False) -> list[Figure]:  # fmt: skip
+                typed_only: bool = False, queries: int = 15) -> list[Figure]:  # fmt: skip
     """The reader itself: typing the query, the list while indexing, RSS, launch old vs new
     (``typed_only``: the index prebuilt, only the typed query and its frame)."""
     ready = "The Long Read:"
@@ -263,7 +263,7 @@ def pty_figures(library: library_gen.Library, tmp: Path, first: str, launches: i
         full = session.respond(lambda: session.resize(COLS, ROWS), label="resize", quiet=0.3)
         results = []
         done = shows(f"{QUERY}  {first}")  # the search line once the results are drawn
-        for _ in range(15):
+        for _ in range(queries):
             results.append(session.respond(lambda: session.write(f"/{QUERY}\r"), label="query",
                                            quiet=0.3, until=done))  # fmt: skip
             session.press("escape", quiet=0.3)
@@ -334,10 +334,13 @@ def launch_figures(library: library_gen.Library, tmp: Path, cache: Path, launche
 
 
 def run(library: library_gen.Library, tmp: Path, *, notes: int = 10_000, launches: int = 3,
-        baseline: str | None = None, typed_only: bool = False) -> list[Figure]:  # fmt: skip
-    """Every search figure (in-process first: it also writes the notes the pty run uses)."""
+        baseline: str | None = None, typed_only: bool = False,
+        queries: int = 15) -> list[Figure]:  # fmt: skip
+    """Every search figure (in-process first: it also writes the notes the pty run uses);
+    ``queries``: how many times the query is typed for its latency figure."""
     figures, first = in_process(library, tmp, notes)
-    return figures + pty_figures(library, tmp, first, launches, baseline, typed_only=typed_only)
+    return figures + pty_figures(library, tmp, first, launches, baseline, typed_only=typed_only,
+                                 queries=queries)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -578,7 +578,12 @@ def search_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list[
     import bench_search
 
     figures = bench_search.run(
-        library, tmp, notes=opts.annotations, launches=opts.launches, baseline=opts.baseline
+        library,
+        tmp,
+        notes=opts.annotations,
+        launches=opts.launches,
+        baseline=opts.baseline,
+        queries=3 if opts.quick else 15,
     )
     return [Row(*figure) for figure in figures]
 
