@@ -94,7 +94,7 @@ def _article_columns(session: PtySession) -> range:
 # 256 colours is what an SSH user gets by default: sshd does not pass COLORTERM on.
 @pytest.mark.parametrize("reader", ["truecolor", "256"], indirect=True)
 def test_list_step_redraws_only_the_changed_rows(reader: PtySession) -> None:
-    steps = [reader.press("j", quiet=QUIET, timeout=WAIT) for _ in range(20)]
+    steps = [reader.press("j", quiet=QUIET, timeout=WAIT) for _ in range(10)]
     assert all(s.frames == 1 for s in steps), [s.frames for s in steps]
     for stats in steps:  # the old cursor row and the new one, nothing else
         assert len(_rows_touched(stats)) <= 2, sorted(_rows_touched(stats))
