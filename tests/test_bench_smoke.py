@@ -69,3 +69,31 @@ def test_quick_benchmark_prints_every_figure() -> None:
         ratios(versus)
     warm = next(row for name, row in cells.items() if name.startswith("warm launch"))
     assert ratios(warm[3]), done.stdout  # compared with the bare app's launch
+
+
+READ_FIGURES = [
+    "-word story -> first paint",
+    "page-down in the article: latency",
+    "page-down in the article: bytes per key",
+    "10 j in one write in the article: bytes",
+]
+"""What ``--only read`` measures (the article's part of the table, for iterating on it)."""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and pty")
+def test_only_read_measures_the_long_read_and_nothing_else() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--quick", "--only", "read", "--pages", "3"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    cells = {row[0]: row for row in table(done.stdout)[1:]}
+    for figure in READ_FIGURES:
+        row = next((r for name, r in cells.items() if figure in name), None)
+        assert row is not None, f"no row for {figure!r}:\n{done.stdout}"
+        assert "n/a" not in row[1], f"{figure!r} was not measured:\n{row}\n{done.stderr[-3000:]}"
+        assert_positive_figure(row[1])
+    assert not any(name.startswith(("bare Textual", "warm launch")) for name in cells), done.stdout
