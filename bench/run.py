@@ -416,7 +416,12 @@ def long_read_rows(opts: Options, session: PtySession, library: library_gen.Libr
 def page_rows(opts: Options, session: PtySession) -> list[Row]:
     """Page down in the open long read, then a burst of ``j`` (bytes against one screen)."""
     rows: list[Row] = []
+    ticks = session.cpu_ticks()
     pages = [session.press("pagedown", quiet=0.2, timeout=opts.timeout) for _ in range(opts.pages)]
+    after = session.cpu_ticks()
+    # CPU time moves far less with other load on the machine than latency does (and counts
+    # the work done between keys, e.g. rows drawn ahead, which latency does not see).
+    cpu = None if ticks is None or after is None else (after - ticks) / os.sysconf("SC_CLK_TCK")
     pages = [p for p in pages if p.size]  # past the end, a page-down draws nothing
     # Keys typed together (key repeat, a slow link): ten j in one write, as a terminal sends
     # them; what they cost is what a faster frame rate could make worse.
@@ -441,6 +446,15 @@ def page_rows(opts: Options, session: PtySession) -> list[Row]:
                 "<= 16 ms",
                 "-",
                 _met(None if med is None else med <= 0.016),
+            )
+        )
+        rows.append(
+            Row(
+                "page-down in the article: reader CPU per key",
+                "n/a"
+                if cpu is None
+                else f"{_ms(cpu / opts.pages)} (user + system, {opts.pages} keys)",
+                "-",
             )
         )
         rows.append(

@@ -74,6 +74,7 @@ def test_quick_benchmark_prints_every_figure() -> None:
 READ_FIGURES = [
     "-word story -> first paint",
     "page-down in the article: latency",
+    "page-down in the article: reader CPU per key",
     "page-down in the article: bytes per key",
     "10 j in one write in the article: bytes",
 ]
