@@ -24,8 +24,9 @@ __all__ = ["AHEAD_AFTER", "AHEAD_STEP", "DrawnRows", "draw_line"]
 AHEAD_AFTER = 0.02
 """Seconds after a frame before rows are drawn ahead: by then the frame has been written (the
 thread writing it needs the GIL), and a key typed meanwhile is served first."""
-AHEAD_STEP = 8
-"""Rows drawn ahead at a time: a key that arrives meanwhile waits for at most this many."""
+AHEAD_STEP = 12
+"""Rows drawn ahead at a time: a key that arrives meanwhile waits for at most this many (about
+a millisecond)."""
 KEEP_PAGES = 3
 """Drawn rows further than this many screens from the view are dropped (a long read has
 thousands of rows; a reader paging through it keeps only those around where they are)."""
@@ -36,15 +37,16 @@ class DrawnRows:
 
     Args:
         widget: the widget whose rows these are (its timer and queue run the drawing ahead).
-        draw: draws row ``row`` as it looks now (None: nothing to draw there now).
-        view: the first row in view, the rows in view, and how many rows there are.
+        draw: draws row ``row`` as it looks now, ``width`` cells wide (None: no such row).
+        view: the first row in view, the rows in view, how many rows there are, and the width
+            of a row (asked once per drawing ahead: the pane's width costs as much as a row).
     """
 
     def __init__(
         self,
         widget: Widget,
-        draw: Callable[[int], Strip | None],
-        view: Callable[[], tuple[int, int, int]],
+        draw: Callable[[int, int], Strip | None],
+        view: Callable[[], tuple[int, int, int, int]],
     ) -> None:
         self._widget = widget
         self._draw = draw
@@ -52,6 +54,7 @@ class DrawnRows:
         self._strips: dict[int, Strip] = {}
         self._timer: Timer | None = None
         self._todo: list[int] = []
+        self._width = 0
 
     def get(self, row: int) -> Strip | None:
         """The strip of ``row`` if it is drawn."""
@@ -80,7 +83,7 @@ class DrawnRows:
 
     def _start(self) -> None:
         self._timer = None
-        top, height, total = self._view()
+        top, height, total, self._width = self._view()
         if height <= 0 or total <= 0:
             return
         low, high = top - KEEP_PAGES * height, top + (KEEP_PAGES + 1) * height
@@ -98,7 +101,7 @@ class DrawnRows:
         todo, self._todo = self._todo[:AHEAD_STEP], self._todo[AHEAD_STEP:]
         for row in todo:
             if row not in self._strips:
-                strip = self._draw(row)
+                strip = self._draw(row, self._width)
                 if strip is not None:
                     self._strips[row] = strip
         if self._todo:

@@ -282,15 +282,15 @@ class ArticleView(ScrollView, can_focus=True):
         self._rows.keep(row, strip)
         return strip
 
-    def _draw_row(self, row: int) -> Strip | None:
+    def _draw_row(self, row: int, width: int) -> Strip | None:
         """Row ``row`` as it looks now, drawn ahead of being shown (None: no such row)."""
         if self.story is None or not 0 <= row < len(self._lines):
             return None
-        width = self.scrollable_content_region.width
         return self._draw(self._lines[row], width, row == self._row_of(self.cursor))
 
-    def _view(self) -> tuple[int, int, int]:
-        return int(self.scroll_y), self.scrollable_content_region.height, len(self._lines)
+    def _view(self) -> tuple[int, int, int, int]:
+        region = self.scrollable_content_region
+        return int(self.scroll_y), region.height, len(self._lines), region.width
 
     def _overlays(self, line: Line, caret: bool) -> list[tuple[int, int, Style]]:
         caret_at = self.cursor if caret else None
