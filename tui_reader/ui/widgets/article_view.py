@@ -289,8 +289,9 @@ class ArticleView(ScrollView, can_focus=True):
         return self._draw(self._lines[row], width, row == self._row_of(self.cursor))
 
     def _view(self) -> tuple[int, int, int, int]:
-        region = self.scrollable_content_region
-        return int(self.scroll_y), region.height, len(self._lines), region.width
+        region = self.scrollable_content_region  # none ahead while the rest is laid out:
+        height = region.height if self.complete else 0  # its layout replaces these rows
+        return int(self.scroll_y), height, len(self._lines), region.width
 
     def _overlays(self, line: Line, caret: bool) -> list[tuple[int, int, Style]]:
         caret_at = self.cursor if caret else None
