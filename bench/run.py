@@ -343,77 +343,8 @@ def session_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list
                 "-",
             )
         )
-        # The long read is opened big_opens times (another story in between, so each open
-        # paints it anew); the median is the figure, as one open moves with the machine's load.
-        opens = []
-        for run in range(opts.big_opens):
-            if run:
-                session.wait_idle(0.5, opts.timeout)
-                session.press("escape", quiet=0.3, timeout=opts.timeout)
-                session.press("j", quiet=0.3, timeout=opts.timeout)
-                session.press(
-                    "enter", quiet=0.3, timeout=opts.timeout, until=shows(order[1].marker)
-                )
-            session.press("escape", quiet=0.3, timeout=opts.timeout)
-            session.press("g", quiet=0.3, timeout=opts.timeout)
-            big = session.press(
-                "enter", quiet=0.5, timeout=opts.timeout, until=shows(library.big.marker)
-            )
-            opens.append(big.ready)
-        median = _median(opens)
-        shown = ", ".join(_ms(o) for o in opens)
-        rows.append(
-            Row(
-                f"open the {library.big.words}-word story -> first paint (median of {len(opens)})",
-                f"{_ms(median)} ({shown}); {big.size} B in {big.frames} frames",
-                "<= 150 ms",
-                "-",
-                _met(None if median is None else median <= 0.150),
-            )
-        )
-        session.wait_idle(0.5, opts.timeout)
-        after = session.rss_kb()
-        if after is not None:
-            rows.append(
-                Row(
-                    f"RSS with the {library.big.words}-word story open",
-                    f"{after[0] / 1024:.1f} MB (peak {after[1] / 1024:.1f} MB)",
-                )
-            )
-
-        pages = [
-            session.press("pagedown", quiet=0.2, timeout=opts.timeout) for _ in range(opts.pages)
-        ]
-        pages = [p for p in pages if p.size]  # past the end, a page-down draws nothing
-        # One screen's worth: the full repaint after a resize, measured on this same screen.
-        session.resize(COLS, ROWS - 1)
-        session.wait_quiet(0.3, opts.timeout)
-        full = session.respond(
-            lambda: session.resize(COLS, ROWS), label="resize", quiet=0.3, timeout=opts.timeout
-        )
-        screen = full.largest_frame
-        if pages:
-            latency = [p.last_byte for p in pages]
-            med, worst = _median(latency), _max(latency)
-            size = statistics.median(p.size for p in pages)
-            rows.append(
-                Row(
-                    f"page-down in the article: latency ({len(pages)} keys)",
-                    f"median {_ms(med)}, max {_ms(worst)}",
-                    "<= 16 ms",
-                    "-",
-                    _met(None if med is None else med <= 0.016),
-                )
-            )
-            rows.append(
-                Row(
-                    "page-down in the article: bytes per key",
-                    _bytes_summary(pages),
-                    "<= one screen",
-                    f"full-screen frame {screen} B ({size / max(screen, 1):.2f}x)",
-                    _met(size <= screen if screen else None),
-                )
-            )
+        rows += long_read_rows(opts, session, library)
+        rows += page_rows(opts, session)
 
         # Esc is ambiguous on a terminal (a key, or the start of a sequence): the reader answers
         # once ESCDELAY (25 ms default) has passed. Baseline: a plain key (e) in the same run.
@@ -436,6 +367,128 @@ def session_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list
                 )
             )
     return rows
+
+
+def long_read_rows(opts: Options, session: PtySession, library: library_gen.Library) -> list[Row]:
+    """Open the long read ``big_opens`` times (first paint) and leave it open."""
+    order = library.newest_first()
+    rows: list[Row] = []
+    # The long read is opened big_opens times (another story in between, so each open
+    # paints it anew); the median is the figure, as one open moves with the machine's load.
+    opens = []
+    for run in range(opts.big_opens):
+        if run:
+            session.wait_idle(0.5, opts.timeout)
+            session.press("escape", quiet=0.3, timeout=opts.timeout)
+            session.press("j", quiet=0.3, timeout=opts.timeout)
+            session.press("enter", quiet=0.3, timeout=opts.timeout, until=shows(order[1].marker))
+        session.press("escape", quiet=0.3, timeout=opts.timeout)
+        session.press("g", quiet=0.3, timeout=opts.timeout)
+        big = session.press(
+            "enter", quiet=0.5, timeout=opts.timeout, until=shows(library.big.marker)
+        )
+        opens.append(big.ready)
+    median = _median(opens)
+    shown = ", ".join(_ms(o) for o in opens)
+    rows.append(
+        Row(
+            f"open the {library.big.words}-word story -> first paint (median of {len(opens)})",
+            f"{_ms(median)} ({shown}); {big.size} B in {big.frames} frames",
+            "<= 150 ms",
+            "-",
+            _met(None if median is None else median <= 0.150),
+        )
+    )
+    session.wait_idle(0.5, opts.timeout)
+    after = session.rss_kb()
+    if after is not None:
+        rows.append(
+            Row(
+                f"RSS with the {library.big.words}-word story open",
+                f"{after[0] / 1024:.1f} MB (peak {after[1] / 1024:.1f} MB)",
+            )
+        )
+    return rows
+
+
+def page_rows(opts: Options, session: PtySession) -> list[Row]:
+    """Page down in the open long read, then a burst of ``j`` (bytes against one screen)."""
+    rows: list[Row] = []
+    ticks = session.cpu_ticks()
+    pages = [session.press("pagedown", quiet=0.2, timeout=opts.timeout) for _ in range(opts.pages)]
+    after = session.cpu_ticks()
+    # CPU time moves far less with other load on the machine than latency does (and counts
+    # the work done between keys, e.g. rows drawn ahead, which latency does not see).
+    cpu = None if ticks is None or after is None else (after - ticks) / os.sysconf("SC_CLK_TCK")
+    pages = [p for p in pages if p.size]  # past the end, a page-down draws nothing
+    # Keys typed together (key repeat, a slow link): ten j in one write, as a terminal sends
+    # them; what they cost is what a faster frame rate could make worse.
+    burst = session.respond(
+        lambda: session.write("j" * 10), label="10 j", quiet=0.2, timeout=opts.timeout
+    )
+    # One screen's worth: the full repaint after a resize, measured on this same screen.
+    session.resize(COLS, ROWS - 1)
+    session.wait_quiet(0.3, opts.timeout)
+    full = session.respond(
+        lambda: session.resize(COLS, ROWS), label="resize", quiet=0.3, timeout=opts.timeout
+    )
+    screen = full.largest_frame
+    if pages:
+        latency = [p.last_byte for p in pages]
+        med, worst = _median(latency), _max(latency)
+        size = statistics.median(p.size for p in pages)
+        rows.append(
+            Row(
+                f"page-down in the article: latency ({len(pages)} keys)",
+                f"median {_ms(med)}, max {_ms(worst)}",
+                "<= 16 ms",
+                "-",
+                _met(None if med is None else med <= 0.016),
+            )
+        )
+        rows.append(
+            Row(
+                "page-down in the article: reader CPU per key",
+                "n/a"
+                if cpu is None
+                else f"{_ms(cpu / opts.pages)} (user + system, {opts.pages} keys)",
+                "-",
+            )
+        )
+        rows.append(
+            Row(
+                "page-down in the article: bytes per key",
+                _bytes_summary(pages),
+                "<= one screen",
+                f"full-screen frame {screen} B ({size / max(screen, 1):.2f}x)",
+                _met(size <= screen if screen else None),
+            )
+        )
+    rows.append(
+        Row(
+            "10 j in one write in the article: bytes",
+            f"{burst.size} B in {burst.frames} frames; last byte {_ms(burst.last_byte)}",
+            "-",
+        )
+    )
+    return rows
+
+
+def read_rows(opts: Options, library: library_gen.Library, tmp: Path) -> list[Row]:
+    """Only the long read (``--only read``): its first paint and page-down, in a fresh session."""
+    env = _env(tmp, tmp / "cache-cold-0")
+    argv = _reader_argv(library.root, tmp / "data-read")
+    _prebuilt_search(library, tmp / "cache-cold-0", tmp / "data-read")
+    with PtySession(argv, cols=COLS, rows=ROWS, env=env) as session:
+        if session.wait_for(shows(LIST_READY), opts.timeout) is None:
+            raise RuntimeError("the story list never showed:\n" + session.screen_text())
+        session.wait_idle(0.5, opts.timeout)
+        # As in the full run, a story is open before the long read is (Esc then has a pane to
+        # leave, and draws).
+        second = library.newest_first()[1]
+        session.press("j", quiet=0.3, timeout=opts.timeout)
+        session.press("enter", quiet=0.3, timeout=opts.timeout, until=shows(second.marker))
+        return long_read_rows(opts, session, library) + page_rows(opts, session)
 
 
 def _bare_escape(opts: Options) -> tuple[float | None, float | None]:
@@ -643,6 +696,7 @@ def parse(argv: Sequence[str] | None) -> Options:
         metavar="SECTION[,SECTION]",
         help=f"run only these sections: {', '.join(SECTIONS)}",
     )
+    parser.add_argument("--pages", type=int, help="page-downs in the long read (default 20)")
     args = parser.parse_args(argv)
     only = tuple(name.strip() for name in (args.only or "").split(",") if name.strip())
     unknown = [name for name in only if name not in SECTIONS]
@@ -660,6 +714,8 @@ def parse(argv: Sequence[str] | None) -> Options:
         opts.big_words = args.big_words
     if args.launches is not None:
         opts.launches = max(1, args.launches)
+    if args.pages is not None:
+        opts.pages = max(1, args.pages)
     opts.baseline = args.baseline
     opts.only = only
     if args.compare is not None:
@@ -677,9 +733,13 @@ SECTIONS = (
     "feeds",
     "hostile",
     "search",
+    "read",
 )
 """The table's sections, in order; ``--only`` runs some of them."""
-LAUNCHING = ("launch", "session", "colours", "hostile", "search")
+ON_REQUEST = ("read",)
+"""Sections run only when ``--only`` names them: ``read`` (the long read's first paint and
+page-down in a session of their own) repeats part of ``session``, for iterating on it."""
+LAUNCHING = ("launch", "session", "colours", "hostile", "search", "read")
 """The sections that start the reader in a pty (their launches are primed first)."""
 
 
@@ -726,6 +786,11 @@ def _sections(
             ["search index build from nothing", "/ + query + enter in one write"],
             lambda: search_rows(opts, library, tmp),
         ),
+        (
+            "read",
+            [f"open the {opts.big_words}-word story -> first paint", "page-down"],
+            lambda: read_rows(opts, library, tmp),
+        ),
     ]
 
 
@@ -753,7 +818,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _launch(reader, prime_env, LIST_READY, opts.timeout)
         rows: list[Row] = []
         for name, figures, section in _sections(opts, library, tmp):
-            if opts.only and name not in opts.only:
+            if name not in opts.only if opts.only else name in ON_REQUEST:
                 continue
             began = time.perf_counter()
             rows += _guarded(figures, section)

@@ -55,6 +55,13 @@ SECTIONS = {
         "RSS growth from building the index",
         "warm launch -> list visible (median",
     ],
+    "read": [
+        "-word story -> first paint",
+        "page-down in the article: latency",
+        "page-down in the article: reader CPU per key",
+        "page-down in the article: bytes per key",
+        "10 j in one write in the article: bytes",
+    ],
 }
 """Every figure issue 6 asks for, by the section of ``bench/run.py`` that prints it (a row that
 failed says ``n/a (reason)`` but is still there). One test per section, so they run in parallel."""
@@ -64,6 +71,7 @@ MEASURED_HERE = [
     *SECTIONS["session"],
     *SECTIONS["colours"],
     *SECTIONS["hostile"],
+    *SECTIONS["read"],
 ]
 """The pty figures this suite owns: these must be real measurements, never ``n/a``."""
 

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -33,6 +33,7 @@ from tui_reader.ui.article_layout import (
 )
 from tui_reader.ui.widgets.after_draw import AfterDraw
 from tui_reader.ui.widgets.article_marks import Highlight, Marks
+from tui_reader.ui.widgets.article_rows import DrawnRows, draw_line
 from tui_reader.ui.widgets.article_style import ARTICLE_CSS, EMPTY_HINT, MARK_CLASSES, MarkStyles
 
 DRAWN_AFTER = 0.5
@@ -67,7 +68,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._line_index: list[int] = []
         self._width = 0
-        self._strips: dict[int, Strip] = {}
+        self._rows = DrawnRows(self, self._draw_row, self._view)
         self._styles = MarkStyles(self)
         self.measure = 0
         """The widest a body line gets, in cells (0: the pane's width)."""
@@ -149,7 +150,7 @@ class ArticleView(ScrollView, can_focus=True):
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Replace the drawn annotations."""
         self.highlights = sorted(highlights, key=lambda h: (h.start, h.end))
-        self._strips.clear()
+        self._rows.clear()
         self.refresh()
 
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
@@ -157,13 +158,13 @@ class ArticleView(ScrollView, can_focus=True):
         self.matches = matches
         self._match_ends = [end for _, end in matches]
         self.current_match = None
-        self._strips.clear()
+        self._rows.clear()
         self.refresh()
 
     def scroll_to_offset(self, offset: int, annotation_id: str | None = None) -> None:
         """Move the cursor to ``offset`` and scroll so it is visible."""
         self.current_annotation = annotation_id
-        self._strips.clear()
+        self._rows.clear()
         self._move_cursor(offset, center=True)
         self.refresh()
 
@@ -217,7 +218,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.margin = self._margin_for(width)
         self._line_index = [i for i, line in enumerate(self._lines) if line.selectable]
         self._starts = [self._lines[i].start for i in self._line_index]
-        self._strips.clear()
+        self._rows.clear()
         # Empty (no story yet), its size does not follow the width: a resize at start-up
         # then costs no layout pass and no full repaint.
         self.virtual_size = Size(width if self._lines else 0, len(self._lines))
@@ -235,7 +236,7 @@ class ArticleView(ScrollView, can_focus=True):
         else:
             if self._margin_for(self._width) != self.margin:
                 self.margin = self._margin_for(self._width)
-                self._strips.clear()
+                self._rows.clear()
             if self._lines:
                 self._ensure_visible(self._row_of(self.cursor))  # a new height: the caret stays
         self.refresh()
@@ -244,7 +245,7 @@ class ArticleView(ScrollView, can_focus=True):
         """A theme (or CSS) change: drawn rows and mark styles are redrawn in the new one."""
         super().notify_style_update()
         self._styles.clear()
-        self._strips.clear()
+        self._rows.clear()
 
     def _row_of(self, offset: int) -> int:
         """The row showing ``offset`` (the first text row for offsets in gaps)."""
@@ -255,11 +256,20 @@ class ArticleView(ScrollView, can_focus=True):
 
     # ----- drawing -------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw the rows in ``crop``; the rows around the view are drawn ahead after this."""
+        lines = super().render_lines(crop)
+        self._rows.drawn()
+        return lines
+
     def render_line(self, y: int) -> Strip:
         """Draw row ``y`` of the view."""
         row = int(self.scroll_y) + y
-        width = self.scrollable_content_region.width
         self._on_drawn.drawing()  # the callbacks waiting for a frame run once this one is out
+        strip = self._rows.get(row)  # first: the pane's width alone costs more than this
+        if strip is not None:
+            return strip
+        width = self.scrollable_content_region.width
         if self.story is None:
             # Wrapped, never cut: the only words on the screen a new reader may see.
             rows = ["", *wrap_words(EMPTY_HINT, max(width - 2, 10))]
@@ -268,11 +278,20 @@ class ArticleView(ScrollView, can_focus=True):
             return Strip([Segment(hint, hint_style)]).crop_extend(0, width, self.rich_style)
         if row >= len(self._lines):
             return Strip.blank(width, self.rich_style)
-        strip = self._strips.get(row)
-        if strip is None:
-            strip = self._draw(self._lines[row], width, row == self._row_of(self.cursor))
-            self._strips[row] = strip
+        strip = self._draw(self._lines[row], width, row == self._row_of(self.cursor))
+        self._rows.keep(row, strip)
         return strip
+
+    def _draw_row(self, row: int, width: int) -> Strip | None:
+        """Row ``row`` as it looks now, drawn ahead of being shown (None: no such row)."""
+        if self.story is None or not 0 <= row < len(self._lines):
+            return None
+        return self._draw(self._lines[row], width, row == self._row_of(self.cursor))
+
+    def _view(self) -> tuple[int, int, int, int]:
+        region = self.scrollable_content_region  # none ahead while the rest is laid out:
+        height = region.height if self.complete else 0  # its layout replaces these rows
+        return int(self.scroll_y), height, len(self._lines), region.width
 
     def _overlays(self, line: Line, caret: bool) -> list[tuple[int, int, Style]]:
         caret_at = self.cursor if caret else None
@@ -281,39 +300,21 @@ class ArticleView(ScrollView, can_focus=True):
         return marks.on(line.start, line.end, self._styles.mark)
 
     def _draw(self, line: Line, width: int, caret: bool = False) -> Strip:
-        text = line.text
-        if line.selectable:
-            overlays = self._overlays(line, caret)
-            if overlays:
-                text = text.copy()
-                if caret and self.cursor >= line.end:
-                    text.append(" " * (self.cursor - line.end + 1))
-                if not text.plain:
-                    text.append(" ")
-                for start, end, style in overlays:
-                    text.stylize(style, max(start - line.start, 0), end - line.start)
-        console = self.app.console
+        overlays = self._overlays(line, caret) if line.selectable else []
+        caret_at = self.cursor if caret else None
         base = self._styles.base()
-        segments = [Segment(" " * self.margin, base)] if self.margin else []
-        segments += [
-            # The widget's own colours under every segment (and a style on each one, which
-            # Textual's NO_COLOR filter needs).
-            Segment(segment.text, base + segment.style if segment.style else base)
-            for segment in (*line.prefix.render(console), *text.render(console))
-        ]
-        strip = Strip(Segment.simplify(segments))
-        return strip.crop_extend(0, width, base)
+        return draw_line(line, overlays, caret_at, self.margin, width, base, self.app.console)
 
     def _refresh_rows(self, *offsets: int) -> None:
         for offset in offsets:
             row = self._row_of(offset)
-            self._strips.pop(row, None)
+            self._rows.forget(row)
             self.refresh_line(row)
 
     def _refresh_range(self, a: int, b: int) -> None:
         first, last = self._row_of(min(a, b)), self._row_of(max(a, b))
         for row in range(first, last + 1):
-            self._strips.pop(row, None)
+            self._rows.forget(row)
         self.refresh_lines(first, last - first + 1)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
