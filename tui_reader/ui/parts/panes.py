@@ -116,7 +116,7 @@ class Panes:
         self, stories: StoryList, article: Article, notes: NotesSidebar, width: int
     ) -> None:
         side = (34 if width >= 160 else 28) if notes.display else 0
-        # By default the article gets its measure (plus border and scrollbar); the list what
+        # By default the article gets its measure (plus border and a spare column); the list what
         # is left, within bounds. A width the reader chose (< >) wins, within the same bounds.
         wanted = self.choice.list_width or width - side - (self.measure or 76) - 4
         room = width - side - MIN_ARTICLE

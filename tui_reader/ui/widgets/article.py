@@ -21,13 +21,13 @@ from textual.message import Message
 from tui_reader.core import motions
 from tui_reader.ui.article_layout import Prepared, offset_at
 from tui_reader.ui.widgets.article_marks import Highlight, next_highlight, next_match
-from tui_reader.ui.widgets.article_view import ArticleView
+from tui_reader.ui.widgets.article_position import PositionedView
 from tui_reader.ui.widgets.in_turn import InTurn, Ready
 
 __all__ = ["Article", "Highlight"]
 
 
-class Article(ArticleView):
+class Article(PositionedView):
     """Shows a story; ``v`` selects text by keyboard, ``a``/``h`` annotate the selection.
 
     | Key | Action |
@@ -127,13 +127,13 @@ class Article(ArticleView):
         :class:`InTurn`); the border says what it waits for."""
         if not self._waiting.wait(action, ready):
             return False
-        self.border_subtitle = "laying out the rest…" if not self.complete else "placing notes…"
+        self.say("laying out the rest…" if not self.complete else "placing notes…")
         return True
 
     def _run_waiting(self) -> None:
         self._waiting.run()
         if not self._waiting:
-            self.border_subtitle = ""
+            self.say("")
 
     def _laid_out(self) -> bool:
         """Whether a page's move from the caret stays within what is laid out."""
@@ -143,7 +143,7 @@ class Article(ArticleView):
     def show_story(self, prepared: Prepared, *, offset: int = 0, caret: int | None = None) -> None:
         """Show another story: what waited for the last one is dropped."""
         self._waiting.clear()
-        self.border_subtitle = ""
+        self._said = ""
         self.notes_in = False
         super().show_story(prepared, offset=offset, caret=caret)
 
