@@ -246,14 +246,16 @@ def _agrees(
     prefix, suffix = _context(text, start, end, quote)
     # The context must also touch the match: a whole prefix found a few words early is the
     # same word repeated nearby, not the passage (the words next to it decide).
+    # Aligned at the match, not found anywhere near it: a quote deleted next to a look-alike
+    # word leaves that word's context only shifted by a character or two.
     if quote.prefix:
         near = quote.prefix[-_TOUCH:]
-        prefix = min(prefix, _similarity(text[max(0, start - len(near)) : start], near))
+        prefix = min(prefix, _aligned(text[max(0, start - len(near)) : start], near))
     else:  # no stored prefix: the passage began the text; it agrees where the match does too
         prefix = 1.0 if start == 0 else 0.0
     if quote.suffix:
         near = quote.suffix[:_TOUCH]
-        suffix = min(suffix, _similarity(text[end : end + len(near)], near))
+        suffix = min(suffix, _aligned(text[end : end + len(near)], near))
     else:
         suffix = 1.0 if end == len(text) else 0.0
     return max(prefix, suffix) >= policy.context
@@ -359,3 +361,18 @@ def _similarity(window: str, pattern: str) -> float:
         return 1.0
     errors, _ = search_window(window, pattern, 0, len(window), len(pattern))
     return 1 - errors / len(pattern)
+
+
+def _aligned(window: str, pattern: str) -> float:
+    """1 minus the edits (Levenshtein) between ``window`` and ``pattern`` as wholes, per
+    character of ``pattern``: how well the text right next to a match is the stored context."""
+    if window == pattern:
+        return 1.0
+    if not pattern:
+        return 0.0
+    row = list(range(len(pattern) + 1))
+    for i, a in enumerate(window, 1):
+        diagonal, row[0] = row[0], i
+        for j, b in enumerate(pattern, 1):
+            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (a != b))
+    return max(0.0, 1 - row[-1] / len(pattern))
