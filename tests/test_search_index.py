@@ -354,3 +354,30 @@ def test_a_huge_story_is_searchable_in_its_first_two_million_characters(tmp_path
     stop.set()
     with pytest.raises(Cancelled):  # a reader quitting never waits for a whole huge file
         read_for_index(story, stop)
+
+
+def test_a_search_typed_before_the_index_is_opened_waits_for_it(
+    lib: Library, tmp_path: Path
+) -> None:
+    # A reader typing / at once after a cold launch searches before the scan has handed the
+    # index its first sync (no index file yet): on the spot (a deadline) the search goes to the
+    # background; there it waits for the index to be opened, then answers "nothing yet, the
+    # index is being built" instead of failing with "no such table".
+    waiting = Finder(tmp_path / "cold-cache", [lib.stories], lib.data)
+    query, metas = parse("budget"), metas_by_path(lib.items)
+    with pytest.raises(TooSlow):
+        waiting.find(query, lib.store, metas, None, deadline=time.perf_counter() + 5)
+    answers: list[Found] = []
+    searching = threading.Thread(target=lambda: answers.append(
+        waiting.find(query, lib.store, metas, None)))  # fmt: skip
+    searching.start()
+    searching.join(0.3)
+    assert searching.is_alive() and not answers  # it waits: the index is not open yet
+    waiting.prepare()
+    searching.join(10)
+    assert not searching.is_alive(), "the search did not go on once the index was opened"
+    assert answers and answers[0].matches == [] and not answers[0].complete
+    waiting.sync(lib.items, lib.store)
+    found = waiting.find(query, lib.store, metas, None)
+    assert [m.meta.path.name for m in found.matches] == ["budget.md", "harbour.md"]
+    waiting.close()

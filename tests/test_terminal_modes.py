@@ -188,7 +188,9 @@ def test_search_typed_in_one_burst_loses_no_key(tmp_path: Path) -> None:
         term.send("/blocs q", settle=0.8)  # one write, as over a slow SSH link
         text = term.text()
         assert "matching “blocs q”" in text  # every key of the burst reached the query
-        assert "Nothing matches" in text  # no title has both words; and q did not quit
+        # No story has both words (or, on a cold start, the index is still being built); and
+        # q did not quit.
+        assert "Nothing matches" in text or "Nothing found yet" in text, text
         term.send("\x7f\x7f\r", settle=0.5)  # backspace twice, enter keeps the filter
         assert "matching “blocs”" in term.text()
         assert "Security Blocs" in term.text()

@@ -52,6 +52,11 @@ class Found:
     """The paths of the matches that were given their snippet (see :meth:`Finder.fill`)."""
 
 
+OPEN_WAIT = 60.0
+"""Seconds a search in the background waits for the index to be opened (a cold start's scan
+comes first)."""
+
+
 class Finder:
     """The search index of a library (``roots``) and a data dir, kept up to date."""
 
@@ -60,6 +65,7 @@ class Finder:
         self.complete = False
         """True once the index has caught up with the library at least once."""
         self._lock = threading.Lock()
+        self._opened = threading.Event()  # set once prepare() has run, however it ended
 
     def prepare(self) -> None:
         """Open the index; a missing, outdated or corrupt one starts over empty.
@@ -67,8 +73,11 @@ class Finder:
         Raises:
             IndexBroken: no index can be kept in the cache dir.
         """
-        with self._lock:
-            self.index.open()
+        try:
+            with self._lock:
+                self.index.open()
+        finally:
+            self._opened.set()
 
     def sync(
         self,
@@ -130,6 +139,7 @@ class Finder:
             IndexBroken: the index file is corrupt (:meth:`prepare` starts it over).
             sqlite3.OperationalError: the search could not run this time (locked, busy).
         """
+        self._wait_until_opened(deadline)
         facts = StoreFacts.of(store, query)
         try:
             hits = search(self.index, query, facts, deadline)
@@ -151,6 +161,24 @@ class Finder:
         pairs[: len(head)] = [(m, h) for (m, _), h in zip(pairs, head, strict=False)]
         snipped = frozenset(h.path for h in head)
         return Found([Match(m, h) for m, h in pairs], query, self.complete, snipped)
+
+    def _wait_until_opened(self, deadline: float | None) -> None:
+        """Wait for :meth:`prepare` when there is no index file yet to search.
+
+        A search typed at once after a cold launch comes before the library scan has handed
+        the index its first sync, and would find no tables ("no such table"): on the spot it
+        goes to the background (:class:`TooSlow`); there it waits. An index file that exists
+        (warm, or damaged) is searched as it is.
+        """
+        if self._opened.is_set():
+            return
+        if self.index.path.exists():
+            with self._lock:  # not while prepare() is creating it
+                return
+        if not self._opened.wait(0 if deadline is not None else OPEN_WAIT):
+            if deadline is not None:
+                raise TooSlow("the search index is not open yet")
+            raise sqlite3.OperationalError("the search index is still being opened")
 
     def fill(self, found: Found, paths: Collection[str], deadline: float | None = None,
              *, longest: int | None = None) -> Found:  # fmt: skip
