@@ -49,9 +49,11 @@ class FeedServer:
         self.requests: list[tuple[str, dict[str, str]]] = []
         """(path, request headers as sent) for every request, in arrival order."""
         self.active = 0
-        """Requests being answered right now."""
+        """Requests waiting out their route's delay right now."""
         self.peak = 0
-        """The most requests ever answered at once."""
+        """The most requests ever waiting out a delay at once: how many the client had in
+        flight (counted before the answer is sent, so a client that has read a whole answer
+        and asks again is never counted with the server thread still closing the first)."""
         self._routes: dict[str, _Route] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -228,7 +230,6 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             server._record(self.path, dict(self.headers.items()))
             route = server._route(self.path)
-            server._busy(+1)
             try:
                 if route is None:
                     self._send(404, {"Content-Type": "text/plain"}, b"not found\n")
@@ -236,8 +237,6 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                     self._serve(route)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up, which is often what the test is about
-            finally:
-                server._busy(-1)
 
         def _send(
             self, status: int, headers: dict[str, str], body: bytes = b"", reason: str | None = None
@@ -275,13 +274,21 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                     if stop.is_set():
                         return
                     self.wfile.write(chunk)
-            elif route.delay and stop.wait(route.delay):
+            elif route.delay and self._delayed(route.delay):
                 return  # the server is stopping
             elif self._not_modified(route):
                 headers = {k: v for k, v in route.headers.items() if k in ("ETag", "Last-Modified")}
                 self._send(304, headers)
             else:
                 self._send(route.status, route.headers, route.body, route.reason)
+
+        def _delayed(self, delay: float) -> bool:
+            """Wait ``delay`` before answering, counted in ``peak``; True if stopping."""
+            server._busy(+1)
+            try:
+                return server._stop.wait(delay)
+            finally:
+                server._busy(-1)
 
         def _not_modified(self, route: _Route) -> bool:
             if route.status != 200:
