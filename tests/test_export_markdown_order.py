@@ -56,28 +56,23 @@ def notes(tmp_path: Path) -> tuple[Store, dict[str, str]]:
     for story in (council, bridge, markets):
         assert plain_text(story.body) is not None  # the fast way is the one under test
     store = Store.open(tmp_path / "data")
+    # (key, story, quote, note, made at): the order they were made is not the document's.
+    notes = [
+        ("flood", council, "the harbour would flood again", "flood", "2026-01-01T10"),
+        ("bold", council, "weigh the harbour plan once", "across bold", "2026-01-02T10"),
+        ("vote", council, "the plan passed by two votes", "vote", "2026-01-03T10"),
+        ("vote-again", council, "the plan passed by two votes", "same place", "2026-01-02T09"),
+        ("link", council, "Farmers back the grain deal", "link text", "2026-01-04T10"),
+        ("heading", council, "What was decided", "heading", "2026-01-05T10"),
+        ("repairs", bridge, "most of the summer", "summer", "2026-01-01T10"),
+        ("cracks", bridge, "cracks in two of the piers", "to be deleted", "2026-01-02T10"),
+        ("inspected", bridge, "inspected the bridge", "inspected", "2026-01-03T10"),
+        ("rose", markets, "Markets rose on Tuesday", "rose", "2026-01-01T10"),
+    ]  # fmt: skip
     made = {
-        "flood": note_on(store, council, "the harbour would flood again", "flood",
-                         when="2026-01-01T10:00:00.000000Z"),
-        "bold": note_on(store, council, "weigh the harbour plan once", "across bold",
-                        when="2026-01-02T10:00:00.000000Z"),
-        "vote": note_on(store, council, "the plan passed by two votes", "vote",
-                        when="2026-01-03T10:00:00.000000Z"),
-        "vote-again": note_on(store, council, "the plan passed by two votes", "same place",
-                              when="2026-01-02T09:00:00.000000Z"),
-        "link": note_on(store, council, "Farmers back the grain deal", "link text",
-                        when="2026-01-04T10:00:00.000000Z"),
-        "heading": note_on(store, council, "What was decided", "heading",
-                           when="2026-01-05T10:00:00.000000Z"),
-        "repairs": note_on(store, bridge, "most of the summer", "summer",
-                           when="2026-01-01T10:00:00.000000Z"),
-        "cracks": note_on(store, bridge, "cracks in two of the piers", "to be deleted",
-                          when="2026-01-02T10:00:00.000000Z"),
-        "inspected": note_on(store, bridge, "inspected the bridge", "inspected",
-                             when="2026-01-03T10:00:00.000000Z"),
-        "rose": note_on(store, markets, "Markets rose on Tuesday", "rose",
-                        when="2026-01-01T10:00:00.000000Z"),
-    }  # fmt: skip
+        key: note_on(store, story, quote, note, when=f"{at}:00:00.000000Z")
+        for key, story, quote, note, at in notes
+    }
     # Council: a paragraph is added at the top, so every stored position is off.
     council_file = Path(council.path)
     text = council_file.read_text("utf-8")
