@@ -811,11 +811,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not opts.only or set(opts.only) & set(LAUNCHING):
             prime_env = _env(tmp, tmp / "cache-prime")
             _prime_bytecode(prime_env)
-            # One unmeasured launch of each compiles what they import lazily, too.
-            bare = [sys.executable, str(BENCH / "bare_app.py")]
-            _launch(bare, prime_env, READY_TEXT, opts.timeout)
-            reader = _reader_argv(library.root, tmp / "data-prime")
-            _launch(reader, prime_env, LIST_READY, opts.timeout)
+            if not opts.quick:  # a quick run's figures are not judged: no launch to warm them
+                # One unmeasured launch of each compiles what they import lazily, too.
+                bare = [sys.executable, str(BENCH / "bare_app.py")]
+                _launch(bare, prime_env, READY_TEXT, opts.timeout)
+                reader = _reader_argv(library.root, tmp / "data-prime")
+                _launch(reader, prime_env, LIST_READY, opts.timeout)
         rows: list[Row] = []
         for name, figures, section in _sections(opts, library, tmp):
             if name not in opts.only if opts.only else name in ON_REQUEST:
