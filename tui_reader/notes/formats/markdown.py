@@ -17,11 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
-import yaml
-
 from tui_reader.anchoring import anchor_many
 from tui_reader.core.atomic import atomic_write
 from tui_reader.core.document_text import document_text
+from tui_reader.core.frontmatter_out import front_matter_yaml
 from tui_reader.core.stories import Story, load_story
 from tui_reader.core.story import base_of
 from tui_reader.core.textsafe import sanitize_line
@@ -167,7 +166,7 @@ def _front_matter(story: StoryInfo, notes: list[Annotation]) -> str:
         "url": story.url,
         "tags": [sanitize_line(t) for t in tags if sanitize_line(t)],
     }
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+    return "---\n" + front_matter_yaml(meta) + "---\n\n"
 
 
 def write_markdown_dir(selected: Selected, folder: Path) -> list[Path]:
