@@ -164,9 +164,15 @@ def _front_matter(story: StoryInfo, notes: list[Annotation]) -> str:
         "author": story.author,
         "date": story.date.isoformat() if story.date else None,
         "url": story.url,
-        "tags": [sanitize_line(t) for t in tags if sanitize_line(t)],
+        "tags": [text for text in map(_tag_text, tags) if text],
     }
     return "---\n" + front_matter_yaml(meta) + "---\n\n"
+
+
+@lru_cache(maxsize=1024)
+def _tag_text(tag: str) -> str:
+    """A tag as the front matter lists it (kept: a vault's files share a few tags)."""
+    return sanitize_line(tag)
 
 
 def write_markdown_dir(selected: Selected, folder: Path) -> list[Path]:
