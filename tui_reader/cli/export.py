@@ -115,7 +115,9 @@ def _write(store: Store, args: argparse.Namespace, wanted: Filter) -> int:
         # The reader of the output went away (| head): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as exc:
-        err(f"cannot write {target or 'the output'}: {exc.strerror or exc}")
+        # A folder export names the file that failed, not only the folder.
+        where = exc.filename if folder and exc.filename else target or "the output"
+        err(f"cannot write {where}: {exc.strerror or exc}")
         return 1
     return 0
 

@@ -17,11 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
-import yaml
-
 from tui_reader.anchoring import anchor_many
-from tui_reader.core.atomic import atomic_write
+from tui_reader.core.atomic_batch import FileBatch
 from tui_reader.core.document_text import document_text
+from tui_reader.core.frontmatter_out import front_matter_yaml
 from tui_reader.core.stories import Story, load_story
 from tui_reader.core.story import base_of
 from tui_reader.core.textsafe import sanitize_line
@@ -165,25 +164,34 @@ def _front_matter(story: StoryInfo, notes: list[Annotation]) -> str:
         "author": story.author,
         "date": story.date.isoformat() if story.date else None,
         "url": story.url,
-        "tags": [sanitize_line(t) for t in tags if sanitize_line(t)],
+        "tags": [text for text in map(_tag_text, tags) if text],
     }
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+    return "---\n" + front_matter_yaml(meta) + "---\n\n"
+
+
+@lru_cache(maxsize=1024)
+def _tag_text(tag: str) -> str:
+    """A tag as the front matter lists it (kept: a vault's files share a few tags)."""
+    return sanitize_line(tag)
 
 
 def write_markdown_dir(selected: Selected, folder: Path) -> list[Path]:
     """Write one Markdown file per story into ``folder`` (created if needed); returns them.
 
+    All or nothing until every file is written: each goes to a temp file, they are made
+    durable together and only then renamed into place (see :class:`FileBatch`). A file that
+    already holds what it would be given is left as it is.
+
     Raises:
-        OSError: a file could not be written.
+        OSError: a file could not be written (``filename`` says which); the folder is as it
+            was, unless the failure came while renaming (then only complete files moved).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for story, notes in selected.by_story():
-        placed, orphans = _placed(story, notes)
-        text = _front_matter(story, notes) + "\n".join(_story_section(story, placed, "#"))
-        if orphans:
-            text += f"\n## {ORPHANED}\n\n" + "\n".join(note_markdown(a) for a in orphans)
-        path = folder / _file_name(story)
-        atomic_write(path, text.encode("utf-8"))  # private, like the notes
-        written.append(path)
-    return written
+    with FileBatch(folder) as batch:  # private files, like the notes
+        for story, notes in selected.by_story():
+            placed, orphans = _placed(story, notes)
+            text = _front_matter(story, notes) + "\n".join(_story_section(story, placed, "#"))
+            if orphans:
+                text += f"\n## {ORPHANED}\n\n" + "\n".join(note_markdown(a) for a in orphans)
+            batch.add(_file_name(story), text.encode("utf-8"))
+        return batch.commit()
