@@ -76,7 +76,7 @@ def dumped(meta: dict[str, Any]) -> str:
     return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(fields)
 @example({"title": "x " * 60, "author": None, "date": "2021-09-15", "url": None, "tags": []})
 def test_reads_back_as_exactly_what_was_written(meta: dict[str, Any]) -> None:
@@ -85,7 +85,7 @@ def test_reads_back_as_exactly_what_was_written(meta: dict[str, Any]) -> None:
     assert text.endswith("\n") and list(yaml.safe_load(text)) == list(meta)  # order kept
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(printable, st.sampled_from(["title", "url", "a"]))
 @example("The Long Read: Ten Years of the Harbour That Remade a City", "title")
 @example("word " * 30, "title")
