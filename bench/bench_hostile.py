@@ -208,7 +208,7 @@ def run(
             library_gen.SHORT_PARAGRAPHS_MARKER,
         ),
         (
-            f"{one_line_bytes / 2**20:.0f} MB one-line story",
+            f"{one_line_bytes / 2**20:.3g} MB one-line story",
             lambda p: library_gen.write_one_liner(p, one_line_bytes),
             "hostile-one-line.md",
             "Hostile one line",

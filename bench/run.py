@@ -705,7 +705,7 @@ def parse(argv: Sequence[str] | None) -> Options:
     if args.quick:
         opts = Options(200, 3000, 1, 6, 3, 200, 20, 60.0, quick=True, esc_rounds=2, big_opens=2)
         opts.feed_entries, opts.feeds, opts.feed_repeat = 20, 2, 1
-        opts.hostile_paragraphs, opts.hostile_bytes = 50_000, 2**20
+        opts.hostile_paragraphs, opts.hostile_bytes = 10_000, 2**18
     else:
         opts = Options(10_000, 55_000, 3, 45, 20, 10_000, 200, 180.0)
     if args.stories is not None:
