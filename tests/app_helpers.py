@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -151,7 +152,7 @@ async def wait_until(
     deadline = Deadline(timeout)
     while not condition():
         deadline.check(what)
-        await pilot.pause(0.02)  # a poll interval: the loop ends on the condition
+        await asyncio.sleep(0.02)  # a poll interval: the loop ends on the condition
 
 
 async def select_and_annotate(pilot: Pilot[None], note: str, keys: Sequence[str] = ("V",)) -> None:
