@@ -9,17 +9,19 @@ moment), and kept while the story is open.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.events import Key
 from textual.screen import Screen
 
-from tui_reader.core.document import Document
 from tui_reader.core.textfold import FoldedText
 from tui_reader.ui.parts.apply import Apply
 from tui_reader.ui.parts.search import search_key
 from tui_reader.ui.widgets.article import Article
 from tui_reader.ui.widgets.search_bar import SearchLine
+
+if TYPE_CHECKING:
+    from tui_reader.core.document import Document
 
 __all__ = ["FindPart"]
 

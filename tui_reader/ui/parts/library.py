@@ -13,23 +13,24 @@ import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual.message import Message
 from textual.screen import Screen
 
-from tui_reader.core.document import warm_up
 from tui_reader.core.stories import StoryError, StoryMeta
 from tui_reader.library.finder import Found
 from tui_reader.library.identity import assign_ids
 from tui_reader.library.index import Item, LibraryIndex, sort_newest_first
 from tui_reader.library.order import LABELS, Sort, sort_items
 from tui_reader.notes.outcomes import Failed
-from tui_reader.notes.regroup import Regrouped, regroup
 from tui_reader.storage.store import Store
 from tui_reader.ui.screens.feed_picker import ALL, LOCAL
 from tui_reader.ui.widgets.inert import inert, plain
 from tui_reader.ui.widgets.story_list import StoryList, StoryRow
+
+if TYPE_CHECKING:
+    from tui_reader.notes.regroup import Regrouped
 
 __all__ = ["Filters", "LibraryPart", "to_row"]
 
@@ -183,6 +184,9 @@ class LibraryPart:
             # A first batch of a few screens: a cold start shows rows after ~250 files parsed.
             for row in self.index.refresh(root, batch, batch_size=2500, first_batch=250)
         ]
+        # Imported here, in the worker: the document model is not needed for the first frame.
+        from tui_reader.core.document import warm_up
+
         warm_up()  # so the first story opened does not wait for the Markdown parser to load
         unchanged = bool(cached) and same_files(cached, fresh)
         self.host.post_message(self.Loaded(generation, "final", None if unchanged else fresh))
@@ -219,6 +223,8 @@ class LibraryPart:
     def _regroup(self, stories: list[StoryMeta], roots: Sequence[Path]) -> None:
         # In a worker: it may read the files of stories that shared an id.
         places = [*roots, *(root.resolve() for root in roots)]  # as typed, and resolved
+        from tui_reader.notes.regroup import regroup  # in the worker: not at start-up
+
         outcome = regroup(self.store, stories, roots=places)
         self.host.app.call_from_thread(self._show_regrouped, outcome)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -20,7 +20,6 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui_reader.core.document import Document
 from tui_reader.core.stories import Story
 from tui_reader.ui.article_layout import (
     Line,
@@ -35,6 +34,9 @@ from tui_reader.ui.widgets.after_draw import AfterDraw
 from tui_reader.ui.widgets.article_marks import Highlight, Marks
 from tui_reader.ui.widgets.article_rows import DrawnRows, draw_line
 from tui_reader.ui.widgets.article_style import ARTICLE_CSS, EMPTY_HINT, MARK_CLASSES, MarkStyles
+
+if TYPE_CHECKING:
+    from tui_reader.core.document import Document
 
 DRAWN_AFTER = 0.5
 """Seconds after which :meth:`ArticleView.when_drawn` callbacks run even if it was not drawn."""
