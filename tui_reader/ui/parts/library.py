@@ -188,8 +188,9 @@ class LibraryPart:
         fresh = [
             row
             for root in self.folders()
-            # A first batch of a few screens: a cold start shows rows after ~250 files parsed.
-            for row in self.index.refresh(root, batch, batch_size=2500, first_batch=250)
+            # A first batch of three screens of 40 rows: a cold start shows rows once ~120
+            # files are parsed (each one parsed before the list shows delays it).
+            for row in self.index.refresh(root, batch, batch_size=2500, first_batch=120)
         ]
         # Imported here, in the worker: the document model is not needed for the first frame.
         from tui_reader.core.document import warm_up
