@@ -72,3 +72,37 @@ def test_building_the_reader_imports_nothing_the_first_frame_does_not_need(
         if any(m == name or m.startswith(name + ".") for m in loaded)
     }
     assert not early, f"imported at start-up, though only needed later: {early}"
+
+
+RUN = """
+import asyncio, gc, sys
+from pathlib import Path
+from tests.app_helpers import build, wait_for_rows, write_story
+
+root = Path(sys.argv[1])
+write_story(root / "stories", "one.md", "One", "A first paragraph.")
+gc.disable()  # as the command line does for the start-up
+app = build(root)
+
+async def main() -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_rows(pilot)
+        print("collecting" if gc.isenabled() else "not collecting")
+
+asyncio.run(main())
+"""
+
+
+def test_collection_held_off_for_the_start_up_resumes_once_the_list_is_drawn(
+    tmp_path: Path,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "collecting", done.stdout
