@@ -13,8 +13,11 @@ followed by a space; a paragraph is a block. Pure module: no Textual.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from tui_reader.core.document import Document
+if TYPE_CHECKING:
+    from tui_reader.core.document import Document
+
 
 __all__ = [
     "next_paragraph_end",

@@ -16,15 +16,19 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_reader.core.stories import StoryError, StoryMeta
 from tui_reader.library.index import Item
 from tui_reader.library.order import Sort, sort_items
-from tui_reader.library.query import Query
-from tui_reader.library.search_index import IndexBroken, SearchIndex, TooSlow, index_path
-from tui_reader.library.search_run import Hit, StoreFacts, add_snippets, is_corrupt, search
-from tui_reader.library.search_text import Reader
+from tui_reader.library.search_errors import IndexBroken, TooSlow
 from tui_reader.storage.store import Annotation, Store
+
+if TYPE_CHECKING:
+    from tui_reader.library.query import Query
+    from tui_reader.library.search_index import SearchIndex
+    from tui_reader.library.search_run import Hit
+    from tui_reader.library.search_text import Reader
 
 __all__ = ["Found", "Finder", "Match", "TooSlow"]
 
@@ -61,11 +65,24 @@ class Finder:
     """The search index of a library (``roots``) and a data dir, kept up to date."""
 
     def __init__(self, cache_dir: Path, roots: Sequence[Path], data_dir: Path) -> None:
-        self.index = SearchIndex(index_path(cache_dir, roots, data_dir))
+        self._where = (cache_dir, tuple(roots), data_dir)
+        self._index: SearchIndex | None = None
+        self._made = threading.Lock()
         self.complete = False
         """True once the index has caught up with the library at least once."""
         self._lock = threading.Lock()
         self._opened = threading.Event()  # set once prepare() has run, however it ended
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index (its SQLite code is loaded on first use, not at start-up)."""
+        if self._index is None:
+            with self._made:  # the UI thread and a worker may both ask first
+                if self._index is None:
+                    from tui_reader.library.search_index import SearchIndex, index_path
+
+                    self._index = SearchIndex(index_path(*self._where))
+        return self._index
 
     def prepare(self) -> None:
         """Open the index; a missing, outdated or corrupt one starts over empty.
@@ -139,6 +156,8 @@ class Finder:
             IndexBroken: the index file is corrupt (:meth:`prepare` starts it over).
             sqlite3.OperationalError: the search could not run this time (locked, busy).
         """
+        from tui_reader.library.search_run import StoreFacts, add_snippets, is_corrupt, search
+
         self._wait_until_opened(deadline)
         facts = StoreFacts.of(store, query)
         try:
@@ -198,6 +217,8 @@ class Finder:
                 and (longest is None or m.meta.size <= longest)]  # fmt: skip
         if not todo:
             return found
+        from tui_reader.library.search_run import add_snippets
+
         hits = add_snippets(self.index, found.query, [found.matches[i].hit for i in todo],
                             deadline)  # fmt: skip
         matches = list(found.matches)
@@ -207,8 +228,9 @@ class Finder:
         return Found(matches, found.query, found.complete, snipped)
 
     def close(self) -> None:
-        """Close the index's connections."""
-        self.index.close()
+        """Close the index's connections (none if it was never used)."""
+        if self._index is not None:
+            self._index.close()
 
 
 def metas_by_path(items: Sequence[Item]) -> dict[str, Item]:

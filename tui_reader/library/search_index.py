@@ -30,6 +30,7 @@ from pathlib import Path
 
 from tui_reader.core.stories import StoryError, StoryMeta
 from tui_reader.core.textfold import spaced_cjk
+from tui_reader.library.search_errors import IndexBroken, TooSlow
 from tui_reader.library.search_text import (
     Cancelled,
     Indexed,
@@ -62,14 +63,6 @@ CREATE INDEX notes_story ON notes(story_id);
 CREATE VIRTUAL TABLE note_fts USING fts5(note, quote, tokenize='{_TOKENIZER}');
 PRAGMA user_version = {SCHEMA};
 """
-
-
-class IndexBroken(Exception):
-    """The index file cannot be used (corrupt, locked too long, unwritable); rebuild it."""
-
-
-class TooSlow(Exception):
-    """A search given a deadline did not finish by it (it was stopped; nothing is wrong)."""
 
 
 def index_path(cache_dir: Path, roots: Sequence[Path], data_dir: Path) -> Path:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from tui_reader.core.textsafe import sanitize_line
 from tui_reader.library.order import SORTS, Sort
-from tui_reader.library.query import QueryError, parse
 from tui_reader.notes.outcomes import Failed, Saved
 from tui_reader.storage.store import Store, StoreError
 
@@ -29,6 +28,8 @@ class Choices:
 
     def save_search(self, name: str, query: str) -> Saved | Failed:
         """Save ``query`` under ``name`` (a query that does not parse is refused)."""
+        from tui_reader.library.query import QueryError, parse  # not needed at start-up
+
         name = sanitize_line(name).strip()
         if not name:
             return Failed("the search", "it needs a name")

@@ -17,14 +17,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui_reader.anchoring import Anchor, anchor_many
 from tui_reader.core.stories import Story
 from tui_reader.core.textsafe import sanitize
 from tui_reader.notes.citation import quote_of
 from tui_reader.notes.outcomes import Deleted, Failed, Gone, Saved
 from tui_reader.storage.store import Annotation, Draft, NotFound, Store, StoreError
+
+if TYPE_CHECKING:
+    from tui_reader.anchoring import Anchor
 
 __all__ = ["AnnotationService", "NoteDraft", "Placed", "Target"]
 
@@ -82,6 +84,9 @@ class AnnotationService:
     def placed(self, story_id: str, text: str) -> list[Placed]:
         """A story's annotations, each re-anchored on ``text`` (slow on long texts: a worker's
         job; this is the one re-anchoring path)."""
+        # Imported here: anchoring is first needed when a story opens, not at start-up.
+        from tui_reader.anchoring import anchor_many
+
         annotations = self.store.annotations_for(story_id)
         anchors = anchor_many(text, [a.selectors for a in annotations])
         return [Placed(a, where) for a, where in zip(annotations, anchors, strict=True)]

@@ -369,8 +369,14 @@ class JsonFile:
         """Delete temp files left by writers that died mid-write (call with the lock held)."""
         removed = 0
         folder = self.path.parent
-        for pattern in (f".{self.path.name}.tmp-*", f".{self.path.name}.baktmp-*"):
-            for orphan in folder.glob(pattern):
-                orphan.unlink(missing_ok=True)
+        prefixes = (f".{self.path.name}.tmp-", f".{self.path.name}.baktmp-")
+        # One listing and a prefix test: a glob compiles a pattern per call, at every start.
+        try:
+            names = os.listdir(folder)
+        except FileNotFoundError:
+            return 0
+        for name in names:
+            if name.startswith(prefixes):
+                (folder / name).unlink(missing_ok=True)
                 removed += 1
         return removed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -114,6 +115,7 @@ class ReaderApp(App[None]):
         """Take over hang-up signals so nothing typed is lost; say what the settings lack."""
         self._use_theme(self._start_theme)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.call_after_refresh(self._started)
         for problem in self.config.problems:
             self.notify(problem, severity="warning", timeout=15, markup=False)
         self.hangup.attach(lambda code: self.exit(return_code=code))
@@ -123,6 +125,14 @@ class ReaderApp(App[None]):
                 loop.add_signal_handler(signum, self.hangup.handle, signum)
             except (NotImplementedError, RuntimeError):
                 continue  # not the main thread (e.g. some test runners): nothing to install
+
+    @staticmethod
+    def _started() -> None:
+        """The first frame is drawn: collect garbage again if the command line held it off for
+        the start-up (see ``cli/main.py``), never rescanning what start-up made to last."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def _use_theme(self, name: str) -> None:
         if not name or name == self.theme:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich._wrap import divide_line
 from rich.cells import cell_len
@@ -17,10 +18,12 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from tui_reader.core.document import Block, Document, Span
 from tui_reader.core.stories import Story
 from tui_reader.core.textsafe import sanitize_line
 from tui_reader.ui.article_wrap import WRAP_WINDOW, wrap_rows
+
+if TYPE_CHECKING:
+    from tui_reader.core.document import Block, Document, Span
 
 _SPAN_STYLES = {
     "strong": Style(bold=True),

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator
 
 from rich.console import Console
 
-from tui_reader.core.document import Chunker, DocumentBuilder
 from tui_reader.core.stories import Story
 from tui_reader.ui.article_layout import (
     Prepared,
@@ -68,6 +67,9 @@ class Preparation:
         self._offset = offset
         first = max(FIRST_SCREEN_CHARS, offset + FIRST_SCREEN_CHARS)
         self._first_screen = body_length > 2 * first
+        # Imported here: the document model is first needed when a story opens, not at start.
+        from tui_reader.core.document import Chunker, DocumentBuilder
+
         self._chunker = Chunker(first, CHUNK_CHARS, cut=cut)
         self._builder = DocumentBuilder()
         self._lines = header_lines(story, max(width, 10), bookmarked=bookmarked, tags=tags)

@@ -9,17 +9,19 @@ moment), and kept while the story is open.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.events import Key
 from textual.screen import Screen
 
-from tui_reader.core.document import Document
-from tui_reader.core.textfold import FoldedText
 from tui_reader.ui.parts.apply import Apply
 from tui_reader.ui.parts.search import search_key
 from tui_reader.ui.widgets.article import Article
 from tui_reader.ui.widgets.search_bar import SearchLine
+
+if TYPE_CHECKING:
+    from tui_reader.core.document import Document
+    from tui_reader.core.textfold import FoldedText
 
 __all__ = ["FindPart"]
 
@@ -84,6 +86,8 @@ class FindPart:
         cached = self._folded
 
         def work() -> None:
+            from tui_reader.core.textfold import FoldedText  # in the worker: not at start-up
+
             folded = cached[1] if cached and cached[0] is document else FoldedText.of(document.text)
             self._folded = (document, folded)
             spans = folded.find_all(words) if whole_words else folded.find(words[0][0])

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from tui_reader.library.build import command
 from tui_reader.library.finder import Finder
 from tui_reader.library.index import Item
-from tui_reader.library.search_index import IndexBroken
+from tui_reader.library.search_errors import IndexBroken
 from tui_reader.storage.store import Store
 from tui_reader.ui.parts.apply import Apply
 from tui_reader.ui.widgets.story_list import StoryList

@@ -13,23 +13,24 @@ import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual.message import Message
 from textual.screen import Screen
 
-from tui_reader.core.document import warm_up
 from tui_reader.core.stories import StoryError, StoryMeta
 from tui_reader.library.finder import Found
 from tui_reader.library.identity import assign_ids
 from tui_reader.library.index import Item, LibraryIndex, sort_newest_first
 from tui_reader.library.order import LABELS, Sort, sort_items
 from tui_reader.notes.outcomes import Failed
-from tui_reader.notes.regroup import Regrouped, regroup
 from tui_reader.storage.store import Store
 from tui_reader.ui.screens.feed_picker import ALL, LOCAL
 from tui_reader.ui.widgets.inert import inert, plain
 from tui_reader.ui.widgets.story_list import StoryList, StoryRow
+
+if TYPE_CHECKING:
+    from tui_reader.notes.regroup import Regrouped
 
 __all__ = ["Filters", "LibraryPart", "to_row"]
 
@@ -92,7 +93,10 @@ class LibraryPart:
     """Loads the library for a screen and says which rows a set of filters shows."""
 
     class Loaded(Message):
-        """A stage of loading brought rows (``items`` None: the scan found nothing changed)."""
+        """A stage of loading brought rows (``items`` None: the scan found nothing changed).
+
+        The rows are ready to list: ids unique across the folders, newest first (the worker
+        that read them did that, not the UI thread)."""
 
         def __init__(self, generation: int, stage: Stage, items: list[Item] | None) -> None:
             super().__init__()
@@ -156,8 +160,12 @@ class LibraryPart:
         extra = tuple(p for p in self.extra_roots if p not in self.roots and p.is_dir())
         return self.roots + extra
 
+    def _ready(self, items: list[Item]) -> list[Item]:
+        # Ids unique across the folders too (each folder's index makes them unique in it).
+        return sort_newest_first(assign_ids(items, self.folders()))
+
     def _head_rows(self) -> list[Item]:
-        return [row for root in self.folders() for row in self.index.load_head(root)]
+        return self._ready([row for root in self.folders() for row in self.index.load_head(root)])
 
     def _head(self, generation: int) -> None:
         self.host.post_message(self.Loaded(generation, "head", self._head_rows()))
@@ -165,7 +173,7 @@ class LibraryPart:
     def _full_cache(self, generation: int) -> None:
         cached = [row for root in self.folders() for row in self.index.load(root)]
         self._cached = cached
-        self.host.post_message(self.Loaded(generation, "cached", cached))
+        self.host.post_message(self.Loaded(generation, "cached", self._ready(cached)))
 
     def _scan(self, generation: int) -> None:
         seen: list[Item] = []
@@ -175,17 +183,22 @@ class LibraryPart:
             # A cold start fills the list as files are parsed, so it is usable at once.
             seen.extend(items)
             if not cached and generation == self.generation:
-                self.host.post_message(self.Loaded(generation, "scan", list(seen)))
+                self.host.post_message(self.Loaded(generation, "scan", self._ready(seen)))
 
         fresh = [
             row
             for root in self.folders()
-            # A first batch of a few screens: a cold start shows rows after ~250 files parsed.
-            for row in self.index.refresh(root, batch, batch_size=2500, first_batch=250)
+            # A first batch of three screens of 40 rows: a cold start shows rows once ~120
+            # files are parsed (each one parsed before the list shows delays it).
+            for row in self.index.refresh(root, batch, batch_size=2500, first_batch=120)
         ]
+        # Imported here, in the worker: the document model is not needed for the first frame.
+        from tui_reader.core.document import warm_up
+
         warm_up()  # so the first story opened does not wait for the Markdown parser to load
         unchanged = bool(cached) and same_files(cached, fresh)
-        self.host.post_message(self.Loaded(generation, "final", None if unchanged else fresh))
+        ready = None if unchanged else self._ready(fresh)
+        self.host.post_message(self.Loaded(generation, "final", ready))
 
     def loaded(self, message: Loaded) -> bool:
         """Take a stage's rows (True when the list must be redrawn) and start the next stage.
@@ -198,8 +211,7 @@ class LibraryPart:
         generation = message.generation
         if message.stage == "final":
             roots = self.folders()
-            rows = assign_ids(message.items or self.items, roots)
-            stories = [row for row in rows if isinstance(row, StoryMeta)]
+            stories = [row for row in message.items or self.items if isinstance(row, StoryMeta)]
             self._run(lambda: self._regroup(stories, roots))
             # The library (and the store read before it) stays for the session: move it out of
             # the collector's reach, or each full collection walks it all again (~0.1 s with 10k
@@ -211,14 +223,15 @@ class LibraryPart:
             self.host.call_after_refresh(self._run, lambda: self._scan(generation))
         if message.items is None or (message.stage != "final" and not message.items):
             return False
-        # Ids unique across the folders too (each folder's index makes them unique in it).
-        self.items = sort_newest_first(assign_ids(message.items, self.folders()))
+        self.items = message.items
         self._sorted, self._rows = {"newest": self.items}, {}
         return True
 
     def _regroup(self, stories: list[StoryMeta], roots: Sequence[Path]) -> None:
         # In a worker: it may read the files of stories that shared an id.
         places = [*roots, *(root.resolve() for root in roots)]  # as typed, and resolved
+        from tui_reader.notes.regroup import regroup  # in the worker: not at start-up
+
         outcome = regroup(self.store, stories, roots=places)
         self.host.app.call_from_thread(self._show_regrouped, outcome)
 

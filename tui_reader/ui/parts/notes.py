@@ -6,14 +6,12 @@ shows its outcomes and forwards keys.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from rich.text import Text
 from textual.screen import Screen
 
-from tui_reader.anchoring import describe
-from tui_reader.core.document import Document
 from tui_reader.core.stories import Story
 from tui_reader.notes.citation import citation, local_time, quote_of
 from tui_reader.notes.outcomes import Deleted, Failed, Gone, Saved
@@ -22,6 +20,9 @@ from tui_reader.storage.store import Annotation
 from tui_reader.ui.widgets.article import Article, Highlight
 from tui_reader.ui.widgets.inert import plain
 from tui_reader.ui.widgets.notes import NoteEntry, NotesSidebar
+
+if TYPE_CHECKING:
+    from tui_reader.core.document import Document
 
 __all__ = ["DRAFT_SAVE_SECONDS", "NotesPart", "Opened"]
 
@@ -35,7 +36,7 @@ def _link(url: str | None) -> Style | str:
 DRAFT_SAVE_SECONDS = 2.0
 """How often a note being typed is written as a draft (a hang-up also writes it at once)."""
 
-Opened = Callable[[], tuple[Story, Document] | None]
+Opened = Callable[[], "tuple[Story, Document] | None"]
 """Gives the open story and its document, if any."""
 
 
@@ -114,6 +115,8 @@ class NotesPart:
         opened = self._opened()
         if opened is None:
             return
+        from tui_reader.anchoring import describe  # not needed before the first note
+
         story, document = opened
         selectors = describe(document.text, start, end)
         if not with_note:

@@ -11,8 +11,7 @@ from textual.screen import Screen
 
 from tui_reader.library.finder import Finder, metas_by_path
 from tui_reader.library.index import Item
-from tui_reader.library.query import QueryError, parse
-from tui_reader.library.search_index import IndexBroken
+from tui_reader.library.search_errors import IndexBroken
 from tui_reader.notes.outcomes import Failed
 from tui_reader.notes.searches import Choices
 from tui_reader.ui.parts.feeds import Counts, FeedsPart
@@ -48,6 +47,8 @@ class PickPart:
             return
 
         def work() -> None:
+            from tui_reader.library.query import QueryError, parse  # in the worker, when used
+
             found: dict[str, Counts] = {}
             read = store.read_ids()
             metas = metas_by_path(items)

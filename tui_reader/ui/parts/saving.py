@@ -14,7 +14,6 @@ from textual.message import Message
 from textual.screen import Screen
 
 from tui_reader.core.textsafe import sanitize_line
-from tui_reader.feeds.model import FeedError
 from tui_reader.ui.widgets.story_list import StoryList
 
 __all__ = ["SavingPart"]
@@ -58,6 +57,7 @@ class SavingPart:
         )
 
     def _save(self, url: str) -> None:
+        from tui_reader.feeds.model import FeedError  # feeds: loaded on first use, as below
         from tui_reader.feeds.save import save_url  # trafilatura: loaded on first use
 
         try:

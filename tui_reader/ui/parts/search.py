@@ -10,7 +10,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.events import Key
 from textual.screen import Screen
@@ -18,12 +18,14 @@ from textual.screen import Screen
 from tui_reader.library.finder import SNIPPETS, Finder, Found, TooSlow, metas_by_path
 from tui_reader.library.index import Item
 from tui_reader.library.order import Sort
-from tui_reader.library.query import Query, QueryError, parse
-from tui_reader.library.search_index import IndexBroken
+from tui_reader.library.search_errors import IndexBroken
 from tui_reader.storage.store import Store
 from tui_reader.ui.parts.apply import Apply
 from tui_reader.ui.widgets.search_bar import SearchLine
 from tui_reader.ui.widgets.story_list import StoryList
+
+if TYPE_CHECKING:
+    from tui_reader.library.query import Query
 
 __all__ = ["SearchPart", "Typed", "search_key"]
 
@@ -142,6 +144,8 @@ class SearchPart:
     def run(self, text: str | None = None) -> None:
         """Run the query (``text``, or the one typed): on the spot when it is quick, else in
         the background."""
+        from tui_reader.library.query import QueryError, parse  # loaded by the first search
+
         if text is not None:
             self.text, self.order = text, None
         self.number += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui_reader.core.config import Config
-from tui_reader.core.document import Document
 from tui_reader.core.stories import Story
 from tui_reader.library.finder import Finder
 from tui_reader.library.index import LibraryIndex
@@ -45,6 +44,9 @@ from tui_reader.ui.widgets.footer import KeyBar
 from tui_reader.ui.widgets.notes import NotesSidebar
 from tui_reader.ui.widgets.search_bar import SearchLine
 from tui_reader.ui.widgets.story_list import StoryList, StoryRow
+
+if TYPE_CHECKING:
+    from tui_reader.core.document import Document
 
 
 class ReaderScreen(Screen[None]):

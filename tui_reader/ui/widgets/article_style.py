@@ -3,10 +3,16 @@ every theme, light ones too, restyles them), and the hint an empty article shows
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from rich.segment import Segment
 from rich.style import Style
+from textual.strip import Strip
 from textual.widget import Widget
 
-__all__ = ["ARTICLE_CSS", "EMPTY_HINT", "MARK_CLASSES", "MarkStyles"]
+from tui_reader.ui.article_layout import wrap_words
+
+__all__ = ["ARTICLE_CSS", "EMPTY_HINT", "MARK_CLASSES", "MarkStyles", "empty_row"]
 
 EMPTY_HINT = "Pick a story in the list (j/k) and press enter. ? shows every key; q quits."
 
@@ -66,3 +72,13 @@ class MarkStyles:
             style = self._widget.get_component_rich_style(MARK_CLASSES[name], partial=True)
             self._styles[name] = style
         return style
+
+
+@lru_cache(maxsize=256)
+def empty_row(y: int, width: int, base: Style) -> Strip:
+    """Row ``y`` of an empty article ``width`` cells wide in style ``base``: the hint, wrapped,
+    never cut (the only words on the screen a new reader may see). Kept: every frame until a
+    story opens draws the same rows, the first one too."""
+    rows = ["", *wrap_words(EMPTY_HINT, max(width - 2, 10))]
+    hint = " " + rows[y] if y < len(rows) else ""
+    return Strip([Segment(hint, base + Style(dim=True))]).crop_extend(0, width, base)

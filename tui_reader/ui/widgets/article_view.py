@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui_reader.core.document import Document
 from tui_reader.core.stories import Story
 from tui_reader.ui.article_layout import (
     Line,
@@ -29,12 +27,14 @@ from tui_reader.ui.article_layout import (
     layout,
     offset_at,
     with_header,
-    wrap_words,
 )
 from tui_reader.ui.widgets.after_draw import AfterDraw
 from tui_reader.ui.widgets.article_marks import Highlight, Marks
 from tui_reader.ui.widgets.article_rows import DrawnRows, draw_line
-from tui_reader.ui.widgets.article_style import ARTICLE_CSS, EMPTY_HINT, MARK_CLASSES, MarkStyles
+from tui_reader.ui.widgets.article_style import ARTICLE_CSS, MARK_CLASSES, MarkStyles, empty_row
+
+if TYPE_CHECKING:
+    from tui_reader.core.document import Document
 
 DRAWN_AFTER = 0.5
 """Seconds after which :meth:`ArticleView.when_drawn` callbacks run even if it was not drawn."""
@@ -272,10 +272,7 @@ class ArticleView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if self.story is None:
             # Wrapped, never cut: the only words on the screen a new reader may see.
-            rows = ["", *wrap_words(EMPTY_HINT, max(width - 2, 10))]
-            hint = " " + rows[y] if y < len(rows) else ""
-            hint_style = self.rich_style + Style(dim=True)
-            return Strip([Segment(hint, hint_style)]).crop_extend(0, width, self.rich_style)
+            return empty_row(y, width, self.rich_style)
         if row >= len(self._lines):
             return Strip.blank(width, self.rich_style)
         strip = self._draw(self._lines[row], width, row == self._row_of(self.cursor))
