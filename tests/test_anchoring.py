@@ -318,7 +318,7 @@ small_text = st.sampled_from(["ab", "abc", "abcdefg "]).flatmap(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(small_text, st.one_of(st.none(), st.integers(0, 80)))
 def test_fuzzy_match_agrees_with_hypothesis_client_semantics(
     case: tuple[str, str, str, str], hint: int | None
@@ -330,7 +330,7 @@ def test_fuzzy_match_agrees_with_hypothesis_client_semantics(
     assert found == oracle(text, quote, hint)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(small_text, st.integers(0, 24))
 def test_bit_parallel_rows_agree_with_dynamic_programming(
     case: tuple[str, str, str, str], limit: int

@@ -53,7 +53,7 @@ def _same(body: str) -> str | None:
     return fast
 
 
-@settings(max_examples=300)
+@settings(max_examples=200)
 @given(_soup)
 @example("**Related article:** [Perth Farmers](#)\nnext line **AFP / Quito**")
 @example("# Title\nparagraph right after\n# another\n\n\ntext")
@@ -64,7 +64,7 @@ def test_plain_text_is_the_documents_text_whenever_it_answers(body: str) -> None
     _same(body)
 
 
-@settings(max_examples=1000)
+@settings(max_examples=300)
 @given(_near_plain)
 @example("** word**")  # opens before a space: not emphasis
 @example("**word **")  # closes after a space: not emphasis

@@ -298,7 +298,7 @@ _PIECES = hs.sampled_from(
 _TEXT = hs.lists(_PIECES, max_size=30).map("".join)
 
 
-@settings(max_examples=300, suppress_health_check=list(HealthCheck), deadline=None)
+@settings(max_examples=200, suppress_health_check=list(HealthCheck), deadline=None)
 @given(_TEXT)
 def test_text_renders_as_itself(text: str) -> None:
     md = text_to_markdown(text)
@@ -308,7 +308,7 @@ def test_text_renders_as_itself(text: str) -> None:
     assert [_words(block.text) for block in doc.blocks] == paragraphs
 
 
-@settings(max_examples=300, suppress_health_check=list(HealthCheck), deadline=None)
+@settings(max_examples=200, suppress_health_check=list(HealthCheck), deadline=None)
 @given(_TEXT)
 def test_html_text_renders_as_itself(text: str) -> None:
     md = html_to_markdown("<p>" + html.escape(text) + "</p>")
@@ -344,7 +344,7 @@ def _visible(text: str) -> str:
     return "".join(text.replace("\xa0", " ").translate({42: None, 96: None, 126: None}).split())
 
 
-@settings(max_examples=300, suppress_health_check=list(HealthCheck), deadline=None)
+@settings(max_examples=200, suppress_health_check=list(HealthCheck), deadline=None)
 @given(hs.lists(_TREES, min_size=1, max_size=3).map("".join))
 @example("1<code>.</code>")  # a backslash once escaped the list number inside the code span
 def test_structure_never_eats_or_invents_text(source: str) -> None:
@@ -364,7 +364,7 @@ _MARKUP = hs.lists(
 ).map("".join)
 
 
-@settings(max_examples=300, suppress_health_check=list(HealthCheck), deadline=None)
+@settings(max_examples=200, suppress_health_check=list(HealthCheck), deadline=None)
 @given(_MARKUP | hs.text(max_size=200))
 def test_any_input_gives_safe_markdown(source: str) -> None:
     md = html_to_markdown(source, BASE)

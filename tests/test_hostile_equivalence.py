@@ -113,7 +113,7 @@ prose_texts = st.lists(
 ).map("\n".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(texts, st.integers(1, 4))
 def test_rejoining_gives_what_the_line_by_line_join_gave(text: str, step: int) -> None:
     pieces = list(rejoined(text, step))
@@ -121,7 +121,7 @@ def test_rejoining_gives_what_the_line_by_line_join_gave(text: str, step: int) -
     assert all(piece.endswith("\n\n") for piece in pieces[:-1])  # no paragraph is split
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(prose_texts, st.integers(1, 4), st.integers(1, 9))
 def test_rejoining_prose_by_gaps_looks_for_marks_window_by_window(
     text: str, step: int, window: int
@@ -140,7 +140,7 @@ def test_a_rejoined_paragraph_stops_growing_at_the_cap() -> None:
     assert " ".join(paragraphs) == " ".join(f"p{i}" for i in range(30_000))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(texts, st.data())
 def test_lines_read_from_either_end_are_the_split_lines(text: str, data: st.DataObject) -> None:
     lines, split = TextLines(text), text.split("\n")
@@ -187,7 +187,7 @@ MARKDOWN_LINES = [
 markdown = st.lists(st.sampled_from(MARKDOWN_LINES), max_size=60).map("\n".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(markdown, st.integers(1, 3), st.integers(0, 40), st.integers(0, 40))
 def test_chunked_parse_builds_the_document_of_the_whole(
     text: str, step: int, first: int, size: int
@@ -218,7 +218,7 @@ WRAP_PIECES = ["a", "b", " ", "  ", "\t", "漢", "日本語の文章", "é", "e\
 WRAP_PIECES += ["👍", "x" * 30, " " * 25, "\u0301", "word "]
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.sampled_from(WRAP_PIECES), min_size=1, max_size=60).map("".join),
     st.integers(1, 40),

@@ -384,7 +384,7 @@ def safe_fields(item: Story) -> list[str]:
     return [item.title, item.byline or "", item.url or "", *item.tags, *item.warnings]
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     data=hs.one_of(
         hs.binary(max_size=400),
