@@ -51,6 +51,7 @@ SECTIONS = {
         "index update after saving a note",
         "index update after one story file changed",
         "/ + query + enter in one write -> results drawn",
+        "/ + query typed and shown, then enter alone -> results drawn",
         "results frame: bytes written",
         "RSS growth from building the index",
         "warm launch -> list visible (median",

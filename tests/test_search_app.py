@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -273,3 +275,61 @@ async def test_config_sets_the_first_order_and_whether_opening_marks_read(tmp_pa
         assert app.store.read_ids() == set()  # opened, but not marked read
         await pilot.press("m")  # the article has focus: m marks the open story
         assert app.store.read_ids() == {story_list.rows[0].story_id}
+
+
+async def test_a_query_typed_while_another_runs_shows_at_once(tmp_path: Path) -> None:
+    """The line is drawn once per burst, after the keys of it; a key typed while a query runs
+    in a worker still shows at once (the worker here waits for the index, held by this test
+    as another search would hold it), and the results follow for the last query."""
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        story_list = await ready(pilot, 31)
+        bottom = lambda: screen_text(app).splitlines()[-1]  # noqa: E731
+        held, done = threading.Event(), threading.Event()
+
+        def other_search() -> None:  # holds the index's reading connection until told
+            with app.finder.index.reading():
+                held.set()
+                done.wait(30)
+
+        holder = threading.Thread(target=other_search)
+        holder.start()
+        try:
+            assert held.wait(10), "the other search never got the index"
+            await pilot.press("slash", "l")
+            await wait_until(pilot, lambda: "/l▏  searching…" in bottom(), "the first key")
+            await pilot.press(*"ighthouse keepers")
+            await wait_until(pilot, lambda: "/lighthouse keepers▏  searching…" in bottom(),
+                             "the keys typed while the first query waits")  # fmt: skip
+        finally:
+            done.set()
+            holder.join(10)
+        await wait_until(pilot, lambda: len(story_list.rows) == 3, "three matches")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "/lighthouse keepers  3 stories" in bottom(), "kept")
+
+
+@pytest.mark.parametrize("narrower", [0, 6])
+async def test_result_rows_fill_the_list_exactly_at_any_width(tmp_path: Path,
+                                                              narrower: int) -> None:  # fmt: skip
+    """A result row (markers, title, snippet, date) is exactly as wide as the list: its right
+    border stays in one column on every row, in a wide list and in a narrow one (no date)."""
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        story_list = await ready(pilot, 31)
+        await pilot.press(*["less_than_sign"] * narrower)
+        await pilot.press("slash", *"dispatch port", "enter")
+        await wait_until(pilot, lambda: len(story_list.rows) == 30, "thirty matches")
+        region = story_list.region
+        lines = screen_text(app).splitlines()[region.y + 1 : region.bottom - 1]
+        rows = [line[region.x : region.right] for line in lines]
+        results = [row for row in rows if "Story" in row]
+        assert len(results) == min(30, len(rows)), rows
+        # Each row ends at the border: not one cell past it (the border pushed right), not
+        # one short of it (a gap before the border, or the date off its column).
+        assert all(row[0] == row[-1] == "┃" for row in results), rows
+        if narrower == 0:
+            assert all(re.search(r"  Dispatch \d\d .* \d{4}-01-\d\d┃$", row) for row in results)
+        else:
+            assert story_list.size.width < 36, "the list is too wide to drop the date"
+            assert all(re.search(r"Story \d\d  Disp.*[^\d]┃$", row) for row in results), rows

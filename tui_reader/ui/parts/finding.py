@@ -42,6 +42,7 @@ class Finding:
         """Redraws the story list (the results changed)."""
         self.index = IndexPart(host, finder, store, roots, self._indexed)
         self.search = SearchPart(host, finder, store, items, self._changed, self.index.broken)
+        self.search.line = self.show_line
         self.find = FindPart(host, self.show_line)
         self.picking = PickPart(host, finder, choices, feeds)
         self.choices = choices
@@ -67,7 +68,9 @@ class Finding:
         used = self.find.key(event, self.host.query_one(Article)) or self.search.key(event)
         if used and event.key == "escape" and not self.find.active and not self.search.active:
             self.end_search()
-        if used:
+        if used and not self.search.queued:
+            # Else the query typed runs once the burst it came in is taken, and draws the line
+            # then: one line drawn per burst, not one per key (a paste of 40 keys drew 40).
             self.show_line()
         return used
 

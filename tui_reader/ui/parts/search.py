@@ -102,8 +102,15 @@ class SearchPart:
         self._before: tuple[str | None, float] | None = None
         self.pending: Callable[[], int] = lambda: 0
         """How many typed keys wait to be handed out (the screen's key gate says)."""
+        self.line: Callable[[], None] = lambda: None
+        """Redraws the search line alone (a query typed while another one runs)."""
         self._metas: tuple[Sequence[Item], dict[str, Item]] | None = None
         """The library's rows by path, kept while the rows are the same list."""
+
+    @property
+    def queued(self) -> bool:
+        """True when the query typed will run soon (and draw the line then, once per burst)."""
+        return self._queued
 
     @property
     def active(self) -> bool:
@@ -163,6 +170,7 @@ class SearchPart:
         self.query = query
         if self._running:
             self._again = True  # typed faster than searched: only the newest query runs next
+            self.line()  # the query as typed shows at once; its results when it has run
             return
         number, order, metas = self.number, self.order, self._by_path()
         if self.finder.complete:  # else the index is being written: leave the UI thread be

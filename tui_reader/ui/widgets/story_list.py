@@ -10,23 +10,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_reader.ui.textcells import fit
 from tui_reader.ui.widgets.inert import plain
+from tui_reader.ui.widgets.story_lines import DIM, draw_error, draw_match
 from tui_reader.ui.widgets.story_row import StoryRow
 
 __all__ = ["OPEN_MARK", "StoryList", "StoryRow"]
 
-DIM = Style(dim=True)
 OPEN_MARK = "▶"
 """Drawn before the title of the story the article shows."""
 
@@ -110,6 +109,9 @@ class StoryList(ScrollView, can_focus=True):
         self._cache: dict[tuple[int, bool], Strip] = {}
         self._cache_width = 0
         self._styles: dict[str, Style] = {}
+        self._pass: tuple[int, Style] | None = None
+        """The width and base style while a frame's rows are drawn, looked up once for all
+        (``rich_style`` walks up the ancestors: it cost as much as drawing the row)."""
 
     # ----- data ----------------------------------------------------------------------------
 
@@ -226,9 +228,17 @@ class StoryList(ScrollView, can_focus=True):
 
     # ----- drawing -------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw the rows in ``crop`` (the width and the base style are looked up once)."""
+        self._pass = (self.scrollable_content_region.width, self.rich_style)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None  # a theme or a resize may change them before the next frame
+
     def render_line(self, y: int) -> Strip:
         """Draw row ``y`` of the view."""
-        width = self.scrollable_content_region.width
+        width, base = self._pass or (self.scrollable_content_region.width, self.rich_style)
         if width != self._cache_width:
             self._cache.clear()
             self._cache_width = width
@@ -237,32 +247,25 @@ class StoryList(ScrollView, can_focus=True):
             text = plain(self.empty_message) if y == 0 else ""
             return Strip([Segment(fit(text, width), DIM)], width)
         if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         is_cursor = index == self.cursor
         key = (index, is_cursor)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._draw(self.rows[index], width, is_cursor)
+            strip = self._draw(self.rows[index], width, is_cursor, base)
             if len(self._cache) > 4096:
                 self._cache.clear()
             self._cache[key] = strip
         return strip
 
-    def _draw(self, row: StoryRow, width: int, is_cursor: bool) -> Strip:
+    def _draw(self, row: StoryRow, width: int, is_cursor: bool, base: Style) -> Strip:
         # One style run per row: every extra run costs a colour sequence and a reset on each
         # cursor step over SSH (~60-70 bytes), so markers, title and date share one style.
-        base = self.rich_style
         if is_cursor:
             focused = self.has_focus
             base = base + self._style(f"story-list--cursor{'' if focused else '-blurred'}")
         if row.error is not None:
-            # The reason matters more than the whole file name: the name gives way first.
-            reason = plain(row.error)
-            name_width = max(width - 5 - cell_len(reason), min(12, width // 3))
-            name = plain(row.title)
-            name = fit(name, name_width) if cell_len(name) > name_width else name
-            text = fit(f" ✗ {name}: {reason}", width)
-            return Strip([Segment(text, base + self._style("story-list--error"))], width)
+            return draw_error(row, width, base + self._style("story-list--error"))
         count = self.note_counts.get(row.story_id, 0)
         unread = row.story_id not in self.read
         marks = (
@@ -274,7 +277,8 @@ class StoryList(ScrollView, can_focus=True):
         date = row.date.isoformat() if row.date and width >= 36 else ""
         if row.detail:
             unread_style = base + self._style("story-list--unread") if unread else base
-            return self._draw_match(row, marks, date, width, unread_style)
+            here = OPEN_MARK if row.key == self.open_key else " "
+            return draw_match(row, marks + here, date, width, unread_style)
         # Titles and feed names come from files and feeds (also via the index cache): the
         # row is drawn as plain segments, so it must not carry a control character.
         show_source = width >= 70 and row.source
@@ -286,22 +290,6 @@ class StoryList(ScrollView, can_focus=True):
         line = fit(f"{marks}{here}{fit(plain(row.title), title_width)}{right}", width)
         style = base + self._style("story-list--unread") if unread else base
         return Strip([Segment(line, style)], width)
-
-    def _draw_match(self, row: StoryRow, marks: str, date: str, width: int, style: Style) -> Strip:
-        # A search result: the title, then where it matched (dim), then the date. The snippet
-        # gets at least half the room, so it shows even beside a long title.
-        right = f" {date:>10}" if date else ""
-        room = max(width - 4 - len(right), 10)
-        title_text = plain(row.title)
-        title = fit(title_text, max(min(cell_len(title_text), room // 2), 5))
-        rest = max(room - cell_len(title) - 2, 0)
-        detail = ("✎ " if row.in_note else "") + plain(row.detail)
-        segments = [
-            Segment(f"{marks}{OPEN_MARK if row.key == self.open_key else ' '}{title}  ", style),
-            Segment(fit(detail, rest), style + DIM),
-            Segment(right, style),
-        ]
-        return Strip(segments, width).crop_extend(0, width, style)
 
     # ----- movement ------------------------------------------------------------------------
 
