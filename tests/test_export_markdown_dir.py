@@ -4,6 +4,7 @@ failed named, no temp file left behind, and an unchanged re-export that rewrites
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from contextlib import closing
@@ -151,3 +152,36 @@ def test_without_syncfs_every_file_is_flushed_on_its_own(
         expected = snapshot(write_export_dir(store, tmp_path / "a")[0].parent)
         monkeypatch.setattr(atomic_batch, "_syncfs", lambda: None)
         assert snapshot(write_export_dir(store, tmp_path / "b")[0].parent) == expected
+
+
+# Paths opened read-only (a probe of an existing file), recorded while a list is set here.
+_PROBES: list[list[str]] = []
+
+
+def _record_probes(event: str, args: tuple[object, ...]) -> None:
+    if _PROBES and event == "open" and isinstance(args[0], str | Path) and args[2] is not None:
+        flags = args[2]
+        if isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) == 0:
+            _PROBES[-1].append(os.fspath(args[0]))
+
+
+def test_a_new_folder_is_listed_once_not_probed_file_by_file(
+    world: tuple[Path, dict[str, Story]], tmp_path: Path
+) -> None:
+    data, _ = world
+    vault = tmp_path / "vault"
+    sys.addaudithook(_record_probes)  # stays for the process; records nothing when unused
+    with closing(Store.open(data)) as store:
+        _PROBES.append([])
+        try:
+            written = write_export_dir(store, vault)
+            cold = _PROBES[-1]
+            _PROBES[-1] = []
+            write_export_dir(store, vault)
+            again = _PROBES[-1]
+        finally:
+            _PROBES.clear()
+    inside = [Path(p) for p in cold if Path(p).parent == vault]
+    assert inside == [], "a file of a new folder was probed for old contents"
+    # Over the files it wrote, each is compared with what it would get (and left alone).
+    assert sorted(Path(p) for p in again if Path(p).parent == vault) == sorted(written)

@@ -40,6 +40,10 @@ class FileBatch:
         # Opened first: syncfs reports write-back errors seen since this descriptor was opened.
         self._dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         self._syncfs = _syncfs()
+        # What the folder holds now, listed once: a name not in it has no old file to compare
+        # with, so a new folder's files are not each probed (an open that fails costs as much
+        # as one that works). A file made there meanwhile is simply replaced.
+        self._present = frozenset(os.listdir(folder))
 
     def __enter__(self) -> FileBatch:
         return self
@@ -63,7 +67,7 @@ class FileBatch:
         """
         path = self.folder / name
         self.files.append(path)
-        if _same(path, data, self.mode):
+        if name in self._present and _same(path, data, self.mode):
             return path
         tmp = self.folder / f".{name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
         try:

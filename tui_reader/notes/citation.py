@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,12 +20,23 @@ def quote_of(selectors: Sequence[Mapping[str, Any]]) -> str:
     return ""
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_SECOND = dt.timedelta(seconds=1)
+
+
 def local_time(stamp: str) -> str:
     """A short local time (``2026-11-29 14:05``) for an ISO-8601 stamp; the stamp if unreadable."""
     try:
         when = dt.datetime.fromisoformat(stamp)
     except ValueError:
         return stamp
+    if when.tzinfo is not None:
+        # What astimezone() finds (the local time of the same whole second), without building
+        # a timezone and a datetime for each note; strftime's %Y does not pad years either.
+        local = time.localtime((when - _EPOCH) // _SECOND)
+        if 1 <= local.tm_year <= 9999:  # else astimezone() says it is out of range
+            year, month, day, hour, minute = local[:5]
+            return f"{year}-{month:02}-{day:02} {hour:02}:{minute:02}"
     return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 

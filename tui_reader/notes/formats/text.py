@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from tui_reader.core.textsafe import sanitize, sanitize_line
+from tui_reader.core.textsafe import UNSAFE_CHARS, sanitize, sanitize_line
 
 __all__ = ["csv_cell", "json_safe", "md_inline", "md_lines", "md_tag", "md_url"]
 
@@ -28,18 +28,37 @@ _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 # (JSON allows them raw; a terminal showing the file must not see them).
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# Text is "quiet" when sanitize() leaves it as it is and no character in it is Markdown syntax
+# anywhere in a line (_MAYBE_SPECIAL): most notes and quotes. Then only the start of each line
+# needs a look. Checked once per text, not per line: printable ASCII (with tab and newline) by
+# deleting the quiet bytes in C; other text by one search for anything that needs work.
+_QUIET_ASCII = bytes(c for c in (9, 10, *range(32, 127)) if chr(c) not in "\\`*[]|~#_&<")
+_LOUD = re.compile(f"[{UNSAFE_CHARS}\r\u2028\u2029\ud800-\udfff\\\\`*\\[\\]|~#_&<]")
 
 
-def _escaped(line: str) -> str:
-    """One sanitized line, folded and escaped."""
-    line = _backslashed(" ".join(line.split()))
+def _quiet(text: str) -> bool:
+    """Whether ``text`` is unchanged by ``sanitize`` and holds no Markdown syntax character."""
+    if text.isascii():
+        return not text.encode("ascii").translate(None, _QUIET_ASCII)
+    return _LOUD.search(text) is None
+
+
+def _started(line: str) -> str:
+    """A folded line whose only syntax may be at its start, escaped there."""
     if line[:1] in (">", "+", "=", "-"):
         return "\\" + line
     return _ORDERED.sub(r"\1\\\2", line) if line[:1].isdigit() else line
 
 
+def _escaped(line: str) -> str:
+    """One sanitized line, folded and escaped."""
+    return _started(_backslashed(" ".join(line.split())))
+
+
 def md_inline(text: str) -> str:
     """One line of literal text for Markdown: syntax characters backslash-escaped."""
+    if _quiet(text):  # sanitize_line would only fold its white space, as _escaped does
+        return _started(" ".join(text.split()))
     return _escaped(sanitize_line(text))
 
 
@@ -49,7 +68,10 @@ def md_lines(text: str) -> list[str]:
     Leading spaces are dropped (four would start a code block), as are trailing ones (two
     would force a line break).
     """
-    lines = [_escaped(line) for line in sanitize(text).split("\n")]
+    if _quiet(text):
+        lines = [_started(" ".join(line.split())) for line in text.split("\n")]
+    else:
+        lines = [_escaped(line) for line in sanitize(text).split("\n")]
     while lines and not lines[-1]:
         lines.pop()
     while lines and not lines[0]:
