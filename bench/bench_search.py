@@ -271,7 +271,9 @@ def pty_figures(library: library_gen.Library, tmp: Path, first: str, launches: i
             results.append(session.respond(lambda: session.write(f"/{QUERY}\r"), label="query",
                                            quiet=0.3, until=done))  # fmt: skip
             session.press("escape", quiet=0.3)
-        # As the issue words it: the query typed and shown, then enter alone, timed from it.
+        # The query typed and shown, then enter alone, timed from it (as the issue words it).
+        # The list searches as the query is typed, so its results are on screen before
+        # enter: this row is not evidence for the target; the one-write row above is.
         entered = []
         echoed = shows(f"/{QUERY}▏")  # the query on the search line, the cursor after it
         for _ in range(queries):
@@ -304,8 +306,8 @@ def pty_figures(library: library_gen.Library, tmp: Path, first: str, launches: i
             f"/ + query typed and shown, then enter alone -> results drawn "
             f"({len(enter_times)} runs; largest frame "
             f"{statistics.median(r.largest_frame for r in entered):.0f} B)",
-            f"median {_ms(med)}, p95 {_ms(p95)}", "<= 30 ms median, <= 100 ms p95", "-",
-            _met(med <= 0.030 and p95 <= 0.100)))  # fmt: skip
+            f"median {_ms(med)}, p95 {_ms(p95)}", "-",
+            "results already drawn as typed: judged by the one-write row", "-"))  # fmt: skip
     screen = full.largest_frame
     size = statistics.median(largest)
     figures.append(("results frame: bytes written (the largest frame of the search)",
