@@ -136,8 +136,7 @@ def main() -> int:
     for name in steps[0]:
         values = [s[name] * 1000 for s in steps]
         print(
-            f"| {name} | {statistics.median(values):.0f} | {min(values):.0f} | "
-            f"{max(values):.0f} |"
+            f"| {name} | {statistics.median(values):.0f} | {min(values):.0f} | {max(values):.0f} |"
         )
     return 0
 
