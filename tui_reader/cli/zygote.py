@@ -76,9 +76,12 @@ def preload(stories: Path | None = None) -> float:
         log.exception("reader launcher: the warm-up run failed")
     from tui_reader.library.index import LibraryIndex
 
-    # The rows every reader shows first, read once here and shared (each reader re-checks the
-    # files: see library/shared_reads.py). The cache dir is the readers' (the same XDG_*).
-    LibraryIndex().share(stories or default_stories_dir())
+    # The rows every reader shows first, brought up to date and read once here, then shared
+    # (each reader re-checks the files: library/shared_reads.py). The cache dir is the
+    # readers' (the same XDG_*). Up to date: a first reader would otherwise parse every story.
+    index, folder = LibraryIndex(), stories or default_stories_dir()
+    index.refresh(folder)
+    index.share(folder)
     for thread in threading.enumerate():  # workers end with the app; give them a moment
         if thread is not threading.main_thread():
             thread.join(timeout=5)
