@@ -3,17 +3,17 @@
     python bench/ssh_trace.py              # 10 sessions one at a time, median of each step
     python bench/ssh_trace.py --sessions 20 --stories 500
 
-A real server (``-v``: its debug lines say when a reader is asked for, forked and first
-writes) on 127.0.0.1 serves a generated library to an asyncssh client with a 120x40 pty;
-both clocks are the wall clock of this machine (the log has millisecond stamps). Steps:
+A real server (``-v``: its log says when a reader is asked for and forked) on 127.0.0.1
+serves a generated library to an asyncssh client with a 120x40 pty; both clocks are the wall
+clock of this machine (the log has millisecond stamps). Steps:
 
 - TCP + key exchange + auth: connect called -> the server logs ``auth ok``;
 - to the client: ``auth ok`` -> ``asyncssh.connect`` returned (the last auth message);
 - session request: connect returned -> the server asks the launcher for a reader;
 - fork: asked -> the launcher answered with the reader's pid (``session start``);
-- reader start: forked -> its first byte on the pty (imports, app, store, driver);
-- first byte to the list: first byte read by the server -> the first story title at the
-  client (the scan of the library and the frames before the list);
+- reader start: forked -> its first byte at the client (app, store, driver start);
+- first byte to the list: -> the first story title at the client (styles, layout, the
+  library's first rows, the first frame);
 - total: connect called -> the list on screen.
 """
 
@@ -41,7 +41,6 @@ _EVENTS = {
     "auth": re.compile(r"^auth ok user=(\S+)"),
     "spawn": re.compile(r"^reader spawn user=(\S+)"),
     "forked": re.compile(r"^session start user=(\S+)"),
-    "output": re.compile(r"^reader first output user=(\S+)"),
 }
 
 
@@ -96,7 +95,8 @@ async def _trace(sessions: int, stories: int) -> list[dict[str, float]]:
                 )
                 assert isinstance(probe, _Probe)
                 await asyncio.wait_for(probe.ready.wait(), 60)
-                client.append({"t0": t0, "t1": t1, "ready": probe.ready_at})
+                assert probe.first is not None
+                client.append({"t0": t0, "t1": t1, "first": probe.first, "ready": probe.ready_at})
                 await asyncio.sleep(0.5)  # let the reader go quiet before closing
                 chan.close()
                 conn.close()
@@ -117,8 +117,8 @@ async def _trace(sessions: int, stories: int) -> list[dict[str, float]]:
                 "auth ok -> connect returned": c["t1"] - at("auth"),
                 "session request -> reader asked": at("spawn") - c["t1"],
                 "launcher: ask -> forked": at("forked") - at("spawn"),
-                "reader: forked -> first byte": at("output") - at("forked"),
-                "first byte -> list on screen": c["ready"] - at("output"),
+                "reader: forked -> first byte": c["first"] - at("forked"),
+                "first byte -> list on screen": c["ready"] - c["first"],
                 "total: connect -> list on screen": c["ready"] - c["t0"],
             }
         )

@@ -86,7 +86,6 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
         self._pending = bytearray()
         self.reader: ReaderProcess | None = None
         self._output_done = asyncio.Event()
-        self._output_seen = False
         self._last_input = 0.0
         self._idle_handle: asyncio.TimerHandle | None = None
         self._counted = False
@@ -263,7 +262,6 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
             data_dir = self._state.user_dir(self.user)
             env = child_env(self._term, self._chan.get_environment(), str(data_dir), self.user,
                             allow_private=self._state.allow_private_addresses)  # fmt: skip
-            log.debug("reader spawn user=%s", self.user)  # start-up timing (bench/ssh_trace.py)
             await self._spawn(data_dir, env)
         except OSError as exc:
             log.error(
@@ -329,9 +327,6 @@ class ReaderSession(asyncssh.SSHServerSession[bytes]):
             self._stop_reading()
             self._output_done.set()
             return
-        if not self._output_seen:
-            self._output_seen = True
-            log.debug("reader first output user=%s bytes=%d", self.user, len(data))
         self._write(data)
 
     def _write(self, data: bytes) -> None:
