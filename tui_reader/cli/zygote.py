@@ -1,12 +1,14 @@
 """The warm reader of ``tui-reader serve`` (the "zygote"): import the reader once, fork per session.
 
 Started by the server (:mod:`tui_reader.serve.launcher`) as ``python -P -m
-tui_reader.cli.zygote FD``, in ``/``, with ``FD`` one end of a socketpair. It imports
-everything a session runs (Textual, Rich, the app, the store, the feed code: no per-user
-state), freezes those objects out of the garbage collector's reach so collections in the
-children do not dirty the shared pages, says ``ready``, and waits. For each request it forks:
-the child (:mod:`tui_reader.cli.session`) takes the pty it was sent as its terminal and runs
-the reader; the zygote passes the child's pidfd back, reaps it and reports its exit status.
+tui_reader.cli.zygote FD [STORIES]``, in ``/``, with ``FD`` one end of a socketpair and
+``STORIES`` the folder every reader shows. It imports everything a session runs (Textual,
+Rich, the app, the store, the feed code: no per-user state), reads that folder's library
+index once for every reader, freezes those objects out of the garbage collector's reach so
+collections in the children do not dirty the shared pages, says ``ready``, and waits. For
+each request it forks: the child (:mod:`tui_reader.cli.session`) takes the pty it was sent as
+its terminal and runs the reader; the zygote passes the child's pidfd back, reaps it and
+reports its exit status.
 
 What a child can never inherit: ``-P`` and the cwd ``/`` keep every folder a user can write
 off ``sys.path`` (which is fixed before any session exists), and the child closes the socket
@@ -27,6 +29,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from tui_reader.serve import wire
 from tui_reader.serve.log import configure_logging
@@ -48,9 +51,11 @@ class SessionRequest:
     tty: int
 
 
-def preload() -> float:
+def preload(stories: Path | None = None) -> float:
     """Import every module a session may use, rehearse the reader once (see
-    :mod:`tui_reader.ui.rehearsal`), freeze the result; return the seconds it took."""
+    :mod:`tui_reader.ui.rehearsal`), read the library index of ``stories`` (every reader's
+    folder; None: the bundled stories) for all readers, freeze the result; return the seconds
+    it took."""
     started = time.perf_counter()
     # Textual reads ESCDELAY when imported; each session re-reads its settings anyway.
     os.environ.setdefault("ESCDELAY", "25")
@@ -69,6 +74,14 @@ def preload() -> float:
         rehearse(default_stories_dir())
     except Exception:  # a rehearsal that fails only costs speed: serve anyway, and say why
         log.exception("reader launcher: the warm-up run failed")
+    from tui_reader.library.index import LibraryIndex
+
+    # The rows every reader shows first, brought up to date and read once here, then shared
+    # (each reader re-checks the files: library/shared_reads.py). The cache dir is the
+    # readers' (the same XDG_*). Up to date: a first reader would otherwise parse every story.
+    index, folder = LibraryIndex(), stories or default_stories_dir()
+    index.refresh(folder)
+    index.share(folder)
     for thread in threading.enumerate():  # workers end with the app; give them a moment
         if thread is not threading.main_thread():
             thread.join(timeout=5)
@@ -186,7 +199,7 @@ def main(argv: list[str]) -> int:
     """Run the launcher on the socket whose fd is ``argv[0]``; in a child, run its session."""
     configure_logging(verbose=False)
     sock = socket.socket(fileno=int(argv[0]))
-    preload_s = preload()
+    preload_s = preload(Path(argv[1]) if len(argv) > 1 else None)
     request = serve(sock, preload_s)
     if request is None:
         return 0

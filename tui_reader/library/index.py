@@ -23,6 +23,7 @@ import orjson
 
 from tui_reader.core.atomic import atomic_write
 from tui_reader.core.stories import STORY_SUFFIXES, StoryError, StoryMeta, read_meta
+from tui_reader.library import shared_reads
 from tui_reader.library.identity import assign_ids
 
 Item = StoryMeta | StoryError
@@ -291,18 +292,38 @@ class LibraryIndex:
             entries[rel] = (m, z, swapped.get(id(item), item))
         return [swapped.get(id(item), item) for item in rows]
 
+    def share(self, stories_dir: Path) -> None:
+        """Read the index and the head of ``stories_dir`` now and keep them for this process
+        and those it forks (the serve launcher): a reader forked from it finds the rows read
+        and shared while the files are unchanged (:mod:`.shared_reads`)."""
+        given = os.fspath(stories_dir)
+        shared_reads.keep(
+            self.index_path(stories_dir), lambda d: self._entries(stories_dir, d), given
+        )
+        shared_reads.keep(self.head_path(stories_dir), lambda d: self._head(stories_dir, d), given)
+
     def _read(self, stories_dir: Path) -> dict[str, _Entry]:
+        path = self.index_path(stories_dir)
+        shared = shared_reads.kept(path, os.fspath(stories_dir))
+        if shared is not None:
+            return dict(shared)  # a copy of the mapping: the shared one is never changed
+        try:
+            return self._entries(stories_dir, path.read_bytes())
+        except OSError:
+            return {}  # no index yet: built by the next refresh
+
+    def _entries(self, stories_dir: Path, raw: bytes) -> dict[str, _Entry]:
         root = self._key(stories_dir)[0]
         try:
-            data = orjson.loads(self.index_path(stories_dir).read_bytes())
+            data = orjson.loads(raw)
             if data["version"] != INDEX_VERSION or data["root"] != root:
                 return {}
             return {
                 rel: (int(m), int(z), _from_json(stories_dir / rel, int(m), int(z), payload))
                 for rel, (m, z, payload) in data["entries"].items()
             }
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return {}  # no index yet, or a corrupt one: rebuilt by the next refresh
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return {}  # a corrupt or outdated index: rebuilt by the next refresh
 
     def _save(self, stories_dir: Path, entries: dict[str, _Entry]) -> bool:
         """Write the index atomically; return False if the cache dir is not writable."""
@@ -341,14 +362,24 @@ class LibraryIndex:
 
         A quick, possibly stale preview for the first paint; [] when there is none.
         """
+        path = self.head_path(stories_dir)
+        shared = shared_reads.kept(path, os.fspath(stories_dir))
+        if shared is not None:
+            return list(shared)
+        try:
+            return self._head(stories_dir, path.read_bytes())
+        except OSError:
+            return []  # no head yet: the full index follows anyway
+
+    def _head(self, stories_dir: Path, raw: bytes) -> list[Item]:
         root = self._key(stories_dir)[0]
         try:
-            data = orjson.loads(self.head_path(stories_dir).read_bytes())
+            data = orjson.loads(raw)
             if data["version"] != INDEX_VERSION or data["root"] != root:
                 return []
             return [
                 _from_json(stories_dir / rel, int(m), int(z), payload)
                 for rel, m, z, payload in data["rows"]
             ]
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return []  # no head yet, or a corrupt one: the full index follows anyway
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return []  # a corrupt head: the full index follows anyway

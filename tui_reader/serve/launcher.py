@@ -123,11 +123,16 @@ class Launcher:
     Args:
         env: the launcher's environment (each reader gets its own, with its request).
         argv: the launcher's command line (default: this Python, ``-P -m tui_reader.cli.zygote``).
+        stories: the stories folder every reader shows: the launcher reads its library index
+            once, for all of them (None: the bundled stories).
     """
 
-    def __init__(self, env: Mapping[str, str], argv: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, env: Mapping[str, str], argv: Sequence[str] | None = None, stories: str | None = None
+    ) -> None:
         self._env = dict(env)
         self._argv = list(argv or [sys.executable, "-P", "-m", "tui_reader.cli.zygote"])
+        self._stories = [stories] if stories else []
         self._loop = asyncio.get_running_loop()
         self._ids = itertools.count(1)
         self._sock: socket.socket | None = None
@@ -155,7 +160,7 @@ class Launcher:
         ours, theirs = wire.socket_pair()
         try:
             self._proc = await asyncio.create_subprocess_exec(
-                *self._argv, str(theirs.fileno()),
+                *self._argv, str(theirs.fileno()), *self._stories,
                 pass_fds=(theirs.fileno(),), env=self._env, cwd="/",
                 stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
                 start_new_session=True,  # the operator's Ctrl-C is for the server, not for it

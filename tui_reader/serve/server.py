@@ -174,7 +174,8 @@ async def start_server(config: ServeConfig) -> tuple[Listener, ServeState]:
     if not state.keys.names():
         log.warning("no usable keys in %s: nobody can log in yet", config.authorized_keys)
     if not config.reader_command:
-        state.launcher = Launcher(launcher_env())
+        stories = str(config.stories) if config.stories else None
+        state.launcher = Launcher(launcher_env(), stories=stories)
         await state.launcher.start()  # the first session must not wait for the imports
     try:
         acceptor = await _listen(state, host_key)

@@ -148,6 +148,7 @@ class ServeState:
     ) -> ReaderProcess:
         """Start the reader of ``user`` on terminal ``tty``: forked by the launcher, or the
         ``reader_command`` as a plain process."""
+        log.debug("reader spawn user=%s", user)  # start-up timing (bench/ssh_trace.py)
         if self.launcher is not None:
             return await self.launcher.spawn(self.reader_args(data_dir), env, tty)
         if not self.config.reader_command:

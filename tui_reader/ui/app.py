@@ -27,6 +27,7 @@ from tui_reader.library.index import LibraryIndex
 from tui_reader.library.order import LABELS, SORTS
 from tui_reader.notes.layout import LayoutMemory
 from tui_reader.storage.store import Store
+from tui_reader.ui import warm_styles
 from tui_reader.ui.driver import PromptEscapeDriver, missing_internals
 from tui_reader.ui.hangup import HANGUP_SIGNALS, HangUp
 from tui_reader.ui.keys import key_names
@@ -66,6 +67,7 @@ class ReaderApp(App[None]):
     ) -> None:
         prompt_escape = os.name == "posix" and not missing_internals()
         super().__init__(driver_class=PromptEscapeDriver if prompt_escape else None)
+        warm_styles.adopt(self)  # forked from the serve launcher: its CSS is parsed already
         self.served = served
         """Running for a user of ``tui-reader serve``: nothing may write files outside the store."""
         self.save_to = save_to

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from tui_reader.ui import warm_styles
 from tui_reader.ui.app import create_app
 
 __all__ = ["rehearse"]
@@ -32,7 +33,8 @@ def rehearse(stories: Path) -> None:
     """Show the list of ``stories``, open one and go back, headless, in a throwaway data dir.
 
     Returns when the app has exited; its event loop is closed and no thread it started is
-    left (workers end with it), so the process can fork afterwards.
+    left (workers end with it), so the process can fork afterwards. The app's parsed
+    stylesheet is kept for the next reader built in this process (:mod:`.warm_styles`).
     """
     with tempfile.TemporaryDirectory(prefix="tui-reader-rehearsal-") as tmp:
         root = Path(tmp)
@@ -41,3 +43,4 @@ def rehearse(stories: Path) -> None:
             app.run(headless=True, size=(120, 40), auto_pilot=_read_one_story)
         finally:
             app.store.close()
+        warm_styles.keep(app)  # parsed once here for every reader forked from this process
