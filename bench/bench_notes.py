@@ -89,8 +89,11 @@ def timed(work: Callable[[], object], runs: int = 3) -> tuple[float, float]:
     return best, peak
 
 
-def run(notes: int = 10_000, stories: int = 500, base: Path | None = None) -> list[Row]:
-    """Every figure, as (metric, value, note) rows."""
+def run(
+    notes: int = 10_000, stories: int = 500, base: Path | None = None, runs: int = 3
+) -> list[Row]:
+    """Every figure, as (metric, value, note) rows; each time the best of ``runs`` (the smoke
+    test takes one)."""
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(dir=base) as tmp:
         root = Path(tmp)
@@ -107,7 +110,7 @@ def run(notes: int = 10_000, stories: int = 500, base: Path | None = None) -> li
             (root / "baseline.json").write_bytes(orjson.dumps(docs))
 
         baseline()  # warm: the first run pays for imports and caches
-        base_s, base_mib = timed(baseline)
+        base_s, base_mib = timed(baseline, runs)
         rows.append(("baseline: orjson.dumps of all notes", base_s * 1000, f"{base_mib:.1f} MiB"))
         for fmt, index_known in [*((f, True) for f in FORMATS), ("json", False)]:
             target = root / f"notes.{fmt}"
@@ -118,7 +121,7 @@ def run(notes: int = 10_000, stories: int = 500, base: Path | None = None) -> li
                 with open(target, "w", encoding="utf-8", newline="") as out:
                     write_export(store, fmt, out, known=known if with_index else None)
 
-            seconds, peak = timed(export)
+            seconds, peak = timed(export, runs)
             size = target.stat().st_size / 2**20
             note = f"{seconds / base_s:.1f}x baseline, peak {peak:.1f} MiB for {size:.1f} MiB out"
             how = "" if index_known else " (no index: every story file read)"
@@ -126,18 +129,20 @@ def run(notes: int = 10_000, stories: int = 500, base: Path | None = None) -> li
         # Cold: a new folder each run (every file created). Again: the same export over it
         # (every file already holds its bytes, so none is rewritten).
         vaults = (root / f"vault-{i}" for i in itertools.count())
-        seconds, peak = timed(lambda: write_export_dir(store, next(vaults), known=known), runs=2)
+        seconds, peak = timed(
+            lambda: write_export_dir(store, next(vaults), known=known), min(runs, 2)
+        )
         vault = root / "vault-0"
         files = len(list(vault.iterdir()))
         rows.append(("export --format markdown -o DIR", seconds * 1000,
                      f"{seconds / base_s:.1f}x baseline, peak {peak:.1f} MiB; {files} files in a "
                      "new folder, made durable together"))  # fmt: skip
-        again, _ = timed(lambda: write_export_dir(store, vault, known=known), runs=2)
+        again, _ = timed(lambda: write_export_dir(store, vault, known=known), min(runs, 2))
         rows.append(("export --format markdown -o DIR, again", again * 1000,
                      f"{again / base_s:.1f}x baseline; the same notes over the same folder: "
                      "no file rewritten"))  # fmt: skip
         store.close()
-        rows.append(_text_row(library))
+        rows.append(_text_row(library, runs))
         w3c = (root / "notes.w3c").read_bytes()
         fresh = Store.open(root / "fresh")
         start = time.perf_counter()
@@ -155,14 +160,14 @@ def run(notes: int = 10_000, stories: int = 500, base: Path | None = None) -> li
     return rows
 
 
-def _text_row(library: Path) -> Row:
+def _text_row(library: Path, runs: int = 3) -> Row:
     """What the Markdown export anchors on, for every story: the plain text read directly
     (:func:`document_text`) against the whole document built (what it did before)."""
     loaded = [load_story(p) for p in sorted(library.glob("*.txt"))]
     bodies = [s.body for s in loaded if isinstance(s, Story)]
     fast = sum(plain_text(body) is not None for body in bodies)
-    fast_s, _ = timed(lambda: [document_text(body) for body in bodies])
-    built_s, _ = timed(lambda: [build_document(body).text for body in bodies])
+    fast_s, _ = timed(lambda: [document_text(body) for body in bodies], runs)
+    built_s, _ = timed(lambda: [build_document(body).text for body in bodies], runs)
     note = (f"{built_s / fast_s:.1f}x faster than build_document ({built_s * 1000:.0f} ms); "
             f"{fast} of {len(bodies)} stories read without building")  # fmt: skip
     return ("markdown's story texts: document_text", fast_s * 1000, note)

@@ -65,7 +65,7 @@ SECTIONS = {
     ],
 }
 """Every figure issue 6 asks for, by the section of ``bench/run.py`` that prints it (a row that
-failed says ``n/a (reason)`` but is still there). One test per section, so they run in parallel."""
+failed says ``n/a (reason)`` but is still there). Run in the groups below."""
 
 MEASURED_HERE = [*SECTIONS["launch"], *SECTIONS["session"], *SECTIONS["colours"], *SECTIONS["read"]]
 """The pty figures this suite owns: these must be real measurements, never ``n/a``."""
@@ -85,16 +85,33 @@ def test_every_section_is_smoke_tested() -> None:
     assert listed == list(SECTIONS), names.stderr
 
 
+GROUPS = [
+    ("launch",),
+    ("session",),
+    ("colours",),
+    ("store", "anchoring", "accuracy", "feeds"),
+    ("hostile",),
+    ("search",),
+    ("read",),
+]
+"""The sections run together in one quick run: those in the reader's pty alone (so they run in
+parallel); the in-process ones, a second or two each, share one run (one library, one start)."""
+
+
+def test_every_section_is_in_one_group() -> None:
+    assert sorted(s for group in GROUPS for s in group) == sorted(SECTIONS)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and pty")
-@pytest.mark.parametrize("section", list(SECTIONS))
+@pytest.mark.parametrize("group", GROUPS, ids=["+".join(group) for group in GROUPS])
 def test_quick_benchmark_prints_every_figure(
-    section: str, tmp_path_factory: pytest.TempPathFactory
+    group: tuple[str, ...], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     # One bytecode cache for every section (and xdist worker): each run compiling all of
     # Textual again for its launches is most of a quick section's time.
     pycache = tmp_path_factory.getbasetemp().parent / "bench-pycache"
     done = subprocess.run(
-        [sys.executable, str(BENCH / "run.py"), "--quick", "--only", section],
+        [sys.executable, str(BENCH / "run.py"), "--quick", "--only", ",".join(group)],
         capture_output=True,
         text=True,
         timeout=600,
@@ -104,13 +121,15 @@ def test_quick_benchmark_prints_every_figure(
     assert done.returncode == 0, done.stderr[-3000:]
     lines = [line for line in done.stdout.splitlines() if line.startswith("| ")]
     assert lines[0].split("|")[1].strip() == "figure", done.stdout
-    for figure in SECTIONS[section]:
+    figures = [figure for section in group for figure in SECTIONS[section]]
+    for figure in figures:
         assert any(figure in line for line in lines), f"no row for {figure!r}:\n{done.stdout}"
     ran = [line.split(":")[0] for line in done.stderr.splitlines() if line.startswith("section ")]
-    assert ran == [f"section {section}"], done.stderr[-3000:]  # only the section asked for
-    measured = [figure for figure in SECTIONS[section] if figure in MEASURED_HERE]
+    # Only the sections asked for, in the table's order.
+    assert ran == [f"section {section}" for section in group], done.stderr[-3000:]
+    measured = [figure for figure in figures if figure in MEASURED_HERE]
     # The hostile rows are measured too, but a key in the list may take "0.000 s".
-    for figure in measured if section != "hostile" else SECTIONS["hostile"]:
+    for figure in measured if group != ("hostile",) else SECTIONS["hostile"]:
         row = next(line for line in lines if figure in line)
         assert "n/a" not in row, f"{figure!r} was not measured:\n{row}\n{done.stderr[-3000:]}"
     for line in lines[1:]:
@@ -121,7 +140,7 @@ def test_quick_benchmark_prints_every_figure(
         _name, value, _target, versus, _met = next(r for n, r in cells.items() if figure in n)
         assert_positive_figure(value)
         ratios(versus)
-    if section == "launch":
+    if group == ("launch",):
         assert cells[SECTIONS["launch"][0]][3] == "baseline", done.stdout
         warm = next(row for name, row in cells.items() if name.startswith("warm launch"))
         assert ratios(warm[3]), done.stdout  # compared with the bare app's launch
