@@ -55,16 +55,7 @@ def test_building_the_reader_imports_nothing_the_first_frame_does_not_need(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "stories").mkdir()
-    done = subprocess.run(
-        [sys.executable, "-c", BUILD, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    loaded = set(json.loads(done.stdout))
+    loaded = set(json.loads(_python(BUILD, tmp_path)))
     assert "tui_reader.ui.screens.reader" in loaded  # the reader itself was built
     early = {
         name: why
@@ -96,8 +87,14 @@ asyncio.run(main())
 def test_collection_held_off_for_the_start_up_resumes_once_the_list_is_drawn(
     tmp_path: Path,
 ) -> None:
+    said = _python(RUN, tmp_path)
+    assert said.strip() == "collecting", said
+
+
+def _python(code: str, tmp_path: Path) -> str:
+    """Run ``code`` in a fresh interpreter (argument: ``tmp_path``); its standard output."""
     done = subprocess.run(
-        [sys.executable, "-c", RUN, str(tmp_path)],
+        [sys.executable, "-c", code, str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -105,4 +102,4 @@ def test_collection_held_off_for_the_start_up_resumes_once_the_list_is_drawn(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "collecting", done.stdout
+    return done.stdout
