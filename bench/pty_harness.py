@@ -432,20 +432,17 @@ class PtySession:
         return values["VmRSS"], values.get("VmHWM", values["VmRSS"])
 
 
-PYCACHE_VARIABLE = "TUI_READER_BENCH_PYCACHE"
-"""Where launched readers keep their compiled bytecode, when set (see :func:`bytecode_env`)."""
-
-
 def bytecode_env(home: Path) -> dict[str, str]:
-    """The variables that give a launched reader compiled bytecode of its own.
+    """The variables that give a launched reader compiled bytecode, as a user's install has.
 
-    A user's install has ``.pyc`` files, so no measured launch should pay for compiling: the
-    bytecode goes to ``$TUI_READER_BENCH_PYCACHE`` when it is set (the smoke tests share one
-    across their runs), else to ``home/pycache``; each run primes it before it measures.
-    ``PYTHONDONTWRITEBYTECODE`` (CI sets it) is removed by the callers, or every launch would
-    compile everything again.
+    Normally launches use (and fill) the usual ``__pycache__`` folders. Under
+    ``PYTHONDONTWRITEBYTECODE`` (CI sets it) every launch would compile everything again: the
+    callers drop that variable, and the bytecode goes to ``home/pycache``, kept out of the
+    repo, which each run primes before it measures.
     """
-    return {"PYTHONPYCACHEPREFIX": os.environ.get(PYCACHE_VARIABLE) or str(home / "pycache")}
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return {}
+    return {"PYTHONPYCACHEPREFIX": str(home / "pycache")}
 
 
 def _set_size(fd: int, cols: int, rows: int) -> None:

@@ -109,7 +109,7 @@ def _env(home: Path, cache: Path, *, truecolor: bool = True) -> dict[str, str]:
         if not k.startswith(("TEXTUAL", "TUI_READER", "XDG_")) and k not in drop
     }
     env.update(
-        bytecode_env(home),  # compiled once, kept out of the repo (see _prime_bytecode)
+        bytecode_env(home),  # see _prime_bytecode
         TERM="xterm-256color",
         XDG_CACHE_HOME=str(cache),
         XDG_DATA_HOME=str(home / "data-home"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,34 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     settings.register_profile("suite", deadline=None)
     settings.load_profile("suite")
+    if sys.dont_write_bytecode and not os.environ.get("PYTEST_XDIST_WORKER"):
+        _private_bytecode(config)
+
+
+def _private_bytecode(config: pytest.Config) -> None:
+    """Compile each module once per run, not once per process.
+
+    With ``PYTHONDONTWRITEBYTECODE`` (set on CI) every xdist worker rewrites the asserts of
+    all ~90 test modules (~7 CPU-s each) and every reader a test starts compiles the package
+    again. The suite lets itself write bytecode (into the ignored ``__pycache__`` folders, as a
+    run without the variable does) so that its processes share it.
+    """
+    sys.dont_write_bytecode = False
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    """A worker first imports its own share of the test modules, so that the workers rewrite
+    (and cache) different modules at the same time, then collects as usual: by the time it
+    reaches the others' shares, their rewritten code is in the shared cache."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if not worker.startswith("gw") or count < 2 or sys.dont_write_bytecode:
+        return
+    modules = sorted(Path(__file__).parent.glob("test_*.py"))
+    for module in modules[int(worker[2:]) :: count]:
+        importlib.import_module(f"tests.{module.stem}")
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:

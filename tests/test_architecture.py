@@ -10,6 +10,7 @@ import ast
 import subprocess
 import sys
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,7 @@ def layer_of(module: str) -> str | None:
     return parts[1] if len(parts) > 1 and parts[1] not in ("__main__",) else None
 
 
+@cache
 def imports_of(path: Path) -> set[str]:
     """Every tui_reader / textual / tinydb module imported anywhere in ``path`` (lazy ones too)."""
     names: set[str] = set()
@@ -61,8 +63,14 @@ def resolve(name: str, known: set[str]) -> str | None:
     return None
 
 
-GRAPH = {name: imports_of(path) for name, path in modules()}
-KNOWN = set(GRAPH)
+PATHS = dict(modules())
+KNOWN = set(PATHS)
+
+
+def graph() -> dict[str, set[str]]:
+    """What each module imports (parsed when a test asks: each xdist worker collects this
+    file, and only one runs the test that needs every module)."""
+    return {name: imports_of(path) for name, path in PATHS.items()}
 
 
 def test_every_folder_is_a_known_layer() -> None:
@@ -77,7 +85,7 @@ def test_imports_point_down_the_layers(module: str) -> None:
     mine = layer_of(module)
     if mine is None:
         return  # tui_reader/__init__ and __main__ may start the command line
-    for name in GRAPH[module]:
+    for name in imports_of(PATHS[module]):
         target = resolve(name, KNOWN)
         theirs = layer_of(target) if target else None
         if theirs is not None:
@@ -91,7 +99,7 @@ def test_imports_point_down_the_layers(module: str) -> None:
 def test_no_import_cycles() -> None:
     edges = {
         module: {t for n in names if (t := resolve(n, KNOWN)) and t != module}
-        for module, names in GRAPH.items()
+        for module, names in graph().items()
     }
     # A package's __init__ re-exporting its own modules is not a cycle of behaviour.
     for module in edges:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -12,7 +11,6 @@ from tests.bench_tables import assert_positive_figure, ratios, table
 from tests.paths import BENCH, REPO
 
 sys.path.insert(0, str(BENCH))
-from pty_harness import PYCACHE_VARIABLE  # noqa: E402
 
 SECTIONS = {
     "launch": [
@@ -104,19 +102,13 @@ def test_every_section_is_in_one_group() -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and pty")
 @pytest.mark.parametrize("group", GROUPS, ids=["+".join(group) for group in GROUPS])
-def test_quick_benchmark_prints_every_figure(
-    group: tuple[str, ...], tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    # One bytecode cache for every section (and xdist worker): each run compiling all of
-    # Textual again for its launches is most of a quick section's time.
-    pycache = tmp_path_factory.getbasetemp().parent / "bench-pycache"
+def test_quick_benchmark_prints_every_figure(group: tuple[str, ...]) -> None:
     done = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--quick", "--only", ",".join(group)],
         capture_output=True,
         text=True,
         timeout=600,
         cwd=REPO,
-        env={**os.environ, PYCACHE_VARIABLE: str(pycache)},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     lines = [line for line in done.stdout.splitlines() if line.startswith("| ")]
