@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -60,6 +61,30 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     test suite").
     """
     return 2 * (os.cpu_count() or 1)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, put the ``slow`` tests (seconds each: processes, ptys, SSH) at the head of
+    every worker's share, a few to each.
+
+    The worksteal scheduler first hands each worker an equal, contiguous slice of this list,
+    then moves tests from the ends of the longest queues to idle workers. In collection order
+    one worker got all the benchmark smoke tests and the run ended with one worker still busy
+    on them; with them first, the last tests of the run are short ones that spread out.
+    """
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if workers < 2 or not slow:
+        return
+    rest = iter([item for item in items if not item.get_closest_marker("slow")])
+    ordered: list[pytest.Item] = []
+    left = len(items)
+    for worker in range(workers):
+        size = left // (workers - worker)  # how the scheduler cuts the slices
+        first = slow[worker::workers]
+        ordered += first + list(itertools.islice(rest, max(0, size - len(first))))
+        left -= size
+    items[:] = ordered + list(rest)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import random
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import bench_anchor_accuracy as accuracy  # noqa: E402
 
 from tui_reader.anchoring.anchors import LEGACY, STRICT, anchor, describe  # noqa: E402
+
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 
 TEXT = accuracy.make_text(4000, random.Random(2026))
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.app_helpers import (
     SEED,
     SEED_TITLE,
@@ -22,6 +24,8 @@ from tui_reader.storage.store import Store
 from tui_reader.ui.screens.note_editor import NoteEditor
 from tui_reader.ui.widgets.notes import NotesSidebar
 from tui_reader.ui.widgets.story_list import StoryList
+
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 
 
 def quotes(data: Path) -> list[tuple[str, str]]:

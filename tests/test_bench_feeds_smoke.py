@@ -5,8 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.bench_tables import assert_positive_figure, ratios, table
 from tests.paths import BENCH, REPO
+
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 
 FIGURES = [
     "feedparser.parse(bytes) alone (baseline)",

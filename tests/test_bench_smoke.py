@@ -10,6 +10,8 @@ import pytest
 from tests.bench_tables import assert_positive_figure, ratios, table
 from tests.paths import BENCH, REPO
 
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
+
 sys.path.insert(0, str(BENCH))
 
 SECTIONS = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,8 @@ from tests.paths import BENCH, REPO
 from tui_reader.core.document import build_document
 from tui_reader.core.document_text import document_text, plain_text
 from tui_reader.core.stories import Story, load_story
+
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 
 # Pieces of Markdown that start (or nearly start) syntax, with plain words between them.
 _PIECES = [

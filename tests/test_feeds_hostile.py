@@ -7,10 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.app_helpers import REPO, build, screen_text, wait_for_rows, write_story
 from tests.feed_server import FeedServer
 from tests.test_hostile_input import assert_clean
 from tui_reader.storage.store import FeedRecord, Store
+
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 
 REASON = "Oops \x1b]52;c;SGVsbG8=\x1b\\ \x1b]0;PWNED-TITLE\x1b\\"
 

@@ -27,6 +27,8 @@ from tui_reader.core.text_lines import TextLines
 from tui_reader.ui.article_layout import body_lines
 from tui_reader.ui.article_wrap import WRAP_WINDOW, wrap_rows
 
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
+
 # --- the reference: paragraph joining as it was, line by line -------------------------------
 
 _SPECIAL = re.compile(r" {4}|\t| {0,3}(?:[#>|<]|```|~~~|[-*+](?:\s|$)|\d+[.)](?:\s|$)|[=_-]{3})")

@@ -32,6 +32,8 @@ from tui_reader.storage.store import FeedRecord, Store
 from tui_reader.ui.app import create_app
 from tui_reader.ui.screens.feed_picker import FeedPicker
 
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
+
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """What must never reach the terminal: C0 (but tab/newline), DEL, C1, bidi controls."""
 

@@ -24,6 +24,8 @@ from tests.pty_helpers import Terminal
 from tui_reader.core.stories import Story, StoryReader
 from tui_reader.ui.article_prepare import Preparation
 
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
+
 ORDINARY = "An ordinary story opens here."
 SHIFT_TAB = "\x1b[Z"
 TITLE = "A Million Short Paragraphs"

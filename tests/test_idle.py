@@ -9,8 +9,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.app_helpers import SEED
 from tests.pty_helpers import Terminal
+
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 
 
 def wake_ups(pid: int) -> int:

@@ -29,6 +29,8 @@ from tui_reader.storage.store import Store
 from tui_reader.ui.screens.note_editor import NoteEditor
 from tui_reader.ui.widgets.notes import NotesSidebar
 
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
+
 
 class Tmpfs:
     """A 4 MiB tmpfs at ``path`` that can be flipped read-only and back."""

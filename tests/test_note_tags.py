@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.app_helpers import (
     build,
     open_first_story,
@@ -21,6 +23,8 @@ from tui_reader.notes.service import AnnotationService
 from tui_reader.storage.store import Store
 from tui_reader.ui.screens.tags import TagsScreen
 from tui_reader.ui.widgets.notes import NotesSidebar
+
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 
 BODY = "The council approved the budget.\n\nLibraries keep their opening hours."
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Input, OptionList
 
 from tests.app_helpers import build, notices, screen_text, wait_for_rows, wait_for_story, wait_until
@@ -14,6 +15,8 @@ from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.notes_browser import NotesBrowser
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.article import Article
+
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 
 
 def setup(tmp_path: Path) -> dict[str, Any]:

@@ -16,6 +16,8 @@ import pytest
 from tests.notes_helpers import library, note_on
 from tui_reader.storage.store import Store
 
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -26,7 +26,10 @@ from pty_harness import KeyStats, PtySession, shows, written_cells  # noqa: E402
 
 from tui_reader.library.build import command  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and pty")
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and pty"),
+    pytest.mark.slow,  # takes seconds: run early (see conftest)
+]
 
 COLS, ROWS = 120, 40
 STORIES = 500

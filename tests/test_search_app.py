@@ -27,6 +27,8 @@ from tui_reader.ui.screens.feed_picker import FeedPicker
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.story_list import StoryList
 
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
+
 
 def library(tmp_path: Path, count: int = 30) -> Path:
     stories = tmp_path / "stories"

@@ -36,6 +36,8 @@ from tui_reader.serve.auth import parse_line, valid_name
 from tui_reader.serve.server import parse_listen
 from tui_reader.storage.store import Store
 
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
+
 TITLES = ["Serve Alpha", "Serve Beta", "Serve Gamma"]  # short: the list pane may be narrow
 
 

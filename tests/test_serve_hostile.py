@@ -19,6 +19,8 @@ import pytest
 
 from tests.serve_helpers import FAKE_READER, Client, ServerProcess, make_key, ssh_argv
 
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
+
 CHAIN_TITLE = "Read [@click=app.screenshot('orjson.py','../u8')]MORE[/] here"
 
 

@@ -15,8 +15,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.paths import REPO
 from tests.serve_helpers import write_stories
+
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 
 SESSION = """
 import gc, json, os, pty, select, sys, time

@@ -12,6 +12,8 @@ from tests.paths import seed_library
 from tests.pty_helpers import Terminal
 from tui_reader.storage.store import Store
 
+pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
+
 TRUECOLOR = re.compile(rb"\x1b\[[0-9;]*[34]8;2;")
 COLOR_256 = re.compile(rb"\x1b\[[0-9;]*[34]8;5;")
 ANY_COLOR = re.compile(rb"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9;]*)?m")
