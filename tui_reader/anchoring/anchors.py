@@ -95,11 +95,10 @@ class TextQuoteSelector:
         """Build from the W3C JSON form; raises ``ValueError`` if it is malformed."""
         if not _is_mapping(data) or data.get("type") != "TextQuoteSelector":
             raise ValueError("not a TextQuoteSelector")
-        exact = data.get("exact")
-        prefix, suffix = data.get("prefix") or "", data.get("suffix") or ""  # optional in W3C
-        if not (isinstance(exact, str) and isinstance(prefix, str) and isinstance(suffix, str)):
+        quote = _quote_of(data)
+        if quote is None:
             raise ValueError("TextQuoteSelector needs string exact, prefix and suffix")
-        return cls(exact, prefix, suffix)
+        return quote
 
 
 @dataclass(frozen=True)
@@ -118,11 +117,28 @@ class TextPositionSelector:
         """Build from the W3C JSON form; raises ``ValueError`` if it is malformed."""
         if not _is_mapping(data) or data.get("type") != "TextPositionSelector":
             raise ValueError("not a TextPositionSelector")
-        start, end = data.get("start"), data.get("end")
-        # bool is an int subclass; True/False offsets are corrupt data, not positions.
-        if type(start) is not int or type(end) is not int or not 0 <= start <= end:
+        position = _position_of(data)
+        if position is None:
             raise ValueError("TextPositionSelector needs integers 0 <= start <= end")
-        return cls(start, end)
+        return position
+
+
+def _quote_of(data: Mapping[str, object]) -> TextQuoteSelector | None:
+    """The quote selector ``data`` (of that type) describes; None if it is malformed."""
+    exact = data.get("exact")
+    prefix, suffix = data.get("prefix") or "", data.get("suffix") or ""  # optional in W3C
+    if isinstance(exact, str) and isinstance(prefix, str) and isinstance(suffix, str):
+        return TextQuoteSelector(exact, prefix, suffix)
+    return None
+
+
+def _position_of(data: Mapping[str, object]) -> TextPositionSelector | None:
+    """The position selector ``data`` (of that type) describes; None if it is malformed."""
+    start, end = data.get("start"), data.get("end")
+    # bool is an int subclass; True/False offsets are corrupt data, not positions.
+    if type(start) is int and type(end) is int and 0 <= start <= end:
+        return TextPositionSelector(start, end)
+    return None
 
 
 @dataclass(frozen=True)
@@ -192,13 +208,10 @@ def _parse(selectors: object) -> tuple[TextQuoteSelector | None, TextPositionSel
     position: TextPositionSelector | None = None
     for raw in selectors:
         kind = raw.get("type") if _is_mapping(raw) else None
-        try:
-            if kind == "TextQuoteSelector" and quote is None:
-                quote = TextQuoteSelector.from_dict(raw)
-            elif kind == "TextPositionSelector" and position is None:
-                position = TextPositionSelector.from_dict(raw)
-        except ValueError:
-            continue
+        if kind == "TextQuoteSelector" and quote is None:
+            quote = _quote_of(raw)
+        elif kind == "TextPositionSelector" and position is None:
+            position = _position_of(raw)
     return quote, position
 
 

@@ -32,11 +32,10 @@ def local_time(stamp: str) -> str:
         return stamp
     if when.tzinfo is not None:
         # What astimezone() finds (the local time of the same whole second), without building
-        # a timezone and a datetime for each note; strftime's %Y does not pad years either.
+        # a timezone and a datetime for each note (the same C strftime formats both).
         local = time.localtime((when - _EPOCH) // _SECOND)
         if 1 <= local.tm_year <= 9999:  # else astimezone() says it is out of range
-            year, month, day, hour, minute = local[:5]
-            return f"{year}-{month:02}-{day:02} {hour:02}:{minute:02}"
+            return time.strftime("%Y-%m-%d %H:%M", local)
     return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 

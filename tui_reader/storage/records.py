@@ -61,7 +61,11 @@ class Draft:
 
 def copy_selectors(value: Any) -> list[Selector]:
     """Copy stored selectors so callers cannot mutate the store's memory."""
-    return [dict(s) for s in value if isinstance(s, Mapping)] if isinstance(value, list) else []
+    if not isinstance(value, list):
+        return []
+    # Stored selectors are dicts: their type is checked before the ABC's slower check (an
+    # export reads every note).
+    return [dict(s) for s in value if type(s) is dict or isinstance(s, Mapping)]
 
 
 def checked_selectors(selectors: Sequence[Mapping[str, Any]]) -> list[Selector]:
@@ -80,21 +84,23 @@ def checked_selectors(selectors: Sequence[Mapping[str, Any]]) -> list[Selector]:
 
 def annotation_from(ann_id: str, doc: Mapping[str, Any]) -> Annotation:
     """Build an :class:`Annotation` from a stored doc."""
+    get = doc.get
+    created = str(get("created", ""))
     return Annotation(
-        id=ann_id,
-        story_id=str(doc.get("story_id", "")),
-        selectors=copy_selectors(doc.get("selectors")),
-        note=str(doc.get("note", "")),
-        created=str(doc.get("created", "")),
-        updated=str(doc.get("updated", doc.get("created", ""))),
-        story_title=str(doc.get("story_title", "")),
-        story_path=str(doc.get("story_path", "")),
-        tags=_tags(doc.get("tags")),
+        ann_id,
+        str(get("story_id", "")),
+        copy_selectors(get("selectors")),
+        str(get("note", "")),
+        created,
+        str(get("updated", created)),
+        str(get("story_title", "")),
+        str(get("story_path", "")),
+        _tags(get("tags")),
     )
 
 
 def _tags(value: Any) -> tuple[str, ...]:
-    return tuple(str(t) for t in value) if isinstance(value, list) else ()
+    return tuple(map(str, value)) if isinstance(value, list) else ()
 
 
 def annotation_doc(ann: Annotation) -> dict[str, Any]:
