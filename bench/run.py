@@ -703,7 +703,7 @@ def parse(argv: Sequence[str] | None) -> Options:
     if unknown:
         parser.error(f"no section {', '.join(unknown)}: choose from {', '.join(SECTIONS)}")
     if args.quick:
-        opts = Options(200, 3000, 1, 6, 3, 200, 20, 60.0, quick=True, esc_rounds=2, big_opens=2)
+        opts = Options(60, 1500, 1, 6, 3, 200, 20, 60.0, quick=True, esc_rounds=2, big_opens=2)
         opts.feed_entries, opts.feeds, opts.feed_repeat = 20, 2, 1
         opts.hostile_paragraphs, opts.hostile_bytes = 10_000, 2**18
     else:

@@ -88,11 +88,16 @@ class Panes:
         width, height = screen.size
         narrow = width < NARROW_WIDTH
         compact = narrow and height <= COMPACT_HEIGHT
-        screen.set_class(narrow, "narrow")
-        screen.set_class(compact, "compact")
-        screen.set_class(self.reading_mode, "reading-mode")
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        screen.set_class(too_small, "too-small")
+        wanted = {"narrow": narrow, "compact": compact, "reading-mode": self.reading_mode}
+        wanted["too-small"] = too_small
+        changed = [name for name, on in wanted.items() if screen.has_class(name) != on]
+        for name in changed:
+            screen.set_class(wanted[name], name, update=False)
+        # One restyle of the screen for them all, not one per class; none before the screen's
+        # first resume (stack_updates 0), which restyles the whole screen anyway.
+        if changed and screen.stack_updates:
+            screen.update_node_styles()
         if too_small:  # hidden otherwise: updating it would only cost a layout pass per resize
             screen.query_one("#too-small", Static).update(
                 f"Terminal too small ({width}x{height}).\n"
