@@ -47,7 +47,12 @@ def pytest_collection(session: pytest.Session) -> None:
     count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     if not worker.startswith("gw") or count < 2 or sys.dont_write_bytecode:
         return
-    modules = sorted(Path(__file__).parent.glob("test_*.py"))
+    here = Path(__file__).parent
+    asked = [Path(arg.split("::")[0]).resolve() for arg in session.config.args]
+    modules = sorted(
+        {m for path in asked for m in (here.glob("test_*.py") if path == here else [path])}
+        & set(here.glob("test_*.py"))  # the suite's own modules among those asked for
+    )
     for module in modules[int(worker[2:]) :: count]:
         importlib.import_module(f"tests.{module.stem}")
 
