@@ -68,6 +68,9 @@ def md_lines(text: str) -> list[str]:
     Leading spaces are dropped (four would start a code block), as are trailing ones (two
     would force a line break).
     """
+    if "\n" not in text and _quiet(text):  # most notes and quotes: one quiet line
+        line = " ".join(text.split())
+        return [_started(line)] if line else []
     if _quiet(text):
         lines = [_started(" ".join(line.split())) for line in text.split("\n")]
     else:
