@@ -125,7 +125,10 @@ class Server:
 
         ``cwd`` is the checkout to run (another worktree, to compare with an older commit).
         """
-        code = "import sys; from tui_reader.serve.server import main; sys.exit(main(sys.argv[1:]))"
+        # Before the serve/ package (e.g. a505f0b) the server was the module tui_reader.serve.
+        package = (cwd / "tui_reader" / "serve").is_dir()
+        module = "tui_reader.serve.server" if package else "tui_reader.serve"
+        code = f"import sys; from {module} import main; sys.exit(main(sys.argv[1:]))"
         env = {**os.environ, "PYTHONPATH": str(cwd)}
         for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
             env[name] = str(root / "xdg" / name.lower())
