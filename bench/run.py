@@ -740,7 +740,7 @@ ON_REQUEST = ("read",)
 """Sections run only when ``--only`` names them: ``read`` (the long read's first paint and
 page-down in a session of their own) repeats part of ``session``, for iterating on it."""
 LAUNCHING = ("launch", "session", "colours", "hostile", "search", "read")
-"""The sections that start the reader in a pty (their launches are primed first)."""
+"""The sections that start the reader in a pty (a full run primes their launches first)."""
 
 
 def _sections(
@@ -808,15 +808,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}",
             flush=True,
         )
-        if not opts.only or set(opts.only) & set(LAUNCHING):
+        # A quick run's figures are not judged: nothing is compiled or launched to warm them.
+        if not opts.quick and (not opts.only or set(opts.only) & set(LAUNCHING)):
             prime_env = _env(tmp, tmp / "cache-prime")
             _prime_bytecode(prime_env)
-            if not opts.quick:  # a quick run's figures are not judged: no launch to warm them
-                # One unmeasured launch of each compiles what they import lazily, too.
-                bare = [sys.executable, str(BENCH / "bare_app.py")]
-                _launch(bare, prime_env, READY_TEXT, opts.timeout)
-                reader = _reader_argv(library.root, tmp / "data-prime")
-                _launch(reader, prime_env, LIST_READY, opts.timeout)
+            # One unmeasured launch of each compiles what they import lazily, too.
+            bare = [sys.executable, str(BENCH / "bare_app.py")]
+            _launch(bare, prime_env, READY_TEXT, opts.timeout)
+            reader = _reader_argv(library.root, tmp / "data-prime")
+            _launch(reader, prime_env, LIST_READY, opts.timeout)
         rows: list[Row] = []
         for name, figures, section in _sections(opts, library, tmp):
             if name not in opts.only if opts.only else name in ON_REQUEST:

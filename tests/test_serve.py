@@ -559,7 +559,9 @@ def test_bench_smoke() -> None:
         import bench_ssh
     finally:
         sys.path.remove(str(BENCH))
-    rows = bench_ssh.run([2], keys=2, start=2, start_serial=1, reading=2, duration=2, storm=4)
+    rows = bench_ssh.run(  # 20 stories: each new user's first reader indexes them all
+        [2], keys=2, stories=20, start=2, start_serial=1, reading=2, duration=2, storm=4
+    )
     measured = {figure.split(":")[0].split(" (")[0]: value for figure, value, _ in rows}
     assert len(rows) >= 9, rows
     assert re.search(r"median \d+ ms", measured["session start -> list on screen, one at a time"])
