@@ -438,7 +438,7 @@ def bytecode_env(home: Path) -> dict[str, str]:
     Normally launches use (and fill) the usual ``__pycache__`` folders. Under
     ``PYTHONDONTWRITEBYTECODE`` (CI sets it) every launch would compile everything again: the
     callers drop that variable, and the bytecode goes to ``home/pycache``, kept out of the
-    repo, which each run primes before it measures.
+    repo, which a full run primes before it measures.
     """
     if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
         return {}
