@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from textual.color import Color
+
 from tests.app_helpers import (
     SEED,
     build,
@@ -55,3 +57,27 @@ async def test_a_click_on_a_key_presses_it(tmp_path: Path) -> None:
         assert await pilot.click(KeyBar, offset=(column, 0))
         await wait_until(pilot, lambda: app.store.bookmarks() != {}, "a bookmark from the click")
         assert any(told.startswith("Bookmarked: Newest Story") for told in app.told)
+
+
+def separator_colour(app: ReaderApp) -> str:
+    """The colour the bar draws its palette separator (``▏``) in."""
+    line = app.screen.query_one(KeyBar).render()
+    at = line.plain.index("▏")
+    styles = [span.style for span in line.spans if span.start <= at < span.end]
+    colour = styles[-1].color if styles and not isinstance(styles[-1], str) else None
+    assert colour is not None and colour.triplet is not None, styles
+    return colour.triplet.hex
+
+
+async def test_the_separator_follows_the_theme(tmp_path: Path) -> None:
+    app = build(tmp_path, stories(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_rows(pilot, 2)
+        dark = separator_colour(app)
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = separator_colour(app)
+        background = app.screen.query_one(KeyBar).styles.background
+        foreground = Color.parse(app.get_css_variables()["foreground"])
+        expected = background.blend(foreground, 0.2).hex.lower()
+        assert light != dark and light.lower() == expected, (dark, light, expected)

@@ -88,6 +88,8 @@ class KeyBar(Widget):
         self._spans: list[tuple[int, int, ShownKey]] = []
         """Where each key was drawn: (first column, end column, key)."""
         self._compact = False
+        self._faint_of: tuple[tuple[str, Color], str] | None = None
+        """The separator's colour, and the theme and background it was worked out for."""
 
     @property
     def compact(self) -> bool:
@@ -146,10 +148,17 @@ class KeyBar(Widget):
         return line
 
     def _faint(self) -> str:
-        """The theme's foreground at 20% over the bar: the stock footer's separator."""
-        variables = self.app.get_css_variables()
-        foreground = Color.parse(variables.get("foreground", "white"))
-        return self.styles.background.blend(foreground, 0.2).hex
+        """The theme's foreground at 20% over the bar: the stock footer's separator.
+
+        Worked out once per theme and background: ``get_css_variables`` builds every variable
+        of the theme, and the bar is drawn again whenever the screen's keys change.
+        """
+        key = (self.app.theme, self.styles.background)
+        if self._faint_of is None or self._faint_of[0] != key:
+            variables = self.app.get_css_variables()
+            foreground = Color.parse(variables.get("foreground", "white"))
+            self._faint_of = (key, self.styles.background.blend(foreground, 0.2).hex)
+        return self._faint_of[1]
 
     @staticmethod
     def _dim(style: Style, shown: ShownKey) -> Style:
