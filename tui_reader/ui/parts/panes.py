@@ -89,8 +89,12 @@ class Panes:
         narrow = width < NARROW_WIDTH
         compact = narrow and height <= COMPACT_HEIGHT
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        wanted = {"narrow": narrow, "compact": compact, "reading-mode": self.reading_mode}
-        wanted["too-small"] = too_small
+        wanted = {
+            "narrow": narrow,
+            "compact": compact,
+            "reading-mode": self.reading_mode,
+            "too-small": too_small,
+        }
         changed = [name for name, on in wanted.items() if screen.has_class(name) != on]
         for name in changed:
             screen.set_class(wanted[name], name, update=False)
