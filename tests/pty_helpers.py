@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pexpect
 import pyte
+from pty_harness import Screen
 
 
 class Terminal:
@@ -31,7 +32,7 @@ class Terminal:
         self.child = pexpect.spawn(
             sys.executable, ["-m", "tui_reader", *args], env=full_env, dimensions=(height, width)
         )
-        self.screen = pyte.Screen(width, height)
+        self.screen = Screen(width, height)
         self.stream = pyte.ByteStream(self.screen)
         self.output = bytearray()
 

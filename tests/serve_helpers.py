@@ -142,8 +142,9 @@ class Client:
     ) -> None:
         import pexpect
         import pyte
+        from pty_harness import Screen
 
-        self.screen = pyte.Screen(cols, rows)
+        self.screen = Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.raw = bytearray()
         self.child = pexpect.spawn(
