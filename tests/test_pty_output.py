@@ -9,10 +9,13 @@ the test slower.
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,7 @@ import library_gen  # noqa: E402
 from pty_harness import KeyStats, PtySession, shows, written_cells  # noqa: E402
 
 from tui_reader.library.build import command  # noqa: E402
+from tui_reader.library.search_index import index_path  # noqa: E402
 
 pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and pty"),
@@ -63,17 +67,33 @@ def _env(tmp: Path, truecolor: bool) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(scope="module")
+def built(library: library_gen.Library, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The caches of a reader that has indexed the library (built once for the module)."""
+    home = tmp_path_factory.mktemp("built")
+    build = command(home / "cache" / "tui-reader", home / "data", [library.root])
+    subprocess.run(build, check=True, capture_output=True, timeout=WAIT)
+    return home
+
+
 @pytest.fixture
 def reader(
-    request: pytest.FixtureRequest, library: library_gen.Library, tmp_path: Path
+    request: pytest.FixtureRequest, library: library_gen.Library, built: Path, tmp_path: Path
 ) -> Iterator[PtySession]:
     """The reader (truecolor unless parametrized "256") with its list showing, scans done."""
     argv = [sys.executable, "-m", "tui_reader", str(library.root), "--data-dir", str(tmp_path)]
     env = _env(tmp_path, truecolor=getattr(request, "param", "truecolor") == "truecolor")
     # The search index a returning reader has: these are steady-state figures, not the first
     # build's (whose progress repaints the list's border; tests/test_search_*.py cover it).
-    build = command(tmp_path / "cache" / "tui-reader", tmp_path, [library.root])
-    subprocess.run(build, check=True, capture_output=True, timeout=WAIT)
+    # The module's build, copied to where this data dir's index lives.
+    cache, built_cache = tmp_path / "cache" / "tui-reader", built / "cache" / "tui-reader"
+    shutil.copytree(built_cache, cache, ignore=shutil.ignore_patterns("search-*"))
+    source = index_path(built_cache, [library.root], built / "data")
+    with (
+        closing(sqlite3.connect(source)) as old,
+        closing(sqlite3.connect(index_path(cache, [library.root], tmp_path))) as new,
+    ):
+        old.backup(new)
     with PtySession(argv, cols=COLS, rows=ROWS, env=env) as session:
         assert session.wait_for(shows(library.big.title[:20]), WAIT) is not None, (
             "the story list never showed:\n" + session.screen_text()
