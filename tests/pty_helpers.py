@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pexpect
 import pyte
-from pty_harness import Screen
 
 
 class Terminal:
@@ -32,6 +31,8 @@ class Terminal:
         self.child = pexpect.spawn(
             sys.executable, ["-m", "tui_reader", *args], env=full_env, dimensions=(height, width)
         )
+        from pty_harness import Screen  # bench/, on the suite's path (pyproject)
+
         self.screen = Screen(width, height)
         self.stream = pyte.ByteStream(self.screen)
         self.output = bytearray()
