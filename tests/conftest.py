@@ -58,14 +58,15 @@ def pytest_collection(session: pytest.Session) -> None:
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: two workers per CPU.
+    """``-n auto``: five workers for every two CPUs.
 
     Much of the suite waits rather than computes: for a reader in a pty to go quiet, for a
     subprocess or an SSH session to start, for a feed server's answer. One worker per CPU leaves
-    the CPUs a third idle; a second worker per CPU fills that time (see README, "Run the whole
-    test suite").
+    the CPUs a third idle; more workers fill that time, until they only contend. Measured on a
+    2-CPU machine, clean tree, same tests: 4 workers 181-185 s, 5 workers 174-177 s, 6 workers
+    190 s (and 40 CPU-s more).
     """
-    return 2 * (os.cpu_count() or 1)
+    return max(2, (os.cpu_count() or 1) * 5 // 2)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
