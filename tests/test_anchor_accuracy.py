@@ -4,18 +4,13 @@ instead of landing on unrelated words, and lightly edited passages are still fou
 from __future__ import annotations
 
 import random
-import sys
-from pathlib import Path
 
+import bench_anchor_accuracy as accuracy
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-import bench_anchor_accuracy as accuracy  # noqa: E402
-
-from tui_reader.anchoring.anchors import LEGACY, STRICT, anchor, describe  # noqa: E402
+from tui_reader.anchoring.anchors import LEGACY, STRICT, anchor, describe
 
 pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 

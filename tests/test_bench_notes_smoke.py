@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+import bench_notes
 
 
 def test_bench_notes_runs_at_60_notes(tmp_path: Path) -> None:
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location("bench_notes", BENCH / "bench_notes.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCH))
-    rows = module.run(60, 6, base=tmp_path, runs=1)
+    rows = bench_notes.run(60, 6, base=tmp_path, runs=1)
     metrics = [metric for metric, _value, _note in rows]
     assert metrics[0].startswith("baseline")
     assert "export --format markdown" in metrics and "export --format w3c" in metrics

@@ -12,8 +12,6 @@ from tests.paths import BENCH, REPO
 
 pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 
-sys.path.insert(0, str(BENCH))
-
 SECTIONS = {
     "launch": [
         "bare Textual app -> first screen",

@@ -18,17 +18,12 @@ from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
+import library_gen
 import pytest
+from pty_harness import KeyStats, PtySession, shows, written_cells
 
-from tests.paths import BENCH
-
-sys.path.insert(0, str(BENCH))
-
-import library_gen  # noqa: E402
-from pty_harness import KeyStats, PtySession, shows, written_cells  # noqa: E402
-
-from tui_reader.library.build import command  # noqa: E402
-from tui_reader.library.search_index import index_path  # noqa: E402
+from tui_reader.library.build import command
+from tui_reader.library.search_index import index_path
 
 pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and pty"),
