@@ -32,6 +32,7 @@ from tests.serve_helpers import (
     write_stories,
 )
 from tests.waiting import eventually
+from tui_reader.library.search_seed import seed_path
 from tui_reader.serve.auth import parse_line, valid_name
 from tui_reader.serve.server import parse_listen
 from tui_reader.storage.store import Store
@@ -155,6 +156,16 @@ def test_story_list_over_ssh(app_server: ServerProcess, world: dict[str, Path]) 
         r"session start user=alice peer=127\.0\.0\.1:\d+ pid=\d+ term=\S+ size=120x40",
     ):
         app_server.wait_log(pattern, timeout=1)
+
+
+def test_the_launcher_indexes_the_served_stories_once_for_every_user(
+    app_server: ServerProcess, world: dict[str, Path]
+) -> None:
+    # Each new user's first reader copies this instead of reading every story again
+    # (tests/test_search_seed.py covers the copy).
+    app_server.wait_log(r"shared search index up to date \(3 stories read\)", timeout=1)
+    cache = app_server.root / "xdg" / "xdg_cache_home" / "tui-reader"
+    assert seed_path(cache, [world["stories"]]).is_file()
 
 
 def test_cli_dispatches_serve() -> None:

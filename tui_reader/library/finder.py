@@ -70,6 +70,8 @@ class Finder:
         self._made = threading.Lock()
         self.complete = False
         """True once the index has caught up with the library at least once."""
+        self.seeded = False
+        """True when :meth:`prepare` started the index from the library's seed."""
         self._lock = threading.Lock()
         self._opened = threading.Event()  # set once prepare() has run, however it ended
 
@@ -85,13 +87,19 @@ class Finder:
         return self._index
 
     def prepare(self) -> None:
-        """Open the index; a missing, outdated or corrupt one starts over empty.
+        """Open the index; a missing one starts as a copy of the library's seed if there is
+        one (:mod:`.search_seed`), else empty, as does an outdated or corrupt one.
 
         Raises:
             IndexBroken: no index can be kept in the cache dir.
         """
         try:
             with self._lock:
+                if not self.index.path.exists():
+                    from tui_reader.library.search_seed import adopt_seed
+
+                    cache_dir, roots, _data_dir = self._where
+                    self.seeded = adopt_seed(self.index.path, cache_dir, roots)
                 self.index.open()
         finally:
             self._opened.set()
