@@ -9,12 +9,14 @@ Real story files, a real store and real SQLite files under ``tmp_path``; the ind
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.app_helpers import write_story
 from tui_reader.core.stories import StoryMeta
+from tui_reader.library.build import seed_command
 from tui_reader.library.finder import Finder, metas_by_path
 from tui_reader.library.index import Item, LibraryIndex
 from tui_reader.library.query import parse
@@ -129,3 +131,21 @@ def test_an_index_a_data_dir_already_has_is_kept(site: Site) -> None:
     assert not adopt_seed(again.index.path, site.cache, [site.stories])
     again.index.forget_cache()
     assert site.titles(again, store, "saltmarsh") == [story.title]  # its notes are still there
+
+
+def test_the_build_process_makes_the_seed_and_says_why_it_could_not(site: Site) -> None:
+    def build(cache: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(seed_command(cache, [site.stories]), capture_output=True,
+                              text=True, timeout=120, check=False)  # fmt: skip
+
+    first, again = build(site.cache), build(site.cache)
+    assert (first.returncode, first.stdout) == (0, "seeded 4\n"), first.stderr
+    assert (again.returncode, again.stdout) == (0, "seeded 0\n"), again.stderr
+    finder, _store = site.reader("alice")
+    assert finder.seeded
+    blocked = site.root / "not-a-folder"
+    blocked.write_text("a file where the cache dir should be")
+    failed = build(blocked)
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("search index: "), failed.stderr
+    assert "Traceback" not in failed.stderr

@@ -161,9 +161,9 @@ def test_story_list_over_ssh(app_server: ServerProcess, world: dict[str, Path]) 
 def test_the_launcher_indexes_the_served_stories_once_for_every_user(
     app_server: ServerProcess, world: dict[str, Path]
 ) -> None:
-    # Each new user's first reader copies this instead of reading every story again
-    # (tests/test_search_seed.py covers the copy).
-    app_server.wait_log(r"shared search index up to date \(3 stories read\)", timeout=1)
+    # Built beside the sessions; each new user's first reader copies it instead of reading
+    # every story again (tests/test_search_seed.py covers the copy).
+    app_server.wait_log(r"shared search index of \S+ up to date \(3 stories read\)", timeout=60)
     cache = app_server.root / "xdg" / "xdg_cache_home" / "tui-reader"
     assert seed_path(cache, [world["stories"]]).is_file()
 

@@ -25,20 +25,14 @@ import os
 import pkgutil
 import select
 import socket
-import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tui_reader.serve import wire
 from tui_reader.serve.log import configure_logging
-
-if TYPE_CHECKING:
-    from tui_reader.library.index import Item
 
 log = logging.getLogger("tui_reader.serve")
 
@@ -86,9 +80,8 @@ def preload(stories: Path | None = None) -> float:
     # (each reader re-checks the files: library/shared_reads.py). The cache dir is the
     # readers' (the same XDG_*). Up to date: a first reader would otherwise parse every story.
     index, folder = LibraryIndex(), stories or default_stories_dir()
-    items = index.refresh(folder)
+    index.refresh(folder)
     index.share(folder)
-    _seed_search(index.cache_dir, folder, items)
     for thread in threading.enumerate():  # workers end with the app; give them a moment
         if thread is not threading.main_thread():
             thread.join(timeout=5)
@@ -97,22 +90,6 @@ def preload(stories: Path | None = None) -> float:
     gc.collect()
     gc.freeze()  # what exists now is shared: collections must not write to it
     return time.perf_counter() - started
-
-
-def _seed_search(cache_dir: Path, folder: Path, items: Sequence[Item]) -> None:
-    """The stories part of the search index, built here once: each new user's first reader
-    starts from a copy instead of parsing every story again (:mod:`.search_seed`)."""
-    from tui_reader.library.search_errors import IndexBroken
-    from tui_reader.library.search_seed import build_seed
-
-    started = time.perf_counter()
-    try:
-        count = build_seed(cache_dir, [folder], items)
-    except (IndexBroken, sqlite3.Error, OSError) as exc:  # only speed is lost: say why
-        log.warning("reader launcher: no shared search index (%s)", exc)
-        return
-    log.info("reader launcher: shared search index up to date (%d stories read) in %.2f s",
-             count, time.perf_counter() - started)  # fmt: skip
 
 
 def serve(sock: socket.socket, preload_s: float) -> SessionRequest | None:

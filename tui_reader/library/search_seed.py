@@ -29,6 +29,7 @@ from pathlib import Path
 
 from tui_reader.library.index import Item
 from tui_reader.library.search_index import SCHEMA, SearchIndex
+from tui_reader.library.search_text import Reader
 
 __all__ = ["adopt_seed", "build_seed", "seed_path"]
 
@@ -40,8 +41,11 @@ def seed_path(cache_dir: Path, roots: Sequence[Path]) -> Path:
     return cache_dir / f"search-seed-{digest}.sqlite"
 
 
-def build_seed(cache_dir: Path, roots: Sequence[Path], items: Sequence[Item]) -> int:
-    """Bring the seed of ``roots`` up to date with the scanned ``items`` (stories only).
+def build_seed(
+    cache_dir: Path, roots: Sequence[Path], items: Sequence[Item], read: Reader | None = None
+) -> int:
+    """Bring the seed of ``roots`` up to date with the scanned ``items`` (stories only;
+    ``read``: how batches of files are read, see :meth:`SearchIndex.apply`).
 
     Returns:
         How many story files were (re)indexed (0 when the seed was already up to date).
@@ -53,7 +57,7 @@ def build_seed(cache_dir: Path, roots: Sequence[Path], items: Sequence[Item]) ->
     seed = SearchIndex(seed_path(cache_dir, roots))
     try:
         seed.open()
-        return seed.apply(seed.plan(items))
+        return seed.apply(seed.plan(items), read=read)
     finally:
         seed.close()  # no connection stays open: the serve launcher forks after this
 

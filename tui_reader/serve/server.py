@@ -24,6 +24,7 @@ from tui_reader.serve.child import launcher_env
 from tui_reader.serve.launcher import Launcher
 from tui_reader.serve.listener import Listener
 from tui_reader.serve.log import configure_logging
+from tui_reader.serve.seeding import Seeding
 from tui_reader.serve.state import (
     ReaderServer,
     ServeConfig,
@@ -183,6 +184,10 @@ async def start_server(config: ServeConfig) -> tuple[Listener, ServeState]:
         if state.launcher is not None:
             await state.launcher.stop()
         raise
+    if config.stories is not None and not config.reader_command:
+        # Readers given a folder index only it: the stories part of every new user's index.
+        state.seeding = Seeding(config.stories, launcher_env())
+        state.seeding.start()
     return acceptor, state
 
 

@@ -23,6 +23,7 @@ from tui_reader.serve.child import ReaderProcess
 from tui_reader.serve.commands import Command
 from tui_reader.serve.launcher import Launcher
 from tui_reader.serve.plain_reader import CommandReader
+from tui_reader.serve.seeding import Seeding
 from tui_reader.serve.session import ReaderSession
 
 log = logging.getLogger("tui_reader.serve")
@@ -84,6 +85,8 @@ class ServeState:
     connections: set[asyncssh.SSHServerConnection] = field(default_factory=set)
     launcher: Launcher | None = None
     """The warm reader that forks every session's reader (None with ``reader_command``)."""
+    seeding: Seeding | None = None
+    """The served folder's search seed being built (None without ``--stories``)."""
     stopping: bool = False
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -185,6 +188,8 @@ class ServeState:
             await asyncio.wait(waits, timeout=wait)
         for session in list(self.sessions):
             session.close()
+        if self.seeding is not None:
+            await self.seeding.stop()
         if self.launcher is not None:
             await self.launcher.stop()
 
