@@ -149,3 +149,15 @@ def test_the_build_process_makes_the_seed_and_says_why_it_could_not(site: Site) 
     assert failed.returncode == 1
     assert failed.stderr.startswith("search index: "), failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_a_seed_cut_short_is_used_for_what_it_holds(site: Site) -> None:
+    # A build stopped part way (the server stopped, the process killed) keeps the batches it
+    # committed: a new data dir copies those and reads only the stories the seed lacks.
+    assert build_seed(site.cache, [site.stories], site.items[:2]) == 2
+    finder, store = site.reader("alice")
+    assert finder.seeded
+    lacking = sorted(meta.path.name for meta in finder.index.plan(site.items).changed)
+    assert lacking == sorted(item.path.name for item in site.items[2:])  # type: ignore[union-attr]
+    assert finder.sync(site.items, store) == 2
+    assert site.titles(finder, store, "glacier") == ["Story of the glacier"]

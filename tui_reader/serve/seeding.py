@@ -60,9 +60,13 @@ class Seeding:
             log.warning("shared search index of %s not built (exit %s): %s",
                         self.stories, self._proc.returncode, reason[0])  # fmt: skip
 
+    async def wait(self) -> None:
+        """Wait until the build has ended and its outcome is logged."""
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
     async def stop(self) -> None:
         """End the build if it still runs (the seed is only a cache: the next start goes on)."""
         if self._proc is not None and self._proc.returncode is None:
             self._proc.kill()
-        if self._task is not None:
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self.wait()
