@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib.metadata
 
+import pytest
+
 from tui_reader.ui.driver import missing_internals
 
 TESTED = "8.2"
@@ -43,6 +45,17 @@ def test_the_escape_deadline_the_driver_reads_is_set_after_a_lone_esc() -> None:
         "XTermParser no longer keeps _timeout_time after a lone Esc: the driver cannot know "
         "when to answer Esc (tui_reader/ui/driver.py)."
     )
+
+
+def test_feeding_a_closed_parser_raises_the_error_the_driver_catches() -> None:
+    # The driver's input loop stops on textual._parser.ParseError (data after the end of input).
+    from textual._parser import ParseError  # the private API this canary watches
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    list(parser.feed(""))  # end of input
+    with pytest.raises(ParseError):
+        list(parser.feed("j"))
 
 
 RICH_TESTED = "15.0"
