@@ -42,7 +42,15 @@ from tui_reader.library.search_text import (
 )
 from tui_reader.storage.records import Annotation
 
-__all__ = ["SCHEMA", "IndexBroken", "SearchIndex", "Sync", "TooSlow", "index_path"]
+__all__ = [
+    "SCHEMA",
+    "IndexBroken",
+    "SearchIndex",
+    "Sync",
+    "TooSlow",
+    "folders_digest",
+    "index_path",
+]
 
 SCHEMA = 2
 """Bumped when what is indexed changes; an index of another version is rebuilt."""
@@ -65,11 +73,15 @@ PRAGMA user_version = {SCHEMA};
 """
 
 
+def folders_digest(folders: Sequence[Path]) -> str:
+    """A short name for a list of folders (resolved, in order), for cache file names."""
+    key = "\x1f".join(str(folder.resolve()) for folder in folders)
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
 def index_path(cache_dir: Path, roots: Sequence[Path], data_dir: Path) -> Path:
     """The index file of a library (its folders) and a data dir (its notes)."""
-    key = "\x1f".join([*(str(r.resolve()) for r in roots), str(data_dir.resolve())])
-    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return cache_dir / f"search-{digest}.sqlite"
+    return cache_dir / f"search-{folders_digest([*roots, data_dir])}.sqlite"
 
 
 @dataclass(frozen=True)

@@ -6,20 +6,20 @@ serve`` reads the served folder. Each new data dir would parse every story again
 own index (seconds of CPU for a big folder, and a share of each session's memory while it
 runs), although the stories part would come out the same for all of them.
 
-So whoever runs first for such a library (the serve launcher, before any session) builds a
-*seed*: an index of the library's stories and no notes, ``search-seed-<hash>.sqlite`` in the
-cache dir, keyed by the library's folders alone. A data dir with no index yet starts from a copy
-of the seed (SQLite's backup API: a consistent snapshot, even while the seed is written) and
-then syncs as usual: its notes are added, and any story file that changed since the seed was
-written (compared by ``(mtime_ns, size)``, as always) is read again. A seed that is missing,
-outdated or unreadable is simply not used: the index is built from the files as before.
+So ``tui-reader serve`` builds a *seed* for the folder it serves (in a process of its own,
+once it listens: :mod:`tui_reader.serve.seeding`): an index of the library's stories and no
+notes, ``search-seed-<hash>.sqlite`` in the cache dir, keyed by the library's folders alone.
+A data dir with no index yet starts from a copy of the seed (SQLite's backup API: a consistent
+snapshot, even while the seed is written) and then syncs as usual: its notes are added, and
+any story file that changed since the seed was written (compared by ``(mtime_ns, size)``, as
+always) is read again. A seed that is missing, outdated or unreadable is simply not used: the
+index is built from the files as before.
 
 Pure module: no Textual. Nothing happens at import.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 import sqlite3
@@ -28,7 +28,7 @@ from contextlib import closing
 from pathlib import Path
 
 from tui_reader.library.index import Item
-from tui_reader.library.search_index import SCHEMA, SearchIndex
+from tui_reader.library.search_index import SCHEMA, SearchIndex, folders_digest
 from tui_reader.library.search_text import Reader
 
 __all__ = ["adopt_seed", "build_seed", "seed_path"]
@@ -36,9 +36,7 @@ __all__ = ["adopt_seed", "build_seed", "seed_path"]
 
 def seed_path(cache_dir: Path, roots: Sequence[Path]) -> Path:
     """The seed index of a library (its folders), for every data dir that reads it."""
-    key = "\x1f".join(str(root.resolve()) for root in roots)
-    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return cache_dir / f"search-seed-{digest}.sqlite"
+    return cache_dir / f"search-seed-{folders_digest(roots)}.sqlite"
 
 
 def build_seed(
@@ -59,7 +57,7 @@ def build_seed(
         seed.open()
         return seed.apply(seed.plan(items), read=read)
     finally:
-        seed.close()  # no connection stays open: the serve launcher forks after this
+        seed.close()
 
 
 def adopt_seed(index: Path, cache_dir: Path, roots: Sequence[Path]) -> bool:
