@@ -167,3 +167,24 @@ def test_export_while_a_session_saves_notes(tmp_path: Path) -> None:
     assert len(seen) >= 2 and 0 < seen[0] < 400
     final = json.loads(cli("export", "--data-dir", str(data), home=tmp_path).stdout)
     assert sorted(a["id"] for a in final["annotations"]) == sorted(written)
+
+
+def test_markdown_keeps_where_it_found_each_note_for_the_next_export(
+    saved: Path, tmp_path: Path
+) -> None:
+    """The first Markdown export leaves its anchor cache in the user's cache dir (private);
+    the next one, served from it, writes the same bytes; a story edited in between is read
+    again (its note, now gone from the text, is an orphan)."""
+    first = cli("export", "--format", "markdown", "--data-dir", str(saved), home=tmp_path)
+    assert first.returncode == 0, first.stderr
+    [cache] = (tmp_path / "cache" / "tui-reader").glob("anchors-*.sqlite")
+    assert cache.stat().st_mode & 0o777 == 0o600
+    again = cli("export", "--format", "markdown", "--data-dir", str(saved), home=tmp_path)
+    assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, b"")
+    story = tmp_path / "stories" / "b.md"
+    story.write_text(story.read_text("utf-8").replace("cats and dogs", "parrots"), "utf-8")
+    edited = cli("export", "--format", "markdown", "--data-dir", str(saved), home=tmp_path)
+    assert edited.returncode == 0, edited.stderr
+    orphaned = edited.stdout.decode().split("## Orphaned notes")
+    assert "## Orphaned notes" not in first.stdout.decode()
+    assert len(orphaned) == 2 and "> cats and dogs" in orphaned[1]

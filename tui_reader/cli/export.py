@@ -20,6 +20,8 @@ from tui_reader.cli.options import add_data_dir
 from tui_reader.cli.output import err
 
 if TYPE_CHECKING:
+    from tui_reader.notes.anchor_cache import AnchorCache
+    from tui_reader.notes.library_lookup import Lookup
     from tui_reader.notes.selection import Filter
     from tui_reader.storage.store import Store
 
@@ -88,11 +90,22 @@ def export_main(argv: Sequence[str]) -> int:
 
 def _write(store: Store, args: argparse.Namespace, wanted: Filter) -> int:
     from tui_reader.cli.library import reader_library
-    from tui_reader.notes.export import write_export, write_export_dir
+    from tui_reader.library.index import LibraryIndex
+    from tui_reader.notes.anchor_cache import AnchorCache
     from tui_reader.notes.library_lookup import cached_lookup
 
     stories = Path(args.stories).expanduser().absolute() if args.stories else None
-    known = cached_lookup(reader_library(stories, store.data_dir))
+    index = LibraryIndex()
+    known = cached_lookup(reader_library(stories, store.data_dir), index)
+    with AnchorCache.beside(index.cache_dir, store.data_dir) as anchors:
+        return _write_to(store, args, wanted, known, anchors)
+
+
+def _write_to(
+    store: Store, args: argparse.Namespace, wanted: Filter, known: Lookup, anchors: AnchorCache
+) -> int:
+    from tui_reader.notes.export import write_export, write_export_dir
+
     target = Path(args.output).expanduser() if args.output else None
     folder = target is not None and (target.is_dir() or args.output.endswith(os.sep))
     if folder and args.format != "markdown":
@@ -100,15 +113,19 @@ def _write(store: Store, args: argparse.Namespace, wanted: Filter) -> int:
         return 2
     try:
         if target is not None and folder:
-            files = write_export_dir(store, target, wanted, known)
+            files = write_export_dir(store, target, wanted, known, anchors)
             err(f"wrote {len(files)} file(s) to {target}")
         elif target is not None:
             with _replacing(target) as out:
-                count = write_export(store, args.format, out, wanted, flat=args.flat, known=known)
+                count = write_export(
+                    store, args.format, out, wanted, flat=args.flat, known=known, anchors=anchors
+                )
             err(f"wrote {count} note(s) to {target}")
         else:
             out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
-            write_export(store, args.format, out, wanted, flat=args.flat, known=known)
+            write_export(
+                store, args.format, out, wanted, flat=args.flat, known=known, anchors=anchors
+            )
             out.flush()
             out.detach()
     except BrokenPipeError:

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 from typing import TextIO
 
+from tui_reader.notes.anchor_cache import AnchorCache
 from tui_reader.notes.formats.markdown import write_markdown, write_markdown_dir
 from tui_reader.notes.formats.native import EXPORT_VERSION, write_json
 from tui_reader.notes.formats.spreadsheet import write_csv
@@ -32,6 +33,7 @@ def write_export(
     *,
     flat: bool = False,
     known: Lookup | None = None,
+    anchors: AnchorCache | None = None,
 ) -> int:
     """Write the notes ``wanted`` takes in format ``fmt`` to ``out``.
 
@@ -42,6 +44,8 @@ def write_export(
         wanted: which notes (all by default).
         flat: W3C only: a plain list of annotations instead of a collection.
         known: stories the library's index knows (see :func:`~.library_lookup.cached_lookup`).
+        anchors: Markdown only: where notes were found in their stories by the last export
+            (see :mod:`~.anchor_cache`); without it every annotated story is read.
 
     Returns:
         The number of annotations written.
@@ -50,7 +54,7 @@ def write_export(
     if fmt == "json":
         return write_json(selected, out)
     if fmt == "markdown":
-        return write_markdown(selected, out)
+        return write_markdown(selected, out, anchors)
     if fmt == "w3c":
         return write_w3c(selected, out, flat=flat)
     if fmt == "csv":
@@ -59,14 +63,20 @@ def write_export(
 
 
 def write_export_dir(
-    store: Store, folder: Path, wanted: Filter | None = None, known: Lookup | None = None
+    store: Store,
+    folder: Path,
+    wanted: Filter | None = None,
+    known: Lookup | None = None,
+    anchors: AnchorCache | None = None,
 ) -> list[Path]:
     """Write one Markdown file per story into ``folder``; returns the files written.
+
+    ``known`` and ``anchors`` as for :func:`write_export`.
 
     Raises:
         OSError: a file could not be written.
     """
-    return write_markdown_dir(Selected(store, wanted, known), folder)
+    return write_markdown_dir(Selected(store, wanted, known), folder, anchors)
 
 
 def export_json(store: Store, wanted: Filter | None = None) -> str:

@@ -17,15 +17,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
-from tui_reader.anchoring import anchor_many
 from tui_reader.core.atomic_batch import FileBatch
-from tui_reader.core.document_text import document_text
 from tui_reader.core.frontmatter_out import front_matter_yaml
-from tui_reader.core.stories import Story, load_story
-from tui_reader.core.story import base_of
 from tui_reader.core.textsafe import sanitize_line
+from tui_reader.notes.anchor_cache import AnchorCache
 from tui_reader.notes.citation import local_time, quote_of
 from tui_reader.notes.formats.text import md_inline, md_lines, md_tag, md_url
+from tui_reader.notes.placing import place
 from tui_reader.notes.selection import Selected
 from tui_reader.notes.sources import StoryInfo
 from tui_reader.storage.records import Annotation
@@ -104,21 +102,6 @@ def byline_text(story: StoryInfo) -> str:
     return ", ".join(parts)
 
 
-def _placed(story: StoryInfo, notes: list[Annotation]) -> tuple[list[Annotation], list[Annotation]]:
-    """The notes in the story's order, and those whose passage is not in its text."""
-    loaded = load_story(Path(story.path)) if story.found else None
-    if not isinstance(loaded, Story) or loaded.identity != base_of(story.story_id):
-        return [], notes
-    text = document_text(loaded.body)  # the text notes anchor to, built only if need be
-    anchors = anchor_many(text, [a.selectors for a in notes])
-    placed = sorted(
-        ((where.start, a.created, a) for a, where in zip(notes, anchors, strict=True) if where),
-        key=lambda t: (t[0], t[1]),
-    )
-    orphans = [a for a, where in zip(notes, anchors, strict=True) if where is None]
-    return [a for _, _, a in placed], orphans
-
-
 def _story_section(story: StoryInfo, notes: list[Annotation], level: str) -> Iterator[str]:
     yield f"{level} {md_inline(story.title) or 'Untitled'}\n"
     line = byline(story)
@@ -128,13 +111,16 @@ def _story_section(story: StoryInfo, notes: list[Annotation], level: str) -> Ite
         yield note_markdown(annotation)
 
 
-def write_markdown(selected: Selected, out: TextIO) -> int:
-    """Write one Markdown document; returns the number of annotations written."""
+def write_markdown(selected: Selected, out: TextIO, cache: AnchorCache | None = None) -> int:
+    """Write one Markdown document; returns the number of annotations written.
+
+    ``cache``: where notes were found in their stories before (see :mod:`~.placing`).
+    """
     out.write("# Notes from tui-reader\n")
     orphaned: list[tuple[StoryInfo, list[Annotation]]] = []
     count = 0
     for story, notes in selected.by_story():
-        placed, orphans = _placed(story, notes)
+        placed, orphans = place(story, notes, cache)
         if placed:
             out.write("\n" + "\n".join(_story_section(story, placed, "##")))
         if orphans:
@@ -175,7 +161,9 @@ def _tag_text(tag: str) -> str:
     return sanitize_line(tag)
 
 
-def write_markdown_dir(selected: Selected, folder: Path) -> list[Path]:
+def write_markdown_dir(
+    selected: Selected, folder: Path, cache: AnchorCache | None = None
+) -> list[Path]:
     """Write one Markdown file per story into ``folder`` (created if needed); returns them.
 
     All or nothing until every file is written: each goes to a temp file, they are made
@@ -189,7 +177,7 @@ def write_markdown_dir(selected: Selected, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     with FileBatch(folder) as batch:  # private files, like the notes
         for story, notes in selected.by_story():
-            placed, orphans = _placed(story, notes)
+            placed, orphans = place(story, notes, cache)
             text = _front_matter(story, notes) + "\n".join(_story_section(story, placed, "#"))
             if orphans:
                 text += f"\n## {ORPHANED}\n\n" + "\n".join(note_markdown(a) for a in orphans)

@@ -1,0 +1,198 @@
+"""Where each note's passage was last found in its story, so an export need not find it again.
+
+A Markdown export lists a story's notes in the story's order, and its orphans apart: that needs
+every note anchored on its story's text, and so every story file read and parsed (most of an
+export's time). This cache keeps the outcome: for each story file, as it was
+(``(mtime_ns, size)``), and each note, as it was (a digest of its selectors), the offset its
+passage starts at, or that it has none. While neither has changed, the export takes the offsets
+from here and does not open the story.
+
+Derived and disposable, like the library's index: a SQLite file in the cache dir, one per data
+dir. A missing, locked, broken or other-version file is never an error: the export anchors as
+if there were no cache (a broken file is deleted and made again). A story rewritten in place
+within one clock tick, to the same size, goes unnoticed (the library's index takes the same
+risk). Anchoring here is always the strict policy the export uses. No Textual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import orjson
+
+from tui_reader.library.search_index import folders_digest
+from tui_reader.storage.records import Annotation
+
+__all__ = ["VERSION", "AnchorCache", "FileStamp", "file_stamp"]
+
+VERSION = 1
+"""Bumped when what is kept changes (or anchoring does); a file of another version is emptied."""
+
+FileStamp = tuple[int, int]
+"""A story file as it was: ``(mtime_ns, size)``."""
+
+_DDL = f"""
+CREATE TABLE IF NOT EXISTS placed(story_id TEXT NOT NULL, ann_id TEXT NOT NULL,
+  path TEXT NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, digest BLOB NOT NULL,
+  start INTEGER, PRIMARY KEY (story_id, ann_id)) WITHOUT ROWID;
+PRAGMA user_version = {VERSION};
+"""
+
+
+def file_stamp(path: str) -> FileStamp | None:
+    """The ``(mtime_ns, size)`` of the file at ``path``; None when there is none."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def _digest(annotation: Annotation) -> bytes:
+    """What tells whether a note's selectors changed (its note text does not matter)."""
+    return hashlib.blake2b(orjson.dumps(annotation.selectors), digest_size=12).digest()
+
+
+class AnchorCache:
+    """The offsets of notes' passages in their stories, as last found (see the module).
+
+    Every method swallows the cache's own failures: the worst a broken cache does is make an
+    export as slow as without one.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._opened = False
+        self._learnt: dict[str, list[tuple[object, ...]]] = {}
+
+    @classmethod
+    def beside(cls, cache_dir: Path, data_dir: Path) -> AnchorCache:
+        """The cache of the notes in ``data_dir``, kept in ``cache_dir``."""
+        return cls(cache_dir / f"anchors-{folders_digest([data_dir])}.sqlite")
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._opened:
+            return self._db
+        self._opened = True
+        for attempt in range(2):
+            try:
+                self._db = self._open()
+                return self._db
+            except (OSError, sqlite3.Error) as exc:
+                self._drop()
+                # Exactly DatabaseError: not a database, or a broken one (a locked one is an
+                # OperationalError, and is left alone).
+                if attempt or type(exc) is not sqlite3.DatabaseError:
+                    break
+                self._delete()
+        return None
+
+    def _delete(self) -> None:
+        """Delete a broken cache: it is disposable, and made again from nothing."""
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """After ``exc``: a broken file is deleted (the next export makes it again)."""
+        if type(exc) is sqlite3.DatabaseError:
+            self._drop()
+            self._delete()
+
+    def _drop(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Private like the notes (its ids say which stories were annotated).
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600))
+        db = sqlite3.connect(self.path, timeout=0.2, isolation_level=None)
+        self._db = db
+        # WAL: a crash never breaks the file, and a commit does not wait for the disk (what
+        # the last export found may be lost; the next one finds it again).
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, VERSION):
+            db.execute("DROP TABLE IF EXISTS placed")
+        db.executescript(_DDL)
+        return db
+
+    def places(
+        self, story_id: str, path: str, stamp: FileStamp, notes: Sequence[Annotation]
+    ) -> list[int | None] | None:
+        """Each note's start offset (None: orphaned) if every one is known for the file at
+        ``path`` as it is (``stamp``); None when any is not."""
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            rows = db.execute(
+                "SELECT ann_id, path, mtime_ns, size, digest, start FROM placed WHERE story_id = ?",
+                (story_id,),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return None
+        mtime_ns, size = stamp
+        known = {
+            ann_id: (digest, start)
+            for ann_id, at, mtime, length, digest, start in rows
+            if at == path and mtime == mtime_ns and length == size
+        }
+        starts: list[int | None] = []
+        for note in notes:
+            entry = known.get(note.id)
+            if entry is None or entry[0] != _digest(note):
+                return None
+            starts.append(entry[1])
+        return starts
+
+    def remember(
+        self,
+        story_id: str,
+        path: str,
+        stamp: FileStamp,
+        notes: Sequence[Annotation],
+        starts: Sequence[int | None],
+    ) -> None:
+        """Keep where ``notes`` were found in the file at ``path`` as it was (``stamp``);
+        written when the cache is closed, in one transaction."""
+        self._learnt[story_id] = [
+            (story_id, note.id, path, stamp[0], stamp[1], _digest(note), start)
+            for note, start in zip(notes, starts, strict=True)
+        ]
+
+    def close(self) -> None:
+        """Write what was learnt and close (the cache can be used again after)."""
+        learnt, self._learnt = self._learnt, {}
+        db = self._connect() if learnt else self._db
+        self._db, self._opened = None, False
+        if db is None:
+            return
+        try:
+            with db:  # one transaction: all of it or, on any failure, none
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany("DELETE FROM placed WHERE story_id = ?", [(s,) for s in learnt])
+                rows = (row for story in learnt.values() for row in story)
+                db.executemany("INSERT OR REPLACE INTO placed VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        except sqlite3.Error as exc:  # locked by another export, a full disk...: found again
+            self._db = db
+            self._failed(exc)
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
+
+    def __enter__(self) -> AnchorCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
