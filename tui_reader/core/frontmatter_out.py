@@ -16,8 +16,6 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-from yaml.resolver import Resolver
-
 __all__ = ["front_matter_yaml", "yaml_scalar"]
 
 Value = str | None | Sequence[str]
@@ -80,6 +78,9 @@ def yaml_scalar(text: str, column: int) -> str:
 def _reads_as_text(text: str) -> bool:
     """Whether ``text`` written plain reads back as text (not as a bool, number, date, null):
     PyYAML's resolver test, on its own table of patterns (by first character, then any)."""
+    # Imported here: PyYAML costs ~16 ms to import, and a Markdown export to stdout needs none.
+    from yaml.resolver import Resolver
+
     table = Resolver.yaml_implicit_resolvers
     candidates = [*table.get(text[:1], []), *table.get(None, [])]
     return not any(pattern.match(text) for _, pattern in candidates)

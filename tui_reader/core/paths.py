@@ -8,7 +8,9 @@ environment variable, then ``platformdirs.user_data_dir("tui-reader")`` (which h
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
@@ -17,6 +19,12 @@ APP_NAME = "tui-reader"
 ENV_DATA_DIR = "TUI_READER_DATA_DIR"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
+
+
+def folders_digest(folders: Sequence[Path]) -> str:
+    """A short name for a list of folders (resolved, in order), for cache file names."""
+    key = "\x1f".join(str(folder.resolve()) for folder in folders)
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def resolve_data_dir(cli_value: str | None) -> Path:

@@ -18,7 +18,6 @@ Pure module: no Textual. Nothing happens at import.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import threading
@@ -28,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui_reader.core.paths import folders_digest
 from tui_reader.core.stories import StoryError, StoryMeta
 from tui_reader.core.textfold import spaced_cjk
 from tui_reader.library.search_errors import IndexBroken, TooSlow
@@ -48,7 +48,6 @@ __all__ = [
     "SearchIndex",
     "Sync",
     "TooSlow",
-    "folders_digest",
     "index_path",
 ]
 
@@ -71,12 +70,6 @@ CREATE INDEX notes_story ON notes(story_id);
 CREATE VIRTUAL TABLE note_fts USING fts5(note, quote, tokenize='{_TOKENIZER}');
 PRAGMA user_version = {SCHEMA};
 """
-
-
-def folders_digest(folders: Sequence[Path]) -> str:
-    """A short name for a list of folders (resolved, in order), for cache file names."""
-    key = "\x1f".join(str(folder.resolve()) for folder in folders)
-    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def index_path(cache_dir: Path, roots: Sequence[Path], data_dir: Path) -> Path:

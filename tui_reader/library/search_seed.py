@@ -27,8 +27,9 @@ from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
+from tui_reader.core.paths import folders_digest
 from tui_reader.library.index import Item
-from tui_reader.library.search_index import SCHEMA, SearchIndex, folders_digest
+from tui_reader.library.search_index import SCHEMA, SearchIndex
 from tui_reader.library.search_text import Reader
 
 __all__ = ["adopt_seed", "build_seed", "seed_path"]

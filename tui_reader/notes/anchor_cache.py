@@ -25,7 +25,7 @@ from pathlib import Path
 
 import orjson
 
-from tui_reader.library.search_index import folders_digest
+from tui_reader.core.paths import folders_digest
 from tui_reader.storage.records import Annotation
 
 __all__ = ["VERSION", "AnchorCache", "FileStamp", "file_stamp"]
