@@ -82,3 +82,38 @@ async def test_rows_far_from_the_view_are_let_go(tmp_path: Path) -> None:
                 break
         assert article.scroll_y == article.max_scroll_y
         assert len(article._rows) <= (2 * KEEP_PAGES + 2) * height
+
+
+async def test_a_key_in_the_list_costs_the_article_nothing(tmp_path: Path) -> None:
+    """Textual asks every pane for its lines on each frame; the article answers from its cache
+    and starts no drawing ahead when a key in the list changed nothing of it."""
+    stories = long_story(tmp_path, 60)
+    write_story(stories, "short.md", "A short story", "One paragraph.")
+    app = build(tmp_path, stories)
+    async with app.run_test(size=(80, 24)) as pilot:
+        article = await open_first_story(pilot)
+        await wait_until(pilot, lambda: drawn_ahead(article), "the next page drawn ahead")
+        await pilot.press("escape")  # back to the list; the story stays in the article
+        await wait_until(pilot, lambda: app.focused is not article, "the list has the keys")
+        await wait_until(pilot, lambda: article._rows._timer is None, "drawing ahead done")
+        drawn: list[int] = []
+        ahead: list[None] = []
+        draw, start = article.render_line, article._rows.drawn
+
+        def counted(y: int) -> object:
+            drawn.append(y)
+            return draw(y)
+
+        def started() -> None:
+            ahead.append(None)
+            start()
+
+        article.render_line = counted  # type: ignore[method-assign]
+        article._rows.drawn = started  # type: ignore[method-assign]
+        for key in "jkjk":
+            await pilot.press(key)
+            await pilot.pause()
+        assert (drawn, ahead) == ([], [])
+        assert article.story is not None
+        await pilot.press("G", "enter")  # another story: the article draws, then draws ahead
+        await wait_until(pilot, lambda: bool(ahead), "drawing ahead after the article drew")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -256,16 +256,17 @@ class ArticleView(ScrollView, can_focus=True):
 
     # ----- drawing -------------------------------------------------------------------------
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """Draw the rows in ``crop``; the rows around the view are drawn ahead after this."""
-        lines = super().render_lines(crop)
-        self._rows.drawn()
-        return lines
-
     def render_line(self, y: int) -> Strip:
-        """Draw row ``y`` of the view."""
+        """Draw row ``y`` of the view; the rows around the view are drawn ahead after this.
+
+        Only rows that changed come here: Textual asks every pane for its lines on every frame
+        (a key in the list included) and answers from its cache for the rest, so a frame that
+        draws nothing of the article starts no drawing ahead.
+        """
         row = int(self.scroll_y) + y
         self._on_drawn.drawing()  # the callbacks waiting for a frame run once this one is out
+        if self.story is not None:
+            self._rows.drawn()
         strip = self._rows.get(row)  # first: the pane's width alone costs more than this
         if strip is not None:
             return strip
