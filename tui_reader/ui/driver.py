@@ -9,25 +9,32 @@ through a pipe, so an idle reader's input thread does not wake at all: ten wake-
 were most of an idle reader's CPU, which adds up on a server running hundreds of them.
 Everything else is Textual's own loop.
 
+The keys of one read reach the app together (see ``PromptEscapeDriver._together``).
+
 This leans on Textual internals (``textual._xterm_parser``, the parser's ``_timeout_time``, the
-driver's ``exit_event``), which is why ``textual`` is pinned to its tested minor release and
-``tests/test_textual_canary.py`` names what changed when they move. :func:`missing_internals`
-lets the app fall back to Textual's own driver instead of failing at start-up.
+driver's ``exit_event``, ``_loop`` and ``_app``, ``App._post_message``), which is why
+``textual`` is pinned to its tested minor release and ``tests/test_textual_canary.py`` names
+what changed when they move. :func:`missing_internals` lets the app fall back to Textual's own
+driver instead of failing at start-up.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import selectors
 import threading
 from codecs import getincrementaldecoder
+from collections.abc import Iterator
 from time import monotonic
 from typing import Any
 
 from textual._parser import ParseError
 from textual._xterm_parser import XTermParser
+from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
 
 IDLE_POLL = 0.1
 """Seconds the last read waits for input left over when the loop stops (as Textual does)."""
@@ -57,11 +64,18 @@ class WakingEvent(threading.Event):
 
 def missing_internals() -> list[str]:
     """The Textual internals this driver needs that are not there (empty when all are)."""
-    methods = ("run_input_thread", "process_message")
+    methods = ("run_input_thread", "process_message", "send_message")
     missing = [name for name in methods if not callable(getattr(LinuxDriver, name, None))]
     # Set on the instance by LinuxDriver.__init__, so looked for among the names it assigns.
     assigned = LinuxDriver.__init__.__code__.co_names
     missing += [name for name in ("exit_event", "fileno") if name not in assigned]
+    missing += [
+        f"Driver.{n}" for n in ("_loop", "_app") if n not in Driver.__init__.__code__.co_names
+    ]
+    from textual.app import App
+
+    if not callable(getattr(App, "_post_message", None)):
+        missing.append("App._post_message")
     parser = XTermParser()
     for name in ("feed", "tick", "_timeout_time"):
         if not hasattr(parser, name):
@@ -76,6 +90,40 @@ class PromptEscapeDriver(LinuxDriver):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.exit_event = WakingEvent()
+        self._gathered: list[Message] | None = None
+        self._gathering = 0  # the thread gathering them
+
+    @contextlib.contextmanager
+    def _together(self) -> Iterator[None]:
+        """Hand the app the events sent meanwhile (from this thread) in one go.
+
+        Why: each event sent on its own wakes the app's loop, which then runs it at once: the
+        first key of a read (``/``) had run, and its frame been drawn, before the next keys of
+        the same read even reached the app. Together, the app sees the whole burst first (and
+        the key gate draws it once: :mod:`tui_reader.ui.parts.keygate`).
+        """
+        self._gathered, self._gathering = [], threading.get_ident()
+        try:
+            yield
+        finally:
+            gathered, self._gathered = self._gathered, None
+            if len(gathered) == 1:
+                super().send_message(gathered[0])
+            elif gathered:
+                app = self._app
+
+                async def post_all() -> None:
+                    for message in gathered:
+                        await app._post_message(message)
+
+                asyncio.run_coroutine_threadsafe(post_all(), loop=self._loop)
+
+    def send_message(self, message: Message) -> None:
+        """Send ``message`` to the app (with the rest of its read, if one is being read)."""
+        if self._gathered is not None and threading.get_ident() == self._gathering:
+            self._gathered.append(message)
+        else:
+            super().send_message(message)
 
     def run_input_thread(self) -> None:
         """Wait for input and dispatch events."""
@@ -97,8 +145,9 @@ class PromptEscapeDriver(LinuxDriver):
                     data = decode(os.read(self.fileno, 1024 * 4), final=final and last)
                     if not data:
                         break
-                    for event in parser.feed(data):
-                        self.process_message(event)
+                    with self._together():
+                        for event in parser.feed(data):
+                            self.process_message(event)
             for event in parser.tick():
                 self.process_message(event)
 
