@@ -21,6 +21,7 @@ import select
 import signal
 import struct
 import subprocess
+import sys
 import termios
 import threading
 import time
@@ -48,6 +49,30 @@ KEYS: Mapping[str, bytes] = {
 
 ScreenPredicate = Callable[[list[str]], bool]
 """Takes the screen as a list of lines; True when the awaited content is shown."""
+
+
+_SWITCH_WHILE_READING = 0.0002
+"""Seconds between GIL hand-overs while a session runs (CPython's default is 0.005)."""
+_switching: list[float] = []  # the interval before the first open session, while any is open
+_open_sessions = 0
+
+
+def _prompt_switching(change: int) -> None:
+    """Keep the GIL hand-over short while any session is open.
+
+    Why: the reading thread stamps each chunk of output with the time it was read. While the
+    caller's thread parses the screen (pyte, pure Python), the reading thread waits for the GIL
+    up to the switch interval, so with the default 5 ms every figure read late: a search's
+    results frame, written 52 ms after the keys (the reader's own trace), was stamped 5-13 ms
+    later than that.
+    """
+    global _open_sessions
+    _open_sessions += change
+    if change > 0 and _open_sessions == 1:
+        _switching.append(sys.getswitchinterval())
+        sys.setswitchinterval(_SWITCH_WHILE_READING)
+    elif change < 0 and _open_sessions == 0 and _switching:
+        sys.setswitchinterval(_switching.pop())
 
 
 class Screen(pyte.Screen):
@@ -177,6 +202,7 @@ class PtySession:
         )
         os.close(slave)
         self._master = master
+        _prompt_switching(+1)
         self._thread = threading.Thread(target=self._read_loop, name="pty-reader", daemon=True)
         self._thread.start()
         return self
@@ -221,6 +247,7 @@ class PtySession:
         if self._master >= 0:
             os.close(self._master)
             self._master = -1
+            _prompt_switching(-1)
         return proc.returncode
 
     # ----- output --------------------------------------------------------------------------
