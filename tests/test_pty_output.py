@@ -177,3 +177,15 @@ def test_a_search_typed_in_one_write_goes_straight_to_its_results(
     )
     # Then at most the snippets the background adds (the long read's) and the scroll bar.
     assert stats.frames <= 3, f"{stats.frames} frames for one search"
+
+
+def test_keys_in_one_write_are_drawn_once(reader: PtySession) -> None:
+    """Key repeat over SSH: five ``j`` in one read are drawn in one frame, which rewrites the
+    rows the cursor passed (not five frames, each with its own cursor-move and style codes)."""
+    stats = reader.respond(lambda: reader.write("jjjjj"), label="jjjjj", quiet=QUIET,
+                           timeout=WAIT)  # fmt: skip
+    assert stats.frames == 1, f"{stats.frames} frames for one burst of five keys"
+    rows = sorted(_rows_touched(stats))
+    assert rows == list(range(rows[0], rows[0] + 6)), f"rows written: {rows}"
+    after = reader.respond(lambda: reader.write("k"), label="k", quiet=QUIET, timeout=WAIT)
+    assert sorted(_rows_touched(after)) == rows[-2:], "the cursor is not five rows down"
