@@ -9,7 +9,6 @@ the test slower.
 
 from __future__ import annotations
 
-import re
 import shutil
 import sqlite3
 import statistics
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import library_gen
 import pytest
-from pty_harness import FRAME_START, KeyStats, PtySession, shows, written_cells
+from pty_harness import KeyStats, PtySession, shows, written_cells
 
 from tui_reader.library.build import command
 from tui_reader.library.search_index import index_path
@@ -159,33 +158,3 @@ def test_list_step_does_not_repaint_the_article(
         if step:
             assert len(rows) <= 2, f"j #{step + 1} after refocus redrew {len(rows)} rows"
     assert [line[article.start : article.stop] for line in reader.screen_lines()] == shown
-
-
-def test_a_search_typed_in_one_write_goes_straight_to_its_results(
-    reader: PtySession, library: library_gen.Library
-) -> None:
-    """Over SSH, ``/``, the query and enter come in one read: the first frame after it already
-    shows the results (no frame of the search line alone, no frame of the query run before
-    enter and again after it)."""
-    word = library.big.title.split()[-1]  # a word of the long read's title
-    stats = reader.respond(lambda: reader.write(f"/{word}\r"), label="search", quiet=QUIET,
-                           timeout=WAIT, until=shows("stor"))  # fmt: skip
-    assert stats.ready is not None, "the results never showed:\n" + reader.screen_text()
-    frames = [f for f in stats.output.split(FRAME_START) if f]
-    assert frames and re.search(rb"\d+ stor(y|ies)", frames[0]), (
-        f"the first of {len(frames)} frames is not the results: {frames[0][:400]!r}"
-    )
-    # Then at most the snippets the background adds (the long read's) and the scroll bar.
-    assert stats.frames <= 3, f"{stats.frames} frames for one search"
-
-
-def test_keys_in_one_write_are_drawn_once(reader: PtySession) -> None:
-    """Key repeat over SSH: five ``j`` in one read are drawn in one frame, which rewrites the
-    rows the cursor passed (not five frames, each with its own cursor-move and style codes)."""
-    stats = reader.respond(lambda: reader.write("jjjjj"), label="jjjjj", quiet=QUIET,
-                           timeout=WAIT)  # fmt: skip
-    assert stats.frames == 1, f"{stats.frames} frames for one burst of five keys"
-    rows = sorted(_rows_touched(stats))
-    assert rows == list(range(rows[0], rows[0] + 6)), f"rows written: {rows}"
-    after = reader.respond(lambda: reader.write("k"), label="k", quiet=QUIET, timeout=WAIT)
-    assert sorted(_rows_touched(after)) == rows[-2:], "the cursor is not five rows down"

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from contextlib import ExitStack
 from typing import Any
 
 from textual import events
@@ -49,8 +48,6 @@ STABLE_TURNS = 3
 """Turns of every queue with focus and screen unchanged before the next key goes out."""
 MAX_TURNS = 40
 """Most turns waited for them to settle (something that never does must not stop the keys)."""
-HELD_FRAMES_MAX = 0.25
-"""Most seconds frames are held back while a burst is handed out (see :meth:`KeyGate.take`)."""
 
 
 class KeyGate:
@@ -75,9 +72,6 @@ class KeyGate:
         self._turns = 0
         self._stable = 0
         self._seen: tuple[int, int] = (0, 0)
-        self._frames_held: ExitStack | None = None
-        """Open while the keys of a burst are handed out: no frame is drawn until its last
-        key has run (see :meth:`take`)."""
 
     @property
     def app(self) -> App[Any]:
@@ -108,33 +102,7 @@ class KeyGate:
         if holding and isinstance(event, events.Key) and self._passes(event, holding, not free):
             return False  # e.g. "]" while a story opens: it opens the next one instead
         self._queue.append(event)
-        if not holding:
-            self._hold_frames()
         return True
-
-    # ----- frames ------------------------------------------------------------------------
-
-    def _hold_frames(self) -> None:
-        """Keys came in one burst: draw what the last of them leaves, not each step between
-        (a search typed after ``/`` shows once, with its results; ``]]]`` draws one story).
-        Each frame between would cost the time of drawing it and its bytes over SSH."""
-        if self._frames_held is None:
-            self._frames_held = ExitStack()
-            self._frames_held.enter_context(self.app.batch_update())
-            # Whatever happens, the screen is drawn again soon.
-            self._frames_held.callback(self.app.set_timer(HELD_FRAMES_MAX, self._draw).stop)
-
-    def _draw(self) -> None:
-        """Let frames be drawn again (and draw what changed meanwhile)."""
-        held, self._frames_held = self._frames_held, None
-        if held is not None:
-            held.close()
-            self.host.check_idle()
-
-    def _burst_done(self) -> None:
-        """The last key of a burst has run: draw, once the work it queued has run too."""
-        if self._frames_held is not None and not self._queue and not self._busy:
-            self._draw()
 
     @property
     def due(self) -> int:
@@ -222,8 +190,6 @@ class KeyGate:
     def _idle(self) -> None:
         self._busy = False
         self._next()
-        if not self._queue and not self._busy and self._frames_held is not None:
-            self.app.call_later(self._burst_done)
 
     def _next(self) -> None:
         if self._busy or self._replay is not None or not self._queue:
@@ -249,7 +215,6 @@ class KeyGate:
     def hold(self, reason: str) -> None:
         """Keep keys back until :meth:`release` of ``reason`` (e.g. while a story opens)."""
         self._holds.add(reason)
-        self._draw()  # what is being waited for shows its progress
 
     def release(self, reason: str) -> None:
         """End the hold ``reason``; waiting keys go out again, in order."""
