@@ -17,6 +17,8 @@ def test_bench_notes_runs_at_60_notes(tmp_path: Path) -> None:
          "export --format markdown (anchors kept)"),
         ("export --format markdown -o DIR (first export)",
          "export --format markdown -o DIR (anchors kept)"),
+        ("tui-reader export --format markdown -o DIR (first export, whole command)",
+         "tui-reader export --format markdown -o DIR (anchors kept, whole command)"),
     ]:  # fmt: skip
         assert first in metrics and kept in metrics
     assert metrics[-1] == "import the w3c export (empty data dir)"
