@@ -179,6 +179,7 @@ class AnchorCache:
         self._db, self._opened = None, False
         if db is None:
             return
+        broken = False
         try:
             with db:  # one transaction: all of it or, on any failure, none
                 db.execute("BEGIN IMMEDIATE")
@@ -186,10 +187,11 @@ class AnchorCache:
                 rows = (row for story in learnt.values() for row in story)
                 db.executemany("INSERT OR REPLACE INTO placed VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         except sqlite3.Error as exc:  # locked by another export, a full disk...: found again
-            self._db = db
-            self._failed(exc)
+            broken = type(exc) is sqlite3.DatabaseError
         with contextlib.suppress(sqlite3.Error):
             db.close()
+        if broken:
+            self._delete()
 
     def __enter__(self) -> AnchorCache:
         return self

@@ -99,8 +99,9 @@ class PromptEscapeDriver(LinuxDriver):
 
         Why: each event sent on its own wakes the app's loop, which then runs it at once: the
         first key of a read (``/``) had run, and its frame been drawn, before the next keys of
-        the same read even reached the app. Together, the app sees the whole burst first (and
-        the key gate draws it once: :mod:`tui_reader.ui.parts.keygate`).
+        the same read even reached the app. Together, the key gate sees the whole burst before
+        the first key's binding runs, so a search typed with its ``/`` and enter runs once,
+        after the enter (:attr:`tui_reader.ui.parts.keygate.KeyGate.due`).
         """
         self._gathered, self._gathering = [], threading.get_ident()
         try:
