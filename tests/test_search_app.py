@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.strip import Strip
 
 from tests.app_helpers import (
     build,
@@ -25,6 +27,7 @@ from tui_reader.ui.app import ReaderApp, create_app
 from tui_reader.ui.parts import search as search_part
 from tui_reader.ui.screens.feed_picker import FeedPicker
 from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.widgets.search_bar import SearchLine
 from tui_reader.ui.widgets.story_list import StoryList
 
 pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
@@ -103,6 +106,32 @@ async def test_a_query_typed_in_one_burst_runs_once(tmp_path: Path) -> None:
         assert sorted(titles(story_list)) == ["Story 03", "Story 13", "Story 23"]
         assert not search.typing and search.text == "lighthouse keepers"
         assert search.number - before == 1, f"{search.number - before} queries ran for one burst"
+
+
+async def test_a_query_in_one_burst_draws_its_line_once_with_the_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``/`` is the app's own key: the burst typed with it is taken in the same turn, so the
+    first frame that shows the search line already shows the results. (A frame of the line
+    alone would cost one more frame's time, and Textual spaces frames 1/60 s apart.)"""
+    app = build(tmp_path, library(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await ready(pilot, 31)
+        line = app.screen.query_one(SearchLine)
+        drawn: list[int] = []  # the rows listed each time the search line is drawn
+        real = line.render_lines
+
+        def render_lines(crop: Region) -> list[Strip]:
+            drawn.append(len(story_list.rows))
+            return real(crop)
+
+        monkeypatch.setattr(line, "render_lines", render_lines)
+        names = {"/": "slash", " ": "space", "\r": "enter"}
+        for key in "/lighthouse keepers\r":
+            app.post_message(events.Key(names.get(key, key), key))
+        await wait_until(pilot, lambda: len(story_list.rows) == 3 and drawn, "the results")
+        await pilot.pause()
+        assert drawn and set(drawn) == {3}, f"the line was drawn over {drawn} rows"
 
 
 async def test_the_search_line_takes_the_key_bar_row_and_moves_no_pane(tmp_path: Path) -> None:

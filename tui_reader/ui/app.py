@@ -178,7 +178,11 @@ class ReaderApp(App[None]):
             return
         target = self.focused or self.screen
         await super().on_event(event)
-        reader.keys.sent(event, target)
+        # A key not forwarded was used here, by a priority binding ("/" opens the search):
+        # it never goes down to the focused pane, so the gate waits for the app alone. The
+        # rest of a burst typed with it is then taken in this same turn ("/word⏎" in one
+        # write), and no frame of an empty search line is drawn before the results.
+        reader.keys.sent(event, target if event.is_forwarded else None)
 
     def on_app_focus(self) -> None:
         """Coming back to the terminal: pick up what another session saved meanwhile."""
