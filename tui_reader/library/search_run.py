@@ -200,17 +200,24 @@ def add_snippets(
 
 
 def _snippets(db: sqlite3.Connection, query: Query, words: str, hits: Sequence[Hit]) -> list[Hit]:
-    docs = json.dumps([h.doc for h in hits if not h.in_note])
+    from tui_reader.library.snippets import quick_snippet
+
     body: dict[int, str] = {}
     if query.scope == "all":
-        for doc, snippet in db.execute(
-            f"SELECT rowid, snippet(story_fts, 2, '{_OPEN}', '{_CLOSE}', '…', {SNIPPET_TOKENS}) "
-            "FROM story_fts WHERE story_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
-            (words, docs),
+        docs = json.dumps([h.doc for h in hits if not h.in_note])
+        asked, left = query.find_words(), []
+        # Plain ASCII bodies get their snippet here, in Python (see library.snippets);
+        # FTS5's snippet() makes the others (and those this cannot tell).
+        for doc, text in db.execute(
+            "SELECT rowid, body FROM story_fts WHERE rowid IN (SELECT value FROM json_each(?))",
+            (docs,),
         ):
-            text, matched = _clean(snippet)
-            if matched:
-                body[doc] = text
+            quick = quick_snippet(text, asked, SNIPPET_TOKENS)
+            if quick is None:
+                left.append(doc)
+            elif quick:
+                body[doc] = quick
+        body.update(_fts_snippets(db, words, left) if left else {})
     notes: dict[str, str] = {}
     wanted = json.dumps(sorted({h.story_id for h in hits if h.in_note}))
     if query.scope != "title" and wanted != "[]":
@@ -225,6 +232,20 @@ def _snippets(db: sqlite3.Connection, query: Query, words: str, hits: Sequence[H
         h._replace(snippet=notes.get(h.story_id, "") if h.in_note else body.get(h.doc, ""))
         for h in hits
     ]
+
+
+def _fts_snippets(db: sqlite3.Connection, words: str, docs: list[int]) -> dict[int, str]:
+    """FTS5's snippet of each story's body (none where the words are not in it)."""
+    found: dict[int, str] = {}
+    for doc, snippet in db.execute(
+        f"SELECT rowid, snippet(story_fts, 2, '{_OPEN}', '{_CLOSE}', '…', {SNIPPET_TOKENS}) "
+        "FROM story_fts WHERE story_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+        (words, json.dumps(docs)),
+    ):
+        text, matched = _clean(snippet)
+        if matched:
+            found[doc] = text
+    return found
 
 
 def is_corrupt(exc: sqlite3.Error) -> bool:
