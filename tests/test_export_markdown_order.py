@@ -15,10 +15,10 @@ import pytest
 
 from tests.app_helpers import write_story
 from tests.notes_helpers import note_on
+from tui_reader.core import document_text
 from tui_reader.core.document import build_document
 from tui_reader.core.document_text import plain_text
 from tui_reader.core.stories import Story, load_story
-from tui_reader.notes import placing
 from tui_reader.notes.citation import local_time
 from tui_reader.notes.export import write_export, write_export_dir
 from tui_reader.notes.formats import markdown as markdown_format
@@ -125,7 +125,7 @@ def test_same_export_as_building_every_document(
     store, _ = notes
     fast = _export(store)
     fast_files = {p.name: p.read_text("utf-8") for p in write_export_dir(store, tmp_path / "a")}
-    monkeypatch.setattr(placing, "document_text", lambda body: build_document(body).text)
+    monkeypatch.setattr(document_text, "document_text", lambda body: build_document(body).text)
     assert _export(store) == fast
     built = {p.name: p.read_text("utf-8") for p in write_export_dir(store, tmp_path / "b")}
     assert built == fast_files

@@ -3,9 +3,10 @@
 A Markdown export lists a story's notes in the story's order, and its orphans apart: that needs
 every note anchored on its story's text, and so every story file read and parsed (most of an
 export's time). This cache keeps the outcome: for each story file, as it was
-(``(mtime_ns, size)``), and each note, as it was (a digest of its selectors), the offset its
-passage starts at, or that it has none. While neither has changed, the export takes the offsets
-from here and does not open the story.
+(``(mtime_ns, size)``), and its notes, as they were (a digest of their ids and selectors), the
+offset each passage starts at, or that it has none. While neither has changed, the export takes
+the offsets from here and does not open the story. One row per story (its notes as JSON), all
+read in one query when the export starts.
 
 Derived and disposable, like the library's index: a SQLite file in the cache dir, one per data
 dir. A missing, locked, broken or other-version file is never an error: the export anchors as
@@ -30,16 +31,15 @@ from tui_reader.storage.records import Annotation
 
 __all__ = ["VERSION", "AnchorCache", "FileStamp", "file_stamp"]
 
-VERSION = 1
+VERSION = 2
 """Bumped when what is kept changes (or anchoring does); a file of another version is emptied."""
 
 FileStamp = tuple[int, int]
 """A story file as it was: ``(mtime_ns, size)``."""
 
 _DDL = f"""
-CREATE TABLE IF NOT EXISTS placed(story_id TEXT NOT NULL, ann_id TEXT NOT NULL,
-  path TEXT NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, digest BLOB NOT NULL,
-  start INTEGER, PRIMARY KEY (story_id, ann_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS placed(story_id TEXT PRIMARY KEY NOT NULL, path TEXT NOT NULL,
+  mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, notes TEXT NOT NULL) WITHOUT ROWID;
 PRAGMA user_version = {VERSION};
 """
 
@@ -53,9 +53,9 @@ def file_stamp(path: str) -> FileStamp | None:
     return info.st_mtime_ns, info.st_size
 
 
-def _digest(annotation: Annotation) -> bytes:
+def _digest(annotation: Annotation) -> str:
     """What tells whether a note's selectors changed (its note text does not matter)."""
-    return hashlib.blake2b(orjson.dumps(annotation.selectors), digest_size=12).digest()
+    return hashlib.blake2b(orjson.dumps(annotation.selectors), digest_size=12).hexdigest()
 
 
 class AnchorCache:
@@ -69,7 +69,9 @@ class AnchorCache:
         self.path = path
         self._db: sqlite3.Connection | None = None
         self._opened = False
-        self._learnt: dict[str, list[tuple[object, ...]]] = {}
+        self._learnt: dict[str, tuple[object, ...]] = {}
+        self._known: dict[str, tuple[str, int, int, str]] | None = None
+        """Every story's row, read at the first look (one query, not one per story)."""
 
     @classmethod
     def beside(cls, cache_dir: Path, data_dir: Path) -> AnchorCache:
@@ -132,30 +134,41 @@ class AnchorCache:
     ) -> list[int | None] | None:
         """Each note's start offset (None: orphaned) if every one is known for the file at
         ``path`` as it is (``stamp``); None when any is not."""
+        known = self._rows()
+        row = known.get(story_id) if known is not None else None
+        if row is None or row[:3] != (path, *stamp):
+            return None
+        try:
+            kept = orjson.loads(row[3])
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(kept, dict):
+            return None
+        starts: list[int | None] = []
+        for note in notes:
+            entry = kept.get(note.id)
+            if type(entry) is not list or len(entry) != 2 or entry[0] != _digest(note):
+                return None
+            start = entry[1]
+            if start is not None and type(start) is not int:
+                return None
+            starts.append(start)
+        return starts
+
+    def _rows(self) -> dict[str, tuple[str, int, int, str]] | None:
+        """Every story's row, read at the first look."""
+        if self._known is not None:
+            return self._known
         db = self._connect()
         if db is None:
             return None
         try:
-            rows = db.execute(
-                "SELECT ann_id, path, mtime_ns, size, digest, start FROM placed WHERE story_id = ?",
-                (story_id,),
-            ).fetchall()
+            rows = db.execute("SELECT story_id, path, mtime_ns, size, notes FROM placed")
+            self._known = {sid: (at, mtime, size, notes) for sid, at, mtime, size, notes in rows}
         except sqlite3.Error as exc:
             self._failed(exc)
-            return None
-        mtime_ns, size = stamp
-        known = {
-            ann_id: (digest, start)
-            for ann_id, at, mtime, length, digest, start in rows
-            if at == path and mtime == mtime_ns and length == size
-        }
-        starts: list[int | None] = []
-        for note in notes:
-            entry = known.get(note.id)
-            if entry is None or entry[0] != _digest(note):
-                return None
-            starts.append(entry[1])
-        return starts
+            self._known = {}  # not asked again for every story: this export finds them all
+        return self._known
 
     def remember(
         self,
@@ -167,25 +180,23 @@ class AnchorCache:
     ) -> None:
         """Keep where ``notes`` were found in the file at ``path`` as it was (``stamp``);
         written when the cache is closed, in one transaction."""
-        self._learnt[story_id] = [
-            (story_id, note.id, path, stamp[0], stamp[1], _digest(note), start)
-            for note, start in zip(notes, starts, strict=True)
-        ]
+        kept = {note.id: (_digest(note), start) for note, start in zip(notes, starts, strict=True)}
+        row = (story_id, path, stamp[0], stamp[1], orjson.dumps(kept).decode())
+        self._learnt[story_id] = row
 
     def close(self) -> None:
         """Write what was learnt and close (the cache can be used again after)."""
         learnt, self._learnt = self._learnt, {}
         db = self._connect() if learnt else self._db
-        self._db, self._opened = None, False
+        self._db, self._opened, self._known = None, False, None
         if db is None:
             return
         broken = False
         try:
             with db:  # one transaction: all of it or, on any failure, none
                 db.execute("BEGIN IMMEDIATE")
-                db.executemany("DELETE FROM placed WHERE story_id = ?", [(s,) for s in learnt])
-                rows = (row for story in learnt.values() for row in story)
-                db.executemany("INSERT OR REPLACE INTO placed VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                db.executemany("INSERT OR REPLACE INTO placed VALUES (?, ?, ?, ?, ?)",
+                               learnt.values())  # fmt: skip
         except sqlite3.Error as exc:  # locked by another export, a full disk...: found again
             broken = type(exc) is sqlite3.DatabaseError
         with contextlib.suppress(sqlite3.Error):

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from tui_reader.notes.anchor_cache import AnchorCache
-from tui_reader.notes.formats.markdown import write_markdown, write_markdown_dir
-from tui_reader.notes.formats.native import EXPORT_VERSION, write_json
-from tui_reader.notes.formats.spreadsheet import write_csv
-from tui_reader.notes.formats.w3c import write_w3c
-from tui_reader.notes.library_lookup import Lookup
 from tui_reader.notes.selection import Filter, Selected
-from tui_reader.storage.store import Store
 
-__all__ = ["EXPORT_VERSION", "FORMATS", "export_json", "write_export", "write_export_dir"]
+if TYPE_CHECKING:
+    from tui_reader.notes.anchor_cache import AnchorCache
+    from tui_reader.notes.library_lookup import Lookup
+    from tui_reader.storage.store import Store
+
+__all__ = ["FORMATS", "export_json", "write_export", "write_export_dir"]
 
 FORMATS = ("json", "markdown", "w3c", "csv")
 """What ``export --format`` accepts."""
@@ -50,14 +48,24 @@ def write_export(
     Returns:
         The number of annotations written.
     """
+    # Each format is imported when it is asked for: a command-line export pays for its own
+    # format's imports only (Markdown's reach the story parser and anchoring).
     selected = Selected(store, wanted, known)
     if fmt == "json":
+        from tui_reader.notes.formats.native import write_json
+
         return write_json(selected, out)
     if fmt == "markdown":
+        from tui_reader.notes.formats.markdown import write_markdown
+
         return write_markdown(selected, out, anchors)
     if fmt == "w3c":
+        from tui_reader.notes.formats.w3c import write_w3c
+
         return write_w3c(selected, out, flat=flat)
     if fmt == "csv":
+        from tui_reader.notes.formats.spreadsheet import write_csv
+
         return write_csv(selected, out)
     raise ValueError(f"unknown export format {fmt!r}")
 
@@ -76,11 +84,13 @@ def write_export_dir(
     Raises:
         OSError: a file could not be written.
     """
+    from tui_reader.notes.formats.markdown import write_markdown_dir
+
     return write_markdown_dir(Selected(store, wanted, known), folder, anchors)
 
 
 def export_json(store: Store, wanted: Filter | None = None) -> str:
     """All (or the ``wanted``) bookmarks and annotations as our JSON, in one string."""
     out = io.StringIO()
-    write_json(Selected(store, wanted), out)
+    write_export(store, "json", out, wanted)
     return out.getvalue()

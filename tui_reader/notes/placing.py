@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui_reader.anchoring import anchor_many
-from tui_reader.core.document_text import document_text
-from tui_reader.core.stories import Story, load_story
 from tui_reader.core.story import base_of
 from tui_reader.notes.anchor_cache import AnchorCache, file_stamp
 from tui_reader.notes.sources import StoryInfo
@@ -26,6 +23,11 @@ Placed = tuple[list[Annotation], list[Annotation]]
 
 def _starts(story: StoryInfo, notes: Sequence[Annotation]) -> list[int | None]:
     """Where each note's passage starts in the story's file now (None: not there)."""
+    # Imported here: an export whose stories are all in the cache never parses or anchors.
+    from tui_reader.anchoring import anchor_many
+    from tui_reader.core.document_text import document_text
+    from tui_reader.core.stories import Story, load_story
+
     loaded = load_story(Path(story.path))
     if not isinstance(loaded, Story) or loaded.identity != base_of(story.story_id):
         return [None] * len(notes)  # another story is at that path now

@@ -15,18 +15,18 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from tui_reader.core.atomic_batch import FileBatch
-from tui_reader.core.frontmatter_out import front_matter_yaml
 from tui_reader.core.textsafe import sanitize_line
-from tui_reader.notes.anchor_cache import AnchorCache
 from tui_reader.notes.citation import local_time, quote_of
 from tui_reader.notes.formats.text import md_inline, md_lines, md_tag, md_url
 from tui_reader.notes.placing import place
 from tui_reader.notes.selection import Selected
 from tui_reader.notes.sources import StoryInfo
 from tui_reader.storage.records import Annotation
+
+if TYPE_CHECKING:
+    from tui_reader.notes.anchor_cache import AnchorCache
 
 __all__ = ["note_markdown", "write_markdown", "write_markdown_dir"]
 
@@ -144,6 +144,8 @@ def _file_name(story: StoryInfo) -> str:
 
 
 def _front_matter(story: StoryInfo, notes: list[Annotation]) -> str:
+    from tui_reader.core.frontmatter_out import front_matter_yaml  # only for files of their own
+
     tags = list(dict.fromkeys([*story.tags, *(t for a in notes for t in a.tags)]))
     meta = {
         "title": story.title,
@@ -174,6 +176,8 @@ def write_markdown_dir(
         OSError: a file could not be written (``filename`` says which); the folder is as it
             was, unless the failure came while renaming (then only complete files moved).
     """
+    from tui_reader.core.atomic_batch import FileBatch  # only for files of their own
+
     folder.mkdir(parents=True, exist_ok=True)
     with FileBatch(folder) as batch:  # private files, like the notes
         for story, notes in selected.by_story():
