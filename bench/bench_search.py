@@ -7,7 +7,9 @@ a two-word, two-filter query (median and p95), the incremental update after savi
 and after one story file changed, and the index's size on disk. In a pty (the real reader,
 120x40, as ``run.py`` drives it): the same query typed after ``/`` and sent in one write
 (as over SSH), from the write to the results on screen, with its bytes against one
-screen's worth; the list's ``j`` latency while the index builds on a cold start; RSS growth
+screen's worth, and by turns with it the floor: the smallest Textual app drawing the same
+frame for the same write (``bare_search.py --minimal``), so the ratio says what the reader
+adds; the list's ``j`` latency while the index builds on a cold start; RSS growth
 from the search; and warm launch against the reader before this feature (``--baseline REV``,
 default the merge-base with ``main``), launched alternately in the same run.
 """
@@ -24,7 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -32,6 +34,7 @@ REPO = BENCH.parent
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
+import bare_search  # noqa: E402
 import library_gen  # noqa: E402
 from pty_harness import FRAME_START, PtySession, bytecode_env, shows  # noqa: E402
 
@@ -219,6 +222,31 @@ def _launch(argv: list[str], env: dict[str, str], ready: str, timeout: float) ->
         return None if stamp is None else stamp - session.started_at
 
 
+def _floor(tmp: Path, queries: int, timeout: float) -> Iterator[list[float]]:
+    """The smallest Textual app answering the same write with the same frame
+    (:mod:`bare_search`): the first ``next`` starts it, each one after runs one query; each
+    gives the times so far.
+
+    Its session stays open, idle, while the reader's queries run: the two take turns, so a
+    change of the machine's speed moves both figures alike.
+    """
+    argv = [sys.executable, str(BENCH / "bare_search.py"), "--minimal"]
+    done = shows(f"/{QUERY}  {bare_search.RESULTS} stories")
+    times: list[float] = []
+    with PtySession(argv, cols=COLS, rows=ROWS, env=_env(tmp, tmp / "floor-cache")) as session:
+        if session.wait_for(shows(bare_search.READY_TEXT), timeout) is None:
+            raise RuntimeError("the floor app never showed")
+        session.wait_idle(0.5, timeout)
+        for _ in range(queries):
+            yield times
+            answer = session.respond(lambda: session.write(f"/{QUERY}\r"), label="floor",
+                                     quiet=0.3, until=done)  # fmt: skip
+            if answer.ready is not None:
+                times.append(answer.ready)
+            session.press("escape", quiet=0.3)
+    yield times
+
+
 def pty_figures(library: library_gen.Library, tmp: Path, first: str, launches: int,
                 baseline: str | None, timeout: float = 180.0,
                 typed_only: bool = False, queries: int = 15,
@@ -267,10 +295,14 @@ def pty_figures(library: library_gen.Library, tmp: Path, first: str, launches: i
         full = session.respond(lambda: session.resize(COLS, ROWS), label="resize", quiet=0.3)
         results = []
         done = shows(f"{QUERY}  {first}")  # the search line once the results are drawn
-        for _ in range(queries):
+        floor = _floor(tmp, queries, timeout)
+        floor_times = next(floor)  # its app started and idle
+        for _ in range(queries):  # the reader's query and the floor's, by turns
             results.append(session.respond(lambda: session.write(f"/{QUERY}\r"), label="query",
                                            quiet=0.3, until=done))  # fmt: skip
             session.press("escape", quiet=0.3)
+            floor_times = next(floor)
+        floor.close()
         # The query typed and shown, then enter alone, timed from it (as the issue words it).
         # The list searches as the query is typed, so its results are on screen before
         # enter: this row is not evidence for the target; the one-write row above is.
@@ -299,6 +331,13 @@ def pty_figures(library: library_gen.Library, tmp: Path, first: str, launches: i
             f"/ + query + enter in one write -> results drawn ({len(ready_times)} runs)",
             f"median {_ms(med)}, p95 {_ms(p95)}", "<= 30 ms median, <= 100 ms p95", "-",
             _met(med <= 0.030 and p95 <= 0.100)))  # fmt: skip
+    if ready_times and floor_times:
+        med, base = statistics.median(ready_times), statistics.median(floor_times)
+        figures.append((
+            "the floor: the least Textual does for that frame (bare_search.py --minimal, "
+            "same write, by turns with the reader)",
+            f"median {_ms(base)}, p95 {_ms(_p95(floor_times))}", "-",
+            f"the reader: {med / base:.2f}x the floor", "-"))  # fmt: skip
     enter_times = [r.ready for r in entered if r.ready is not None]
     if enter_times:
         med, p95 = statistics.median(enter_times), _p95(enter_times)

@@ -49,6 +49,7 @@ SECTIONS = {
         "index update after saving a note",
         "index update after one story file changed",
         "/ + query + enter in one write -> results drawn",
+        "the floor: the least Textual does for that frame",
         "/ + query typed and shown, then enter alone -> results drawn",
         "results frame: bytes written",
         "RSS growth from building the index",
