@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ from tui_reader.ui.screens.feed_picker import FeedPicker
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.search_bar import SearchLine
 from tui_reader.ui.widgets.story_list import StoryList
+from tui_reader.ui.widgets.story_row import StoryRow
 
 pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 
@@ -108,12 +110,13 @@ async def test_a_query_typed_in_one_burst_runs_once(tmp_path: Path) -> None:
         assert search.number - before == 1, f"{search.number - before} queries ran for one burst"
 
 
-async def test_a_query_in_one_burst_draws_its_line_once_with_the_results(
+async def test_a_query_in_one_burst_draws_its_line_and_rows_once_with_the_results(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``/`` is the app's own key: the burst typed with it is taken in the same turn, so the
     first frame that shows the search line already shows the results. (A frame of the line
-    alone would cost one more frame's time, and Textual spaces frames 1/60 s apart.)"""
+    alone would cost one more frame's time, and Textual spaces frames 1/60 s apart.) The
+    first screen's snippets are made before the rows are listed: they are listed once."""
     app = build(tmp_path, library(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         story_list = await ready(pilot, 31)
@@ -126,12 +129,22 @@ async def test_a_query_in_one_burst_draws_its_line_once_with_the_results(
             return real(crop)
 
         monkeypatch.setattr(line, "render_lines", render_lines)
+        listed: list[list[str]] = []  # the snippets of the rows, each time rows are set
+        set_rows = story_list.set_rows
+
+        def spy(rows: Sequence[StoryRow], *, keep: str | None = None) -> None:
+            listed.append([row.detail for row in rows])
+            set_rows(rows, keep=keep)
+
+        monkeypatch.setattr(story_list, "set_rows", spy)
         names = {"/": "slash", " ": "space", "\r": "enter"}
         for key in "/lighthouse keepers\r":
             app.post_message(events.Key(names.get(key, key), key))
         await wait_until(pilot, lambda: len(story_list.rows) == 3 and drawn, "the results")
         await pilot.pause()
         assert drawn and set(drawn) == {3}, f"the line was drawn over {drawn} rows"
+        # The rows are set once, with the snippets of those in view already there.
+        assert len(listed) == 1 and all(listed[0]), listed
 
 
 async def test_the_search_line_takes_the_key_bar_row_and_moves_no_pane(tmp_path: Path) -> None:

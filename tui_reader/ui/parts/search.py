@@ -219,12 +219,13 @@ class SearchPart:
         if on_the_spot:
             try:
                 deadline = time.perf_counter() + ON_THE_SPOT
-                found = self.finder.fill(found, view, deadline, longest=LONG_STORY)
+                filled = self.finder.fill(found, view, deadline, longest=LONG_STORY)
             except (TooSlow, sqlite3.Error):
                 pass  # the background fill below does them
             else:
-                self.found = found
-                self._changed()  # still this frame: only rows that gained a snippet redraw
+                if filled is not found:  # rows in view had no snippet yet
+                    self.found = found = filled
+                    self._changed()  # still this frame: only rows that gained one redraw
         wanted = view | {m.hit.path for m in found.matches[:SNIPPETS]}
         if not wanted <= found.snipped:
             self.host.call_after_refresh(self._fill, number, found, wanted)
@@ -268,9 +269,25 @@ class SearchPart:
         elif found is None:
             self.error = "The search index is damaged; it is being rebuilt. Try again shortly."
             self._broken()
+        if on_the_spot and found is not None:
+            found = self._first_screen(found)
         self.found = found
         self._changed()
         self._snippets(number, on_the_spot)
+
+    def _first_screen(self, found: Found) -> Found:
+        """``found`` with the snippets of its first screen of rows, if quick: a new search
+        shows its best matches first, so the rows are drawn once, with their snippets (the
+        rows in view are checked again once listed: a filter may have hidden some)."""
+        if found.query.fts() is None:
+            return found
+        height = max(self.host.query_one(StoryList).size.height, 1)
+        first = {match.hit.path for match in found.matches[:height]}
+        try:
+            deadline = time.perf_counter() + ON_THE_SPOT
+            return self.finder.fill(found, first, deadline, longest=LONG_STORY)
+        except (TooSlow, sqlite3.Error):
+            return found  # the rows in view get theirs below, or from the background
 
     def clear(self, story_list: StoryList) -> tuple[str | None, float] | None:
         """Drop the search; returns where the list was before it (to restore)."""
