@@ -276,13 +276,13 @@ class SearchPart:
         self._snippets(number, on_the_spot)
 
     def _first_screen(self, found: Found) -> Found:
-        """``found`` with the snippets of its first screen of rows, if quick: a new search
-        shows its best matches first, so the rows are drawn once, with their snippets (the
-        rows in view are checked again once listed: a filter may have hidden some)."""
+        """``found`` with the snippets of the rows it will show in view, if quick: the rows
+        are then listed once, with their snippets (they are checked again once listed: a
+        filter may have hidden some)."""
         if found.query.fts() is None:
             return found
-        height = max(self.host.query_one(StoryList).size.height, 1)
-        first = {match.hit.path for match in found.matches[:height]}
+        paths = [match.hit.path for match in found.matches]
+        first = {paths[i] for i in self.host.query_one(StoryList).view_of(paths)}
         try:
             deadline = time.perf_counter() + ON_THE_SPOT
             return self.finder.fill(found, first, deadline, longest=LONG_STORY)

@@ -151,6 +151,18 @@ class StoryList(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Highlighted(self, self.current))
 
+    def view_of(self, keys: Sequence[str]) -> range:
+        """The rows that will be in view once rows with these ``keys`` are set (as
+        :meth:`set_rows` places the cursor and scrolls), by index in ``keys``."""
+        keep = self.current.key if self.current else None
+        cursor = next((i for i, key in enumerate(keys) if key == keep), 0)
+        height = max(self.size.height, 1)
+        last_top = max(len(keys) - height, 0)
+        top = min(int(self.scroll_y), last_top)
+        if not top <= cursor < top + height:
+            top = min(max(cursor - height // 2, 0), last_top)
+        return range(top, min(top + height, len(keys)))
+
     def _same_keys(self, rows: list[StoryRow]) -> bool:
         return (bool(rows) and len(rows) == len(self.rows)
                 and all(a.key == b.key for a, b in zip(rows, self.rows, strict=True)))  # fmt: skip
