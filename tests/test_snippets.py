@@ -67,8 +67,11 @@ def test_the_quick_snippet_agrees_with_fts5(
 def test_ellipses_say_where_the_body_goes_on() -> None:
     body = "Harbour plan first. " + "Filler words here. " * 20 + "The end."
     assert quick_snippet(body, [("harbour", False)], 4) == "Harbour plan first. Filler…"
+    assert quick_snippet("*Harbour* plan.", [("harbour", False)], 4) == "*Harbour* plan."
     late = quick_snippet(body, [("end", False)], 4)
-    assert late is not None and late.startswith("…") and late.endswith("The end")
+    assert (
+        late is not None and late.startswith("…") and late.endswith("The end.")
+    )  # its last marks kept, as FTS5 does
 
 
 def test_the_window_with_most_words_wins() -> None:

@@ -132,7 +132,9 @@ def _window(body: str, first: int, last: int, tokens: int) -> str:
     if not chosen:
         return ""
     begin, end = chosen[0].start(), chosen[-1].end()
-    text = " ".join(body[begin:end].split())
+    # Where the body goes on, "…"; where it does not, its first or last marks are kept
+    # ("*Keys and moving around*." ends a story as it is).
     before = "…" if _TOKEN.search(body, 0, begin) else ""
     after = "…" if _TOKEN.search(body, end) else ""
-    return before + text + after
+    text = body[0 if not before else begin : len(body) if not after else end]
+    return before + " ".join(text.split()) + after
