@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from tests.app_helpers import (
     write_story,
 )
 from tui_reader.core.config import Config, load_config
+from tui_reader.library.finder import Finder, Found, TooSlow
 from tui_reader.ui.app import ReaderApp, create_app
 from tui_reader.ui.parts import search as search_part
 from tui_reader.ui.screens.feed_picker import FeedPicker
@@ -145,6 +146,33 @@ async def test_a_query_in_one_burst_draws_its_line_and_rows_once_with_the_result
         assert drawn and set(drawn) == {3}, f"the line was drawn over {drawn} rows"
         # The rows are set once, with the snippets of those in view already there.
         assert len(listed) == 1 and all(listed[0]), listed
+
+
+async def test_snippets_too_slow_for_the_frame_come_from_the_background_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the first screen's snippets cannot be made in time, the rows are listed without
+    them and the background makes them: the UI thread does not try a second time."""
+    app = build(tmp_path, library(tmp_path))
+    tries: list[int] = []
+    real = Finder.fill
+
+    def fill(self: Finder, found: Found, paths: Collection[str], deadline: float | None = None,
+             *, longest: int | None = None) -> Found:  # fmt: skip
+        if deadline is not None:  # on the UI thread, against the frame's deadline
+            tries.append(len(paths))
+            raise TooSlow("the snippets would miss the frame")
+        return real(self, found, paths, deadline, longest=longest)
+
+    monkeypatch.setattr(Finder, "fill", fill)
+    async with app.run_test(size=(80, 24)) as pilot:
+        story_list = await ready(pilot, 31)
+        names = {"/": "slash", " ": "space", "\r": "enter"}
+        for key in "/dispatch port\r":
+            app.post_message(events.Key(names.get(key, key), key))
+        await wait_until(pilot, lambda: len(story_list.rows) == 30, "thirty matches")
+        await wait_until(pilot, lambda: all(r.detail for r in story_list.rows), "the snippets")
+        assert len(tries) == 1, f"{len(tries)} tries on the UI thread"
 
 
 async def test_the_search_line_takes_the_key_bar_row_and_moves_no_pane(tmp_path: Path) -> None:

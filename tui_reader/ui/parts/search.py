@@ -270,24 +270,25 @@ class SearchPart:
             self.error = "The search index is damaged; it is being rebuilt. Try again shortly."
             self._broken()
         if on_the_spot and found is not None:
-            found = self._first_screen(found)
+            found, on_the_spot = self._first_screen(found)
         self.found = found
         self._changed()
         self._snippets(number, on_the_spot)
 
-    def _first_screen(self, found: Found) -> Found:
+    def _first_screen(self, found: Found) -> tuple[Found, bool]:
         """``found`` with the snippets of the rows it will show in view, if quick: the rows
         are then listed once, with their snippets (they are checked again once listed: a
-        filter may have hidden some)."""
+        filter may have hidden some). False when that was not quick: the rest are left to
+        the background, not tried again on the UI thread."""
         if found.query.fts() is None:
-            return found
+            return found, True
         paths = [match.hit.path for match in found.matches]
         first = {paths[i] for i in self.host.query_one(StoryList).view_of(paths)}
         try:
             deadline = time.perf_counter() + ON_THE_SPOT
-            return self.finder.fill(found, first, deadline, longest=LONG_STORY)
+            return self.finder.fill(found, first, deadline, longest=LONG_STORY), True
         except (TooSlow, sqlite3.Error):
-            return found  # the rows in view get theirs below, or from the background
+            return found, False
 
     def clear(self, story_list: StoryList) -> tuple[str | None, float] | None:
         """Drop the search; returns where the list was before it (to restore)."""
