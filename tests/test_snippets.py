@@ -42,7 +42,9 @@ def _shows_a_word(snippet: str, words: list[tuple[str, bool]]) -> bool:
 @settings(max_examples=300, deadline=None)
 @given(
     body=st.lists(st.tuples(st.sampled_from(VOCAB), st.sampled_from(SEPARATORS)), max_size=80),
-    words=st.lists(st.tuples(st.sampled_from(VOCAB), st.booleans()), min_size=1, max_size=3),
+    words=st.lists(
+        st.tuples(st.sampled_from([*VOCAB, "café"]), st.booleans()), min_size=1, max_size=3
+    ),  # fmt: skip
     tokens=st.integers(min_value=3, max_value=16),
 )
 def test_the_quick_snippet_agrees_with_fts5(
@@ -54,6 +56,9 @@ def test_the_quick_snippet_agrees_with_fts5(
     text = "".join((word.capitalize() if i % 7 == 0 else word) + sep
                    for i, (word, sep) in enumerate(body))  # fmt: skip
     snippet = quick_snippet(text, words, tokens)
+    if not all(word.isascii() for word, _ in words):
+        assert snippet is None  # FTS5 folds the accent away: only it can tell
+        return
     assert snippet is not None  # plain ASCII single words: never left to FTS5
     if _fts_matches(fts, text, words):
         assert _shows_a_word(snippet, words), (text, words, snippet)
@@ -84,6 +89,7 @@ def test_the_window_with_most_words_wins() -> None:
     ("body", "words"),
     [
         ("Le café du port", [("cafe", False)]),  # accents: folded by FTS5, not here
+        ("Le cafe du port", [("café", False)]),  # the same, the other way round
         ("the harbour, plan", [("harbour plan", False)]),  # a phrase split by a comma
     ],
 )

@@ -46,11 +46,11 @@ def quick_snippet(body: str, words: Sequence[tuple[str, bool]], tokens: int) -> 
 
     Returns:
         The snippet; "" when no word is in the body (the story matched by its title or
-        byline); None when this way cannot tell: the body is not plain ASCII, or a phrase
-        is not in it as written (FTS5, which knows, makes that snippet).
+        byline); None when this way cannot tell: the body or a word is not plain ASCII, or
+        a phrase is not in it as written (FTS5, which knows, makes that snippet).
     """
-    if not body.isascii() or not words:
-        return None
+    if not body.isascii() or not words or not all(word.isascii() for word, _ in words):
+        return None  # "café" finds "cafe" once the tokenizer drops accents: FTS5 knows
     text = body.lower()
     needles = [(needle.lower(), prefix) for needle, prefix in words]
     present = [(text.count(n), n, prefix) for n, prefix in needles if n and n in text]
