@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 from tui_reader.core.textsafe import sanitize_line
 from tui_reader.notes.citation import local_time, quote_of
 from tui_reader.notes.formats.text import md_inline, md_lines, md_tag, md_url
-from tui_reader.notes.placing import place
+from tui_reader.notes.placing import place_all
 from tui_reader.notes.selection import Selected
 from tui_reader.notes.sources import StoryInfo
 from tui_reader.storage.records import Annotation
@@ -119,8 +119,8 @@ def write_markdown(selected: Selected, out: TextIO, cache: AnchorCache | None = 
     out.write("# Notes from tui-reader\n")
     orphaned: list[tuple[StoryInfo, list[Annotation]]] = []
     count = 0
-    for story, notes in selected.by_story():
-        placed, orphans = place(story, notes, cache)
+    groups = selected.by_story()
+    for (story, notes), (placed, orphans) in zip(groups, place_all(groups, cache), strict=True):
         if placed:
             out.write("\n" + "\n".join(_story_section(story, placed, "##")))
         if orphans:
@@ -180,8 +180,8 @@ def write_markdown_dir(
 
     folder.mkdir(parents=True, exist_ok=True)
     with FileBatch(folder) as batch:  # private files, like the notes
-        for story, notes in selected.by_story():
-            placed, orphans = place(story, notes, cache)
+        groups = selected.by_story()
+        for (story, notes), (placed, orphans) in zip(groups, place_all(groups, cache), strict=True):
             text = _front_matter(story, notes) + "\n".join(_story_section(story, placed, "#"))
             if orphans:
                 text += f"\n## {ORPHANED}\n\n" + "\n".join(note_markdown(a) for a in orphans)
