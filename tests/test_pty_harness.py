@@ -10,7 +10,7 @@ included), cursor moves, erasing, scrolling, colours, a resize in between.
 from __future__ import annotations
 
 import pyte
-from hypothesis import given
+from hypothesis import given, reject
 from hypothesis import strategies as st
 from pty_harness import Screen
 
@@ -27,6 +27,20 @@ OPERATIONS = st.one_of(
 )
 
 
+def _rendered(screen: pyte.Screen) -> list[str]:
+    """What pyte's own screen shows; a screen pyte itself cannot render is no reference.
+
+    pyte 0.8 can leave the right half of a wide character as an empty cell once a narrow
+    one wrote over its left half (here, text wrapped onto it), and its ``display`` then fails
+    (``IndexError``). Such a screen is not compared (Hypothesis found one: ``aa新``, then
+    text wrapping over its ``新``).
+    """
+    try:
+        return screen.display
+    except IndexError:
+        reject()
+
+
 @given(st.lists(OPERATIONS, max_size=60))
 def test_the_screen_reads_as_pyte_renders_it(operations: list[bytes | tuple[int, int]]) -> None:
     cached, plain = Screen(40, 8), pyte.Screen(40, 8)
@@ -39,7 +53,7 @@ def test_the_screen_reads_as_pyte_renders_it(operations: list[bytes | tuple[int,
         else:
             for stream in feeds:
                 stream.feed(operation)
-        assert cached.display == plain.display, operations
+        assert cached.display == _rendered(plain), operations
 
 
 def test_a_line_drawn_after_a_read_is_read_again() -> None:
