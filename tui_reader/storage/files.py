@@ -168,7 +168,9 @@ class AtomicJSONStorage(Storage):
             return
         self.data[META_TABLE] = {META_ID: {"kind": self.kind, "version": SCHEMA_VERSION}}
         try:
-            self.write_bytes(orjson.dumps(self.data, option=orjson.OPT_INDENT_2), rotate=True)
+            # Compact, as TinyDB writes its own: indented, 10,000 notes took 1.6x as long to
+            # parse at every start (orjson, ~95 vs ~60 ms) and were 30% larger to write.
+            self.write_bytes(orjson.dumps(self.data), rotate=True)
         except BaseException:
             self.signature = _STALE  # memory is ahead of disk: the next sync reloads
             raise
@@ -348,7 +350,7 @@ class JsonFile:
             return
         st.data = restored
         try:
-            st.write_bytes(orjson.dumps(restored, option=orjson.OPT_INDENT_2), rotate=False)
+            st.write_bytes(orjson.dumps(restored), rotate=False)
         except OSError as exc:
             st.read_only = True
             message += f" (and could not write the restored copy: {exc.strerror})"
