@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import os
 import sys
@@ -79,13 +80,32 @@ def export_main(argv: Sequence[str]) -> int:
         err(str(exc))
         return 2
     wanted = Filter(story_key(args.story) if args.story else None, args.tag, since)
-    store = Store.open(data_dir)
+    with _collector_off():
+        store = Store.open(data_dir)
+        try:
+            for notice in store.notices:
+                err(notice)
+            return _write(store, args, wanted)
+        finally:
+            store.close()
+
+
+@contextlib.contextmanager
+def _collector_off() -> Iterator[None]:
+    """Python's cycle collector held off while the export runs.
+
+    Opening the store makes ~300,000 objects for 10,000 notes, all kept to the end, and the
+    export makes next to no cycles: the collector would walk them again and again (a fifth of
+    the time it takes to open the store and list its notes). What the export drops is still
+    freed, by reference counting.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
     try:
-        for notice in store.notices:
-            err(notice)
-        return _write(store, args, wanted)
+        yield
     finally:
-        store.close()
+        if was_on:
+            gc.enable()
 
 
 def _write(store: Store, args: argparse.Namespace, wanted: Filter) -> int:
