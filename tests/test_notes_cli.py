@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -188,3 +189,28 @@ def test_markdown_keeps_where_it_found_each_note_for_the_next_export(
     orphaned = edited.stdout.decode().split("## Orphaned notes")
     assert "## Orphaned notes" not in first.stdout.decode()
     assert len(orphaned) == 2 and "> cats and dogs" in orphaned[1]
+
+
+def test_the_collector_is_off_while_exporting_and_on_again_after(
+    saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export holds Python's cycle collector off (it only slows the store's loading) and,
+    run in-process, leaves it as it found it."""
+    from tui_reader.cli.export import export_main
+    from tui_reader.storage import store as store_module
+
+    seen: list[bool] = []
+    real = store_module.Store.open
+
+    def spy(data_dir: Path) -> Store:
+        seen.append(gc.isenabled())
+        return real(data_dir)
+
+    monkeypatch.setattr(store_module.Store, "open", spy)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert gc.isenabled()
+    out = tmp_path / "notes.json"
+    assert export_main(["--data-dir", str(saved), "--stories", str(tmp_path / "stories"),
+                        "-o", str(out)]) == 0  # fmt: skip
+    assert seen == [False] and gc.isenabled()
+    assert len(json.loads(out.read_text("utf-8"))["annotations"]) == 3
