@@ -31,7 +31,7 @@ async def test_a_deeply_nested_data_file_is_set_aside_and_the_reader_keeps_worki
         await pilot.pause()
         assert app.is_running
         shown = " ".join(notices(app))
-        assert "nested more than 64 levels" in shown and "corrupt-" in shown
+        assert "nested more than 254 levels" in shown and "corrupt-" in shown
     assert list(data.glob(f"{name}.corrupt-*")), "the bad file was not kept aside"
     store = Store.open(data)
     assert store.read_ids() and store.bookmarks(), "the writes after recovery were lost"
