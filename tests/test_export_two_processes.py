@@ -1,6 +1,7 @@
-"""A first Markdown export reads the annotated stories in two processes (a forked child reads
-every other one): the export is the one a single process writes, byte for byte, whatever
-becomes of the child. Real files, a real store, a real fork (spied on, not replaced)."""
+"""A Markdown export shares its stories with a forked child (reading those the anchor cache
+does not know, and rendering their notes): the export is the one a single process writes,
+byte for byte, whatever becomes of the child. Real files, a real store, a real fork (spied
+on, not replaced)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ import pytest
 
 from tests.app_helpers import write_story
 from tests.notes_helpers import note_on
+from tui_reader.core import halves
 from tui_reader.core.stories import Story, load_story
 from tui_reader.notes import placing
 from tui_reader.notes.anchor_cache import AnchorCache
 from tui_reader.notes.export import write_export, write_export_dir
 from tui_reader.storage.store import Store
 
-STORIES = 40  # more than placing._TOGETHER: worth a second process
+STORIES = 40  # more than halves.MOST_ALONE: worth a second process
 
 
 @pytest.fixture
@@ -66,7 +68,7 @@ def _markdown(store: Store, cache: AnchorCache | None = None) -> str:
 
 def _one_process(store: Store, monkeypatch: pytest.MonkeyPatch) -> str:
     with monkeypatch.context() as m:
-        m.setattr(placing, "_TOGETHER", 10**9)
+        m.setattr(halves, "MOST_ALONE", 10**9)
         return _markdown(store)
 
 
@@ -83,13 +85,18 @@ def test_two_processes_write_what_one_writes(
         assert _markdown(store, cache) == alone
     assert len(forks) == 1
     assert len(read) == STORIES // 2, "the child's half was read here too"
-    # What both processes found is kept: the next export reads no story and forks nothing.
+    # What both processes found is kept: the next export reads no story (the two processes
+    # still share the rendering of the notes).
     read.clear()
     with AnchorCache(tmp_path / "anchors.sqlite") as cache:
         assert _markdown(store, cache) == alone
-    assert read == [] and len(forks) == 1
+    assert read == [] and len(forks) == 2
     files = write_export_dir(store, tmp_path / "vault")  # the folder export too
-    assert len(forks) == 2 and len(files) == STORIES
+    assert len(forks) == 3 and len(files) == STORIES
+    with monkeypatch.context() as m:
+        m.setattr(halves, "MOST_ALONE", 10**9)
+        alone_files = write_export_dir(store, tmp_path / "alone")
+    assert [f.read_bytes() for f in files] == [f.read_bytes() for f in alone_files]
 
 
 def _dies_in_the_child(real: Callable[..., list[int | None]]) -> Callable[..., list[int | None]]:

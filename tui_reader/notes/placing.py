@@ -2,32 +2,37 @@
 
 What the Markdown export lists, per story. Finding it means reading the story and anchoring
 every note on its text; an :class:`~.anchor_cache.AnchorCache` keeps the outcome, so a story
-whose file and notes are unchanged since the last export is not read again. The stories that
-must be read are shared with a forked child where that is safe (see :func:`place_all`): on
-two cores, a first export of a vault takes about 15% less time. No Textual.
+whose file and notes are unchanged since the last export is not read again. No Textual.
+
+The Markdown export does each story's work (reading it if need be, then rendering its notes)
+with :func:`~tui_reader.core.halves.in_halves`: a forked child takes every other story.
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
-import orjson
-
+from tui_reader.core.halves import in_halves
 from tui_reader.core.story import base_of
-from tui_reader.notes.anchor_cache import AnchorCache, file_stamp
+from tui_reader.notes.anchor_cache import AnchorCache, FileStamp, file_stamp
 from tui_reader.notes.sources import StoryInfo
 from tui_reader.storage.records import Annotation
 
-__all__ = ["Placed", "place", "place_all"]
+__all__ = ["Group", "Placed", "place", "place_all", "placed_and_done"]
+
+Group = tuple[StoryInfo, list[Annotation]]
+"""A story and its notes (oldest first), as :meth:`~.selection.Selected.by_story` gives them."""
 
 Placed = tuple[list[Annotation], list[Annotation]]
 """The notes in the story's order (then by when they were made), and the orphaned ones."""
 
+Starts = list[int | None]
+"""Where each note's passage starts in its story's text (None: orphaned)."""
 
-def _starts(story: StoryInfo, notes: Sequence[Annotation]) -> list[int | None]:
+
+def _starts(story: StoryInfo, notes: Sequence[Annotation]) -> Starts:
     """Where each note's passage starts in the story's file now (None: not there)."""
     # Imported here: an export whose stories are all in the cache never parses or anchors.
     from tui_reader.anchoring import anchor_many
@@ -42,8 +47,21 @@ def _starts(story: StoryInfo, notes: Sequence[Annotation]) -> list[int | None]:
     return [where.start if where else None for where in anchors]
 
 
-_TOGETHER = 32
-"""Fewer stories to read than this are read by this process alone (a second one costs ~10 ms)."""
+def _fits(starts: object, notes: Sequence[Annotation]) -> bool:
+    """Whether ``starts`` can be the starts of ``notes`` (an answer that crossed a pipe)."""
+    return (
+        isinstance(starts, list)
+        and len(starts) == len(notes)
+        and all(s is None or type(s) is int for s in starts)
+    )
+
+
+def _ordered(notes: list[Annotation], starts: Sequence[int | None] | None) -> Placed:
+    if starts is None:  # the story is not in the library: every note is an orphan
+        return [], notes
+    pairs = list(zip(notes, starts, strict=True))
+    placed = sorted(((s, a.created, a) for a, s in pairs if s is not None), key=lambda t: t[:2])
+    return [a for _, _, a in placed], [a for a, start in pairs if start is None]
 
 
 def place(story: StoryInfo, notes: list[Annotation], cache: AnchorCache | None = None) -> Placed:
@@ -54,89 +72,74 @@ def place(story: StoryInfo, notes: list[Annotation], cache: AnchorCache | None =
     return place_all([(story, notes)], cache)[0]
 
 
-def place_all(
-    groups: Sequence[tuple[StoryInfo, list[Annotation]]], cache: AnchorCache | None = None
-) -> list[Placed]:
-    """:func:`place` for every ``(story, notes)`` group, in order.
+def place_all(groups: Sequence[Group], cache: AnchorCache | None = None) -> list[Placed]:
+    """:func:`place` for every group, in order (the stories to read shared with a child)."""
+    done = placed_and_done(groups, cache, _indices, _fits_indices)
+    return [([notes[i] for i in placed], [notes[i] for i in orphans])
+            for (_story, notes), (placed, orphans) in zip(groups, done, strict=True)]  # fmt: skip
 
-    The stories the cache does not know are read by two processes where the system allows
-    (a fork, from a process with no other thread): reading and parsing them is most of a
-    first export's time, and each story is read on its own.
+
+def _indices(_story: StoryInfo, notes: list[Annotation], placed: Placed) -> list[list[int]]:
+    """``placed`` as indices into ``notes`` (JSON data, to cross a pipe)."""
+    at = {id(note): index for index, note in enumerate(notes)}
+    return [[at[id(note)] for note in placed[0]], [at[id(note)] for note in placed[1]]]
+
+
+def _fits_indices(answer: object, group: Group) -> bool:
+    if not isinstance(answer, list) or len(answer) != 2:
+        return False
+    if not all(isinstance(part, list) for part in answer):
+        return False
+    every = [i for part in answer for i in part]
+    return all(type(i) is int for i in every) and sorted(every) == list(range(len(group[1])))
+
+
+Done = Any
+"""What the caller's work on a placed story gives (JSON data: it may cross a pipe)."""
+
+
+def placed_and_done(
+    groups: Sequence[Group],
+    cache: AnchorCache | None,
+    then: Callable[[StoryInfo, list[Annotation], Placed], Done],
+    fits: Callable[[object, Group], bool],
+) -> Iterator[Done]:
+    """``then(story, notes, placed)`` for every group, in order, once its notes are placed.
+
+    Each story's work (reading it if the cache does not know it, then ``then``) is done by
+    :func:`~tui_reader.core.halves.in_halves`, and handed out as it comes; what was read is
+    kept in ``cache``. ``fits`` says whether an answer of ``then`` from the child is whole.
     """
-    stamps = [file_stamp(story.path) if story.found and cache else None for story, _ in groups]
-    starts: list[list[int | None] | None] = [
+    stamps: list[FileStamp | None] = [
+        file_stamp(story.path) if story.found and cache else None for story, _ in groups
+    ]
+    known: list[Starts | None] = [
         cache.places(story.story_id, story.path, stamp, notes) if cache and stamp else None
         for (story, notes), stamp in zip(groups, stamps, strict=True)
     ]
-    todo = [i for i, (story, _) in enumerate(groups) if story.found and starts[i] is None]
-    for i, found in zip(todo, _read_all([groups[i] for i in todo]), strict=True):
-        starts[i] = found
-        story, notes = groups[i]
-        stamp = stamps[i]
+
+    def work(index: int) -> list[Any]:  # [the starts read here, or None; what then gave]
+        story, notes = groups[index]
+        starts, read = known[index], None
+        if starts is None and story.found:
+            starts = read = _starts(story, notes)
+        return [read, then(story, notes, _ordered(notes, starts))]
+
+    def fits_work(answer: object, index: int) -> bool:
+        if not isinstance(answer, list) or len(answer) != 2:
+            return False
+        read, done = answer
+        return (read is None or _fits(read, groups[index][1])) and fits(done, groups[index])
+
+    if any(s.found and k is None for (s, _), k in zip(groups, known, strict=True)):
+        # Imported before the child is forked, so that it has them too.
+        import tui_reader.anchoring
+        import tui_reader.core.document_text
+        import tui_reader.core.stories  # noqa: F401
+    for index, (read, done) in enumerate(in_halves(range(len(groups)), work, fits_work)):
+        story, notes = groups[index]
+        stamp = stamps[index]
         # Kept only if the file did not change while it was read.
-        if cache is not None and stamp is not None and file_stamp(story.path) == stamp:
-            cache.remember(story.story_id, story.path, stamp, notes, found)
-    return [
-        _ordered(notes, found) if found is not None else ([], notes)
-        for (_story, notes), found in zip(groups, starts, strict=True)
-    ]
-
-
-def _ordered(notes: list[Annotation], starts: Sequence[int | None]) -> Placed:
-    pairs = list(zip(notes, starts, strict=True))
-    placed = sorted(((s, a.created, a) for a, s in pairs if s is not None), key=lambda t: t[:2])
-    return [a for _, _, a in placed], [a for a, start in pairs if start is None]
-
-
-def _read_all(groups: list[tuple[StoryInfo, list[Annotation]]]) -> list[list[int | None]]:
-    """Each group's starts (see :func:`_starts`); a forked child reads every other story."""
-    if len(groups) < _TOGETHER or not hasattr(os, "fork") or threading.active_count() > 1:
-        return [_starts(story, notes) for story, notes in groups]
-    # Imported before the fork, so that the child has them too.
-    import tui_reader.anchoring
-    import tui_reader.core.document_text
-    import tui_reader.core.stories  # noqa: F401
-
-    theirs = groups[1::2]
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: its half, as JSON down the pipe, then gone without any clean-up
-        code = 1
-        try:
-            os.close(read_end)
-            view = memoryview(orjson.dumps([_starts(story, notes) for story, notes in theirs]))
-            while view:
-                view = view[os.write(write_end, view) :]
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    pipe = os.fdopen(read_end, "rb")
-    try:
-        mine = [_starts(story, notes) for story, notes in groups[0::2]]
-        answer = pipe.read()
-    finally:
-        pipe.close()  # first: a child still writing then fails, and ends, instead of waiting
-        _, status = os.waitpid(pid, 0)
-    other = _theirs(answer, theirs) if status == 0 else None
-    if other is None:  # the child failed: its half is read here
-        other = [_starts(story, notes) for story, notes in theirs]
-    return [mine[i // 2] if i % 2 == 0 else other[i // 2] for i in range(len(groups))]
-
-
-def _theirs(
-    data: bytes, groups: list[tuple[StoryInfo, list[Annotation]]]
-) -> list[list[int | None]] | None:
-    """The child's answer, if whole: one list of starts per group, each as long as its notes."""
-    try:
-        answer = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return None
-    if not isinstance(answer, list) or len(answer) != len(groups):
-        return None
-    for starts, (_story, notes) in zip(answer, groups, strict=True):
-        if not isinstance(starts, list) or len(starts) != len(notes):
-            return None
-        if not all(s is None or type(s) is int for s in starts):
-            return None
-    return answer
+        if read is not None and cache and stamp and file_stamp(story.path) == stamp:
+            cache.remember(story.story_id, story.path, stamp, notes, read)
+        yield done

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 from tui_reader.core.textsafe import sanitize_line
 from tui_reader.notes.citation import local_time, quote_of
 from tui_reader.notes.formats.text import md_inline, md_lines, md_tag, md_url
-from tui_reader.notes.placing import place_all
+from tui_reader.notes.placing import Placed, placed_and_done
 from tui_reader.notes.selection import Selected
 from tui_reader.notes.sources import StoryInfo
 from tui_reader.storage.records import Annotation
@@ -111,26 +111,38 @@ def _story_section(story: StoryInfo, notes: list[Annotation], level: str) -> Ite
         yield note_markdown(annotation)
 
 
+def _sections(story: StoryInfo, _notes: list[Annotation], placed: Placed) -> list[str]:
+    """A story's section of the document, and its section among the orphans ("": none)."""
+    kept, orphans = placed
+    return [
+        "\n".join(_story_section(story, kept, "##")) if kept else "",
+        "\n".join(_story_section(story, orphans, "###")) if orphans else "",
+    ]
+
+
+def _fits_texts(answer: object, _group: object) -> bool:
+    return isinstance(answer, list) and len(answer) == 2 and all(type(t) is str for t in answer)
+
+
 def write_markdown(selected: Selected, out: TextIO, cache: AnchorCache | None = None) -> int:
     """Write one Markdown document; returns the number of annotations written.
 
     ``cache``: where notes were found in their stories before (see :mod:`~.placing`).
     """
     out.write("# Notes from tui-reader\n")
-    orphaned: list[tuple[StoryInfo, list[Annotation]]] = []
-    count = 0
     groups = selected.by_story()
-    for (story, notes), (placed, orphans) in zip(groups, place_all(groups, cache), strict=True):
+    orphaned: list[str] = []  # each story's orphans, written last (a few, as a rule)
+    for placed, orphans in placed_and_done(groups, cache, _sections, _fits_texts):
         if placed:
-            out.write("\n" + "\n".join(_story_section(story, placed, "##")))
+            out.write("\n" + placed)
         if orphans:
-            orphaned.append((story, orphans))
-        count += len(notes)
+            orphaned.append(orphans)
+    count = sum(len(notes) for _story, notes in groups)
     if orphaned:
         out.write(f"\n## {ORPHANED}\n\nTheir passage is not in the story's text any more, or ")
         out.write("the story is not in the library.\n")
-        for story, orphans in orphaned:
-            out.write("\n" + "\n".join(_story_section(story, orphans, "###")))
+        for orphans in orphaned:
+            out.write("\n" + orphans)
     if not count:
         out.write("\nNo notes yet.\n")
     return count
@@ -181,9 +193,20 @@ def write_markdown_dir(
     folder.mkdir(parents=True, exist_ok=True)
     with FileBatch(folder) as batch:  # private files, like the notes
         groups = selected.by_story()
-        for (story, notes), (placed, orphans) in zip(groups, place_all(groups, cache), strict=True):
-            text = _front_matter(story, notes) + "\n".join(_story_section(story, placed, "#"))
-            if orphans:
-                text += f"\n## {ORPHANED}\n\n" + "\n".join(note_markdown(a) for a in orphans)
+        texts = placed_and_done(groups, cache, _file_text, _fits_text)
+        for (story, _notes), text in zip(groups, texts, strict=True):
             batch.add(_file_name(story), text.encode("utf-8"))
         return batch.commit()
+
+
+def _file_text(story: StoryInfo, notes: list[Annotation], placed: Placed) -> str:
+    """A story's file of its own: front matter, its notes in order, then its orphans."""
+    kept, orphans = placed
+    text = _front_matter(story, notes) + "\n".join(_story_section(story, kept, "#"))
+    if orphans:
+        text += f"\n## {ORPHANED}\n\n" + "\n".join(note_markdown(a) for a in orphans)
+    return text
+
+
+def _fits_text(answer: object, _group: object) -> bool:
+    return type(answer) is str
