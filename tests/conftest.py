@@ -12,6 +12,7 @@ import pytest
 from hypothesis import settings
 
 from tests.feed_server import feed_server  # noqa: F401  (registers the fixture)
+from tests.forks import forks  # noqa: F401  (registers the fixture)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -44,22 +44,6 @@ def store(tmp_path: Path) -> Store:
     return opened
 
 
-@pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every fork the export makes (the real one runs)."""
-    made: list[int] = []
-    real = os.fork
-
-    def fork() -> int:
-        pid = real()
-        if pid:
-            made.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return made
-
-
 def _markdown(store: Store, cache: AnchorCache | None = None) -> str:
     out = io.StringIO()
     write_export(store, "markdown", out, anchors=cache)

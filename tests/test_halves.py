@@ -11,22 +11,6 @@ from tui_reader.core import halves
 from tui_reader.core.halves import in_halves
 
 
-@pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The children forked (the real fork runs)."""
-    made: list[int] = []
-    real = os.fork
-
-    def fork() -> int:
-        pid = real()
-        if pid:
-            made.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return made
-
-
 def _is_int(answer: object, _job: object) -> bool:
     return type(answer) is int
 
