@@ -64,3 +64,18 @@ def test_few_jobs_are_done_here_alone(forks: list[int]) -> None:
     jobs = range(halves.MOST_ALONE - 1)
     assert list(in_halves(jobs, lambda job: job + 1, _is_int)) == [j + 1 for j in jobs]
     assert forks == []
+
+
+def test_no_fork_to_be_had_means_this_process_does_it_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A limit on processes (a container's pids limit) makes fork fail: nothing else does."""
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    open_fds = lambda: len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0  # noqa: E731
+    before = open_fds()
+    assert list(in_halves(range(100), lambda job: -job, _is_int)) == [-j for j in range(100)]
+    assert open_fds() == before  # the pipe was closed (where /proc tells)

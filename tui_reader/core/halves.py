@@ -52,8 +52,18 @@ def in_halves(
     if len(jobs) < MOST_ALONE or not hasattr(os, "fork") or threading.active_count() > 1:
         yield from map(work, jobs)
         return
-    read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:  # out of file descriptors: this process does it all
+        yield from map(work, jobs)
+        return
+    try:
+        pid = os.fork()
+    except OSError:  # no process to be had (a limit on processes, or memory)
+        os.close(read_end)
+        os.close(write_end)
+        yield from map(work, jobs)
+        return
     if pid == 0:
         _child(jobs[1::2], work, read_end, write_end)
     os.close(write_end)
