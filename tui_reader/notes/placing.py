@@ -20,7 +20,7 @@ from tui_reader.notes.anchor_cache import AnchorCache, FileStamp, file_stamp
 from tui_reader.notes.sources import StoryInfo
 from tui_reader.storage.records import Annotation
 
-__all__ = ["Group", "Placed", "place", "place_all", "placed_and_done"]
+__all__ = ["Group", "Placed", "placed_and_done"]
 
 Group = tuple[StoryInfo, list[Annotation]]
 """A story and its notes (oldest first), as :meth:`~.selection.Selected.by_story` gives them."""
@@ -62,36 +62,6 @@ def _ordered(notes: list[Annotation], starts: Sequence[int | None] | None) -> Pl
     pairs = list(zip(notes, starts, strict=True))
     placed = sorted(((s, a.created, a) for a, s in pairs if s is not None), key=lambda t: t[:2])
     return [a for _, _, a in placed], [a for a, start in pairs if start is None]
-
-
-def place(story: StoryInfo, notes: list[Annotation], cache: AnchorCache | None = None) -> Placed:
-    """``notes`` (all on ``story``) in the story's order, and those not in its text.
-
-    With ``cache``, a story whose file and notes are as the cache knows them is not read.
-    """
-    return place_all([(story, notes)], cache)[0]
-
-
-def place_all(groups: Sequence[Group], cache: AnchorCache | None = None) -> list[Placed]:
-    """:func:`place` for every group, in order (the stories to read shared with a child)."""
-    done = placed_and_done(groups, cache, _indices, _fits_indices)
-    return [([notes[i] for i in placed], [notes[i] for i in orphans])
-            for (_story, notes), (placed, orphans) in zip(groups, done, strict=True)]  # fmt: skip
-
-
-def _indices(_story: StoryInfo, notes: list[Annotation], placed: Placed) -> list[list[int]]:
-    """``placed`` as indices into ``notes`` (JSON data, to cross a pipe)."""
-    at = {id(note): index for index, note in enumerate(notes)}
-    return [[at[id(note)] for note in placed[0]], [at[id(note)] for note in placed[1]]]
-
-
-def _fits_indices(answer: object, group: Group) -> bool:
-    if not isinstance(answer, list) or len(answer) != 2:
-        return False
-    if not all(isinstance(part, list) for part in answer):
-        return False
-    every = [i for part in answer for i in part]
-    return all(type(i) is int for i in every) and sorted(every) == list(range(len(group[1])))
 
 
 Done = Any
