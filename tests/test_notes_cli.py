@@ -214,3 +214,43 @@ def test_the_collector_is_off_while_exporting_and_on_again_after(
                         "-o", str(out)]) == 0  # fmt: skip
     assert seen == [False] and gc.isenabled()
     assert len(json.loads(out.read_text("utf-8"))["annotations"]) == 3
+
+
+def test_the_export_program_ends_without_tearing_down_and_loses_no_output(
+    saved: Path, tmp_path: Path
+) -> None:
+    """``tui-reader export`` ends its process itself once everything is written and closed
+    (freeing the store object by object is wasted work): Python's own exit (which runs the
+    ``atexit`` hooks) never comes, yet every byte reaches its pipe, and the status is kept."""
+    hook = (
+        "import atexit, sys; atexit.register(lambda: sys.stderr.write('torn down\\n'));"
+        "from tui_reader.cli import run; sys.argv[0] = 'tui-reader'; run()"
+    )
+
+    def program(*args: str) -> subprocess.CompletedProcess[bytes]:
+        env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO),
+               "XDG_CACHE_HOME": str(tmp_path / "cache")}  # fmt: skip
+        return subprocess.run([sys.executable, "-c", hook, *args], capture_output=True,
+                              env=env, timeout=60, check=False)  # fmt: skip
+
+    exported = program("export", "--format", "json", "--data-dir", str(saved))
+    assert exported.returncode == 0 and exported.stderr == b""  # no "torn down"
+    assert len(json.loads(exported.stdout)["annotations"]) == 3
+    to_file = program("export", "--format", "csv", "-o", str(tmp_path / "n.csv"),
+                      "--data-dir", str(saved))  # fmt: skip
+    wrote = f"tui-reader: wrote 3 note(s) to {tmp_path / 'n.csv'}\n".encode()
+    assert to_file.returncode == 0 and to_file.stderr == wrote
+    refused = program("export", "--format", "csv", "-o", str(tmp_path / "no" / "n.csv"),
+                      "--data-dir", str(saved))  # fmt: skip
+    assert refused.returncode == 1 and b"cannot write" in refused.stderr
+    assert b"torn down" not in refused.stderr
+    # Another command, and a refused export, still end as Python ends.
+    missing = program("export", "--data-dir", str(tmp_path / "nowhere"))
+    assert missing.returncode == 1 and missing.stderr.endswith(b"torn down\n")
+    # What is still buffered when it ends (stdout to a pipe is block-buffered) goes out.
+    buffered = subprocess.run(
+        [sys.executable, "-c", "import sys; from tui_reader.cli.export import _end_now;"
+         "sys.stdout.write('still buffered'); _end_now(3)"],
+        capture_output=True, env={"PYTHONPATH": str(REPO)}, timeout=60, check=False,
+    )  # fmt: skip
+    assert (buffered.returncode, buffered.stdout) == (3, b"still buffered")

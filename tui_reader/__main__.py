@@ -1,5 +1,5 @@
 """Entry point for ``python -m tui_reader``."""
 
-from tui_reader.cli.main import main
+from tui_reader.cli.main import run
 
-raise SystemExit(main())
+run()

@@ -13,13 +13,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from tui_reader import __version__
 from tui_reader.cli.library import default_stories_dir, reader_library
 from tui_reader.cli.options import add_data_dir
 from tui_reader.cli.output import err
 
-__all__ = ["default_stories_dir", "main", "reader_library"]
+__all__ = ["default_stories_dir", "main", "reader_library", "run"]
 
 
 def _reader_parser() -> argparse.ArgumentParser:
@@ -113,13 +114,22 @@ def _run_reader(argv: Sequence[str]) -> int:
     return app.return_code or 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+def run() -> NoReturn:
+    """The ``tui-reader`` program (its console script and ``python -m tui_reader``)."""
+    raise SystemExit(main(program=True))
+
+
+def main(argv: Sequence[str] | None = None, *, program: bool = False) -> int:
+    """Run the command line; returns the exit status.
+
+    ``program``: this call is the whole process (see :func:`run`), so a command that has
+    closed everything it opened may end the process itself (``export`` does).
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "export":
         from tui_reader.cli.export import export_main
 
-        return export_main(argv[1:])
+        return export_main(argv[1:], program=program)
     if argv and argv[0] == "import":
         from tui_reader.cli.import_ import import_main
 

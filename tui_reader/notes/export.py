@@ -17,7 +17,14 @@ if TYPE_CHECKING:
     from tui_reader.notes.library_lookup import Lookup
     from tui_reader.storage.store import Store
 
-__all__ = ["FORMATS", "export_json", "write_export", "write_export_dir"]
+__all__ = [
+    "FORMATS",
+    "export_json",
+    "write_export",
+    "write_export_dir",
+    "write_selected",
+    "write_selected_dir",
+]
 
 FORMATS = ("json", "markdown", "w3c", "csv")
 """What ``export --format`` accepts."""
@@ -48,9 +55,20 @@ def write_export(
     Returns:
         The number of annotations written.
     """
+    return write_selected(Selected(store, wanted, known), fmt, out, flat=flat, anchors=anchors)
+
+
+def write_selected(
+    selected: Selected,
+    fmt: str,
+    out: TextIO,
+    *,
+    flat: bool = False,
+    anchors: AnchorCache | None = None,
+) -> int:
+    """:func:`write_export` of notes already selected (``selected`` keeps what it made)."""
     # Each format is imported when it is asked for: a command-line export pays for its own
     # format's imports only (Markdown's reach the story parser and anchoring).
-    selected = Selected(store, wanted, known)
     if fmt == "json":
         from tui_reader.notes.formats.native import write_json
 
@@ -84,9 +102,16 @@ def write_export_dir(
     Raises:
         OSError: a file could not be written.
     """
+    return write_selected_dir(Selected(store, wanted, known), folder, anchors)
+
+
+def write_selected_dir(
+    selected: Selected, folder: Path, anchors: AnchorCache | None = None
+) -> list[Path]:
+    """:func:`write_export_dir` of notes already selected."""
     from tui_reader.notes.formats.markdown import write_markdown_dir
 
-    return write_markdown_dir(Selected(store, wanted, known), folder, anchors)
+    return write_markdown_dir(selected, folder, anchors)
 
 
 def export_json(store: Store, wanted: Filter | None = None) -> str:

@@ -95,6 +95,10 @@ class Selected:
         self.store = store
         self.wanted = wanted or Filter()
         self.stories = StoryResolver(store.bookmarks(), known)
+        # Made once and kept as long as this selection: a command that exports and ends
+        # never frees them one by one (see cli/export.py).
+        self._taken: list[tuple[Annotation, StoryInfo]] | None = None
+        self._groups: list[tuple[StoryInfo, list[Annotation]]] | None = None
 
     def bookmarks(self) -> Iterator[tuple[Bookmark, StoryInfo]]:
         """The bookmarks taken, by story id."""
@@ -103,16 +107,24 @@ class Selected:
             if self.wanted.takes_bookmark(marks[sid]):
                 yield marks[sid], self.stories.of_bookmark(marks[sid])
 
-    def annotations(self) -> Iterator[tuple[Annotation, StoryInfo]]:
+    def annotations(self) -> list[tuple[Annotation, StoryInfo]]:
         """The annotations taken, grouped by story (story id order), oldest first."""
-        for annotation in self.store.all_annotations():
-            story = self.stories.info(annotation)
-            if self.wanted.takes(annotation, story):
-                yield annotation, story
+        if self._taken is None:
+            info, takes = self.stories.info, self.wanted.takes
+            self._taken = [
+                (annotation, story)
+                for annotation in self.store.all_annotations()
+                if takes(annotation, story := info(annotation))
+            ]
+        return self._taken
 
     def by_story(self) -> list[tuple[StoryInfo, list[Annotation]]]:
         """The annotations taken, one story at a time, stories by title."""
-        groups: dict[str, tuple[StoryInfo, list[Annotation]]] = {}
-        for annotation, story in self.annotations():
-            groups.setdefault(story.story_id, (story, []))[1].append(annotation)
-        return sorted(groups.values(), key=lambda g: (g[0].title.casefold(), g[0].story_id))
+        if self._groups is None:
+            groups: dict[str, tuple[StoryInfo, list[Annotation]]] = {}
+            for annotation, story in self.annotations():
+                groups.setdefault(story.story_id, (story, []))[1].append(annotation)
+            self._groups = sorted(
+                groups.values(), key=lambda g: (g[0].title.casefold(), g[0].story_id)
+            )
+        return self._groups
