@@ -213,31 +213,85 @@ def run(
     return rows
 
 
+WHOLE_COMMANDS: list[tuple[str, list[str], bool]] = [
+    ("--format json", ["--format", "json"], False),
+    ("--format w3c", ["--format", "w3c"], False),
+    ("--format csv", ["--format", "csv"], False),
+    ("--format markdown (first export)", ["--format", "markdown"], True),
+    ("--format markdown (anchors kept)", ["--format", "markdown"], False),
+    ("--format markdown -o DIR (first export)", ["--format", "markdown", "-o"], True),
+    ("--format markdown -o DIR (anchors kept)", ["--format", "markdown", "-o"], False),
+]
+"""Each whole command timed: its label, its arguments (``-o`` last: a new folder follows),
+and whether the anchors the exports before kept are deleted first (a first export)."""
+
+_WRITE_FILES = """
+import os, sys
+source, target = sys.argv[1:3]
+os.mkdir(target)
+for name in sorted(os.listdir(source)):
+    with open(os.path.join(source, name), "rb") as old:
+        data = old.read()
+    with open(os.path.join(target, name), "wb") as new:
+        new.write(data)
+"""
+"""The floor of a folder export: a process that only writes the same files (same names, same
+bytes, read from a folder the export wrote) into a new folder, with nothing made durable."""
+
+
 def _cli_rows(root: Path, library: Path, data: Path, runs: int = 3) -> list[Row]:
-    """The whole command a user runs, ``tui-reader export --format markdown -o DIR/``, in a
-    process of its own (interpreter, imports, store, library index, the export): median of
-    ``runs`` into new folders, first with no anchor kept, then with the anchors it kept."""
+    """The whole command a user runs (``tui-reader export ...`` in a process of its own:
+    interpreter, imports, the store, the library index, the export, the exit), for every
+    format; median of ``runs``, the commands taking turns so that each sees the machine alike.
+    Two floors run by turns with them: the interpreter started with nothing to do, and a
+    process that only writes the files of a folder export (see :data:`_WRITE_FILES`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "TUI_READER"))}
     env.update(XDG_CACHE_HOME=str(root / "xdg"), XDG_DATA_HOME=str(root / "xdg-data"))
-    argv = [sys.executable, "-m", "tui_reader", "export", "--format", "markdown",
-            "--data-dir", str(data), "--stories", str(library), "-o"]  # fmt: skip
+    argv = [sys.executable, "-m", "tui_reader", "export", "--data-dir", str(data),
+            "--stories", str(library)]  # fmt: skip
     folders = (root / f"cli-vault-{i}" for i in itertools.count())
-    rows: list[Row] = []
-    for label, fresh in (("first export", True), ("anchors kept", False)):
-        times = []
-        for _ in range(runs):
-            if fresh:
+    times: dict[str, list[float]] = {label: [] for label, _, _ in WHOLE_COMMANDS}
+    floors: dict[str, list[float]] = {"start": [], "files": []}
+    written: Path | None = None
+
+    def timed_run(command: list[str]) -> float:
+        os.sync()  # what the run before wrote is not flushed during this one
+        start = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True, timeout=120)
+        return time.perf_counter() - start
+
+    for _ in range(runs):
+        floors["start"].append(timed_run([sys.executable, "-c", "pass"]))
+        for label, args, first in WHOLE_COMMANDS:
+            if first:
                 for old in (root / "xdg" / "tui-reader").glob("anchors-*"):
                     old.unlink()
-            os.sync()
-            start = time.perf_counter()
-            subprocess.run([*argv, f"{next(folders)}/"], env=env, check=True,
-                           capture_output=True, timeout=120)  # fmt: skip
-            times.append(time.perf_counter() - start)
-        rows.append((f"tui-reader export --format markdown -o DIR ({label}, whole command)",
-                     statistics.median(times) * 1000,
-                     f"median of {runs} ({min(times) * 1000:.0f}-{max(times) * 1000:.0f} ms): "
-                     "start-up, imports, the store and the export"))  # fmt: skip
+            folder = next(folders) if args[-1] == "-o" else None
+            extra = [f"{folder}/"] if folder is not None else []
+            times[label].append(timed_run([*argv, *args, *extra]))
+            written = folder or written
+        if written is not None:
+            floors["files"].append(
+                timed_run([sys.executable, "-c", _WRITE_FILES, str(written), str(next(folders))])
+            )
+    files = len(list(written.iterdir())) if written is not None else 0
+    start_s = statistics.median(floors["start"])
+    rows: list[Row] = [
+        ("floor: python -c pass (whole command)", start_s * 1000,
+         f"median of {runs}: the interpreter starting and ending, nothing else"),
+    ]  # fmt: skip
+    if floors["files"]:
+        files_s = statistics.median(floors["files"])
+        rows.append(("floor: writing a folder export's files (whole command)", files_s * 1000,
+                     f"median of {runs}: a python process that only writes the same {files} "
+                     "files into a new folder (nothing made durable)"))  # fmt: skip
+    for label, _, _ in WHOLE_COMMANDS:
+        spread = times[label]
+        median = statistics.median(spread)
+        verdict = "within" if median <= 1.0 else "over"
+        rows.append((f"tui-reader export {label} (whole command)", median * 1000,
+                     f"median of {runs} ({min(spread) * 1000:.0f}-{max(spread) * 1000:.0f} "
+                     f"ms), {verdict} 1 s; {median / start_s:.0f}x python -c pass"))  # fmt: skip
     return rows
 
 

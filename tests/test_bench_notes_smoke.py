@@ -17,10 +17,16 @@ def test_bench_notes_runs_at_60_notes(tmp_path: Path) -> None:
          "export --format markdown (anchors kept)"),
         ("export --format markdown -o DIR (first export)",
          "export --format markdown -o DIR (anchors kept)"),
-        ("tui-reader export --format markdown -o DIR (first export, whole command)",
-         "tui-reader export --format markdown -o DIR (anchors kept, whole command)"),
+        ("tui-reader export --format markdown -o DIR (first export) (whole command)",
+         "tui-reader export --format markdown -o DIR (anchors kept) (whole command)"),
+        ("tui-reader export --format markdown (first export) (whole command)",
+         "tui-reader export --format markdown (anchors kept) (whole command)"),
     ]:  # fmt: skip
         assert first in metrics and kept in metrics
+    for fmt in ("json", "w3c", "csv"):
+        assert f"tui-reader export --format {fmt} (whole command)" in metrics
+    assert "floor: python -c pass (whole command)" in metrics
+    assert "floor: writing a folder export's files (whole command)" in metrics
     assert metrics[-1] == "import the w3c export (empty data dir)"
     assert "60 attached" in rows[-1][2]
     assert all(value > 0 for _metric, value, _note in rows)
