@@ -54,6 +54,8 @@ def import_main(argv: Sequence[str]) -> int:
     args = import_parser().parse_args(argv)
     from tui_reader.cli.library import reader_library
     from tui_reader.core.paths import resolve_data_dir
+    from tui_reader.library.index import LibraryIndex
+    from tui_reader.notes.anchor_cache import AnchorCache
     from tui_reader.notes.formats.incoming import Malformed
     from tui_reader.notes.importer import MAX_IMPORT_BYTES, ImportReport, import_notes
     from tui_reader.notes.library_lookup import library_lookup
@@ -70,12 +72,15 @@ def import_main(argv: Sequence[str]) -> int:
     if stories is not None and not stories.is_dir():
         err(f"{stories} is not a folder of stories")
         return 2
-    lookup = library_lookup(reader_library(stories, data_dir))
+    index = LibraryIndex()
+    lookup = library_lookup(reader_library(stories, data_dir), index)
     store = Store.open(data_dir)
     try:
         for notice in store.notices:
             err(notice)
-        outcome = import_notes(data, store, lookup, dry_run=args.dry_run)
+        # The export after this import then finds every note it attached without reading.
+        with AnchorCache.beside(index.cache_dir, store.data_dir) as anchors:
+            outcome = import_notes(data, store, lookup, dry_run=args.dry_run, anchors=anchors)
     finally:
         store.close()
     if isinstance(outcome, ImportReport):

@@ -214,9 +214,9 @@ class StoryReader:
             # An extracted article's paragraphs are the page's own: nothing to rejoin.
             self._body, page.body, self._rejoin = page.body, "", False
             self.body_length = len(self._body)
-            self.story = _to_story(page, self.path, "utf-8")
+            self.story = _to_story(page, self.path, "utf-8", read[1])
             return
-        decoded = decode_text_file(read[0])
+        decoded, info = decode_text_file(read[0]), read[1]
         del read  # the bytes: a 30 MB story should not be held twice over
         if isinstance(decoded, str):
             self.story = StoryError(self.path, decoded)
@@ -234,7 +234,7 @@ class StoryReader:
         parsed.warnings[:0] = warnings
         self.body_length = len(self._body)
         self.defines_links = "]:" in self._body
-        self.story = _to_story(parsed, self.path, encoding)
+        self.story = _to_story(parsed, self.path, encoding, info)
 
     def body(self) -> Iterator[str]:
         """The body, cleaned up (see :func:`tui_reader.core.markdown_text.rejoined`), in pieces.
@@ -269,7 +269,7 @@ def parse_story_text(
     return _to_story(parsed, path, encoding)
 
 
-def _to_story(p: Parsed, path: Path, encoding: str) -> Story:
+def _to_story(p: Parsed, path: Path, encoding: str, info: os.stat_result | None = None) -> Story:
     return Story(
         path=path,
         title=p.title,
@@ -282,6 +282,7 @@ def _to_story(p: Parsed, path: Path, encoding: str) -> Story:
         warnings=tuple(sanitize_line(w) for w in p.warnings),
         title_from_file=p.title_from_file,
         feed=p.feed,
+        stamp=(info.st_mtime_ns, info.st_size) if info is not None else None,
     )
 
 

@@ -47,6 +47,9 @@ class Story:
     library_id: str | None = None
     """The id its library gave the story because another file has the same identity
     (:func:`tui_reader.library.identity.assign_ids`); None: the story's own identity."""
+    stamp: tuple[int, int] | None = field(default=None, compare=False)
+    """The file as it was when read, ``(mtime_ns, size)`` (None: not read from a file): a
+    later look at the file tells whether what was found in its text still holds."""
 
     @property
     def identity(self) -> str:

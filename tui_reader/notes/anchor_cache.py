@@ -6,7 +6,10 @@ export's time). This cache keeps the outcome: for each story file, as it was
 (``(mtime_ns, size)``), and its notes, as they were (a digest of their ids and selectors), the
 offset each passage starts at, or that it has none. While neither has changed, the export takes
 the offsets from here and does not open the story. One row per story (its notes as JSON), all
-read in one query when the export starts.
+read in one query when the export starts. Each export fills it, and so do the reader (each
+story it opens, once its notes are placed: :meth:`~.service.AnnotationService.keep_places`)
+and ``import`` (the stories it attached notes to), with the same anchoring on the same text:
+the first export after a reading session or an import reads no story they already placed.
 
 Derived and disposable, like the library's index: a SQLite file in the cache dir, one per data
 dir. A missing, locked, broken or other-version file is never an error: the export anchors as

@@ -12,11 +12,13 @@ The one write goes through :meth:`Store.import_notes`: all or nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import orjson
 
-from tui_reader.anchoring import TextPositionSelector, anchor, describe
+from tui_reader.anchoring import TextPositionSelector, anchor, anchor_many, describe
 from tui_reader.core.document import build_document
 from tui_reader.core.stories import Story, StoryMeta, load_story
 from tui_reader.core.textsafe import sanitize_line
@@ -35,6 +37,9 @@ from tui_reader.notes.outcomes import Failed
 from tui_reader.notes.sources import story_id_of_source
 from tui_reader.storage.records import Annotation, Bookmark, now_iso
 from tui_reader.storage.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from tui_reader.notes.anchor_cache import AnchorCache
 
 __all__ = [
     "MAX_IMPORT_BYTES",
@@ -129,6 +134,8 @@ class _Stories:
     def __init__(self, lookup: Lookup) -> None:
         self.lookup = lookup
         self._texts: dict[str, tuple[StoryMeta, str] | None] = {}
+        self.stamps: dict[str, tuple[int, int] | None] = {}
+        """Each story file read, as it was then (see :attr:`Story.stamp`), by story id."""
 
     def text(self, story_id: str) -> tuple[StoryMeta, str] | None:
         if story_id not in self._texts:
@@ -136,9 +143,28 @@ class _Stories:
             story = load_story(meta.path) if meta is not None else None
             if meta is not None and isinstance(story, Story):
                 self._texts[story_id] = (meta, build_document(story.body).text)
+                self.stamps[story_id] = story.stamp
             else:
                 self._texts[story_id] = None
         return self._texts[story_id]
+
+    def keep_places(self, notes: Mapping[str, list[Annotation]], cache: AnchorCache) -> None:
+        """Keep in ``cache`` where ``notes`` (every note of some stories, by story id) are in
+        their stories' text now, as the Markdown export would find them: its first export
+        after an import then reads none of these stories."""
+        from tui_reader.notes.anchor_cache import file_stamp
+
+        for story_id, on_story in notes.items():
+            found, stamp = self._texts.get(story_id), self.stamps.get(story_id)
+            if found is None or stamp is None:
+                continue
+            meta, text = found
+            path = str(meta.path)
+            if file_stamp(path) != stamp:
+                continue  # changed since it was read: no export could use it
+            anchors = anchor_many(text, [note.selectors for note in on_story])
+            starts = [a.start if a else None for a in anchors]
+            cache.remember(story_id, path, stamp, on_story, starts)
 
 
 def _skip_reason(item: Incoming, native: bool) -> str | None:
@@ -154,10 +180,19 @@ def _skip_reason(item: Incoming, native: bool) -> str | None:
     return None
 
 
-def plan(parsed: Parsed, store: Store, lookup: Lookup, dry_run: bool = False) -> ImportReport:
-    """Decide what each annotation of ``parsed`` becomes (nothing is written)."""
+def plan(
+    parsed: Parsed,
+    store: Store,
+    lookup: Lookup,
+    dry_run: bool = False,
+    stories: _Stories | None = None,
+) -> ImportReport:
+    """Decide what each annotation of ``parsed`` becomes (nothing is written).
+
+    ``stories``: the library's stories as read so far (read here when need be).
+    """
     report = ImportReport(parsed.format, dry_run)
-    stories = _Stories(lookup)
+    stories = stories or _Stories(lookup)
     seen: set[str] = set()
     native = parsed.format == "tui-reader JSON"
     for item in parsed.notes:
@@ -222,9 +257,17 @@ def _place(
 
 
 def import_notes(
-    data: bytes, store: Store, lookup: Lookup, *, dry_run: bool = False
+    data: bytes,
+    store: Store,
+    lookup: Lookup,
+    *,
+    dry_run: bool = False,
+    anchors: AnchorCache | None = None,
 ) -> ImportReport | Malformed | Failed:
     """Read an import file and (unless ``dry_run``) add its notes to ``store``.
+
+    ``anchors``: the Markdown export's cache of where notes are in their stories; it learns
+    the places of every note on the stories notes were attached to.
 
     Returns:
         The report; or :class:`Malformed` (nothing was written) naming where the file is
@@ -234,13 +277,23 @@ def import_notes(
         parsed = parse(data)
     except Malformed as exc:
         return exc
-    report = plan(parsed, store, lookup, dry_run)
+    stories = _Stories(lookup)
+    report = plan(parsed, store, lookup, dry_run, stories)
     if dry_run:
         return report
     notes = report.attached + [note for note, _ in report.orphaned]
+    touched = {note.story_id for note in report.attached}
+    # The notes those stories had before: with the ones added, all their notes (a note that
+    # slips past, as one a session adds meanwhile, only makes the export read that story).
+    on_story = store.annotations_on(touched) if anchors is not None else {}
     try:
         _, marks = store.import_notes(notes, report.bookmarks)
     except (StoreError, ValueError) as exc:
         return Failed("the imported notes", str(exc))
     report.bookmarks = marks
+    if anchors is not None:
+        for note in notes:
+            if note.story_id in touched:
+                on_story.setdefault(note.story_id, []).append(note)
+        stories.keep_places(on_story, anchors)
     return report

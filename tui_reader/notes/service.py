@@ -14,9 +14,11 @@ note from being lost live here, in one place:
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui_reader.core.stories import Story
@@ -71,8 +73,10 @@ class Placed:
 class AnnotationService:
     """Owns the draft, undo and every annotation write of one reader. Thread-safe."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, cache_dir: Path | None = None) -> None:
+        """``cache_dir``: where the export's anchor cache is kept (see :meth:`placed`)."""
         self.store = store
+        self.cache_dir = cache_dir
         self._lock = threading.RLock()
         self._draft: NoteDraft | None = None
         self._draft_on_disk = ""
@@ -81,15 +85,34 @@ class AnnotationService:
 
     # ----- reading ---------------------------------------------------------------------------
 
-    def placed(self, story_id: str, text: str) -> list[Placed]:
-        """A story's annotations, each re-anchored on ``text`` (slow on long texts: a worker's
-        job; this is the one re-anchoring path)."""
+    def placed(self, story: Story, text: str) -> list[Placed]:
+        """A story's annotations, each re-anchored on ``text``, the text of its body (slow
+        on long texts: a worker's job; this is the one re-anchoring path)."""
         # Imported here: anchoring is first needed when a story opens, not at start-up.
         from tui_reader.anchoring import anchor_many
 
-        annotations = self.store.annotations_for(story_id)
+        annotations = self.store.annotations_for(story.story_id)
         anchors = anchor_many(text, [a.selectors for a in annotations])
         return [Placed(a, where) for a, where in zip(annotations, anchors, strict=True)]
+
+    def keep_places(self, story: Story, placed: Sequence[Placed]) -> None:
+        """Keep where :meth:`placed` found a story's notes in the export's anchor cache
+        (with ``cache_dir``), if the file is still as it was read: they are what the Markdown
+        export would find, so the export after a reading session reads no story opened since
+        its notes last changed. A few ms of disk (after the notes are shown, in a worker);
+        a cache that cannot be written costs the export time, never a note."""
+        if self.cache_dir is None or story.stamp is None or not placed:
+            return
+        from tui_reader.notes.anchor_cache import AnchorCache, file_stamp
+
+        path = os.path.abspath(story.path)  # as the export names it (from an absolute root)
+        if file_stamp(path) != story.stamp:
+            return  # changed since it was read: no export could use it
+        notes = [p.annotation for p in placed]
+        starts = [p.anchor.start if p.anchor else None for p in placed]
+        # Its own cache each time: placing runs in workers, and a connection is per thread.
+        with AnchorCache.beside(self.cache_dir, self.store.data_dir) as cache:
+            cache.remember(story.story_id, path, story.stamp, notes, starts)
 
     # ----- highlights ------------------------------------------------------------------------
 

@@ -261,8 +261,9 @@ class StoryOpener:
         assert prepared is not None  # the steps ran to their end
         number = pending.request.number
         self.host.post_message(self.Ready(number, prepared, pending.offset, pending.caret))
-        placed = self.notes.placed(pending.story.story_id, prepared.document.text)
+        placed = self.notes.placed(pending.story, prepared.document.text)
         self.host.post_message(self.Anchored(pending.request.number, placed))
+        self.notes.keep_places(pending.story, placed)  # for the export, once they show
 
     def ready(self, message: Ready, article: Article) -> Story | None:
         """Show what ``message`` brings (dropped if the reader moved on, or said if it failed).
@@ -311,11 +312,10 @@ class StoryOpener:
     def reanchor(self, story: Story, text: str) -> None:
         """Re-anchor the open story's notes (they changed) and post them."""
         number = self.request
-        self.host.run_worker(
-            lambda: self.host.post_message(
-                self.Anchored(number, self.notes.placed(story.story_id, text))
-            ),
-            thread=True,
-            group="story",
-            exit_on_error=False,
-        )
+
+        def placed() -> None:
+            found = self.notes.placed(story, text)
+            self.host.post_message(self.Anchored(number, found))
+            self.notes.keep_places(story, found)  # for the export, once they show
+
+        self.host.run_worker(placed, thread=True, group="story", exit_on_error=False)

@@ -120,7 +120,7 @@ class ReaderScreen(Screen[None]):
         self.store = store
         self.refresh_minutes = config.refresh_minutes
         """Refresh the feeds this often (0: only on ``r``); see ``refresh_minutes`` in config."""
-        self.notes = AnnotationService(store)
+        self.notes = AnnotationService(store, cache_dir=index.cache_dir)
         self.reading = ReadingState(store, mark_read_on_open=config.mark_read_on_open)
         self.keys = KeyGate(self, lambda key, holds, wait: self.opener.passes(key, holds, wait))
         """Hands out keys typed together one at a time (the app asks it about each key)."""
