@@ -62,19 +62,32 @@ def test_two_processes_write_what_one_writes(
     alone = _one_process(store, monkeypatch)
     assert forks == []
     assert alone.count("## Orphaned notes") == 1 and "> voted 5 times" in alone
-    read: list[str] = []  # the stories this process read (the child's are its own)
+    log = tmp_path / "read.log"  # the stories read, by either process: "pid path" lines
     real = placing._starts
-    monkeypatch.setattr(placing, "_starts", lambda s, n: read.append(s.path) or real(s, n))
+
+    def logged(story: placing.StoryInfo, notes: list[placing.Annotation]) -> list[int | None]:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {story.path}\n")
+        return real(story, notes)
+
+    def reads() -> list[tuple[str, str]]:
+        lines = log.read_text("utf-8").splitlines() if log.exists() else []
+        log.unlink(missing_ok=True)
+        return [(pid, path) for pid, _, path in (line.partition(" ") for line in lines)]
+
+    monkeypatch.setattr(placing, "_starts", logged)
     with AnchorCache(tmp_path / "anchors.sqlite") as cache:
         assert _markdown(store, cache) == alone
     assert len(forks) == 1
-    assert len(read) == STORIES // 2, "the child's half was read here too"
-    # What both processes found is kept: the next export reads no story (the two processes
-    # still share the rendering of the notes).
-    read.clear()
+    first = reads()
+    here = [path for pid, path in first if pid == str(os.getpid())]
+    assert len(here) == STORIES // 2, "the child's half was read here too"
+    assert len({path for _, path in first}) == len(first) == STORIES  # each story once
+    # What both processes found is kept: the next export reads no story, in either process
+    # (the two still share the rendering of the notes).
     with AnchorCache(tmp_path / "anchors.sqlite") as cache:
         assert _markdown(store, cache) == alone
-    assert read == [] and len(forks) == 2
+    assert reads() == [] and len(forks) == 2
     files = write_export_dir(store, tmp_path / "vault")  # the folder export too
     assert len(forks) == 3 and len(files) == STORIES
     with monkeypatch.context() as m:

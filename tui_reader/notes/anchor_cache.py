@@ -32,13 +32,16 @@ import orjson
 from tui_reader.core.paths import folders_digest
 from tui_reader.storage.records import Annotation
 
-__all__ = ["VERSION", "AnchorCache", "FileStamp", "file_stamp"]
+__all__ = ["VERSION", "AnchorCache", "FileStamp", "Row", "file_stamp", "is_row"]
 
 VERSION = 2
 """Bumped when what is kept changes (or anchoring does); a file of another version is emptied."""
 
 FileStamp = tuple[int, int]
 """A story file as it was: ``(mtime_ns, size)``."""
+
+Row = tuple[str, str, int, int, str]
+"""A story's row: its id, its file's path, mtime_ns and size, and its notes' places (JSON)."""
 
 _DDL = f"""
 CREATE TABLE IF NOT EXISTS placed(story_id TEXT PRIMARY KEY NOT NULL, path TEXT NOT NULL,
@@ -54,6 +57,15 @@ def file_stamp(path: str) -> FileStamp | None:
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
+
+
+def is_row(value: object) -> bool:
+    """Whether ``value`` (which crossed a pipe as JSON) has the shape of a :data:`Row`."""
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == 5
+        and all(type(v) is t for v, t in zip(value, (str, str, int, int, str), strict=True))
+    )
 
 
 def _digest(annotation: Annotation) -> str:
@@ -72,7 +84,7 @@ class AnchorCache:
         self.path = path
         self._db: sqlite3.Connection | None = None
         self._opened = False
-        self._learnt: dict[str, tuple[object, ...]] = {}
+        self._learnt: dict[str, Row] = {}
         self._known: dict[str, tuple[str, int, int, str]] | None = None
         """Every story's row, read at the first look (one query, not one per story)."""
 
@@ -132,6 +144,14 @@ class AnchorCache:
         db.executescript(_DDL)
         return db
 
+    def knows_file(self, story_id: str, path: str, stamp: FileStamp) -> bool:
+        """Whether notes of ``story_id`` were placed in the file at ``path`` as it is now
+        (which notes, :meth:`places` says). Reads every row at the first call: call it
+        before forking, and the child has them too (it never touches the database)."""
+        known = self._rows()
+        row = known.get(story_id) if known is not None else None
+        return row is not None and row[:3] == (path, *stamp)
+
     def places(
         self, story_id: str, path: str, stamp: FileStamp, notes: Sequence[Annotation]
     ) -> list[int | None] | None:
@@ -173,6 +193,23 @@ class AnchorCache:
             self._known = {}  # not asked again for every story: this export finds them all
         return self._known
 
+    @staticmethod
+    def row(
+        story_id: str,
+        path: str,
+        stamp: FileStamp,
+        notes: Sequence[Annotation],
+        starts: Sequence[int | None],
+    ) -> Row:
+        """What :meth:`keep` keeps of where ``notes`` were found in the file at ``path`` as
+        it was (``stamp``). No database: a forked child makes its stories' rows."""
+        kept = {note.id: (_digest(note), start) for note, start in zip(notes, starts, strict=True)}
+        return (story_id, path, stamp[0], stamp[1], orjson.dumps(kept).decode())
+
+    def keep(self, row: Row) -> None:
+        """Keep a :meth:`row`; written when the cache is closed, in one transaction."""
+        self._learnt[row[0]] = row
+
     def remember(
         self,
         story_id: str,
@@ -183,9 +220,7 @@ class AnchorCache:
     ) -> None:
         """Keep where ``notes`` were found in the file at ``path`` as it was (``stamp``);
         written when the cache is closed, in one transaction."""
-        kept = {note.id: (_digest(note), start) for note, start in zip(notes, starts, strict=True)}
-        row = (story_id, path, stamp[0], stamp[1], orjson.dumps(kept).decode())
-        self._learnt[story_id] = row
+        self.keep(self.row(story_id, path, stamp, notes, starts))
 
     def close(self) -> None:
         """Write what was learnt and close (the cache can be used again after)."""

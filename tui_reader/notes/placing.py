@@ -16,7 +16,7 @@ from typing import Any
 
 from tui_reader.core.halves import in_halves
 from tui_reader.core.story import base_of
-from tui_reader.notes.anchor_cache import AnchorCache, FileStamp, file_stamp
+from tui_reader.notes.anchor_cache import AnchorCache, FileStamp, Row, file_stamp, is_row
 from tui_reader.notes.sources import StoryInfo
 from tui_reader.storage.records import Annotation
 
@@ -47,15 +47,6 @@ def _starts(story: StoryInfo, notes: Sequence[Annotation]) -> Starts:
     return [where.start if where else None for where in anchors]
 
 
-def _fits(starts: object, notes: Sequence[Annotation]) -> bool:
-    """Whether ``starts`` can be the starts of ``notes`` (an answer that crossed a pipe)."""
-    return (
-        isinstance(starts, list)
-        and len(starts) == len(notes)
-        and all(s is None or type(s) is int for s in starts)
-    )
-
-
 def _ordered(notes: list[Annotation], starts: Sequence[int | None] | None) -> Placed:
     if starts is None:  # the story is not in the library: every note is an orphan
         return [], notes
@@ -76,40 +67,51 @@ def placed_and_done(
 ) -> Iterator[Done]:
     """``then(story, notes, placed)`` for every group, in order, once its notes are placed.
 
-    Each story's work (reading it if the cache does not know it, then ``then``) is done by
-    :func:`~tui_reader.core.halves.in_halves`, and handed out as it comes; what was read is
-    kept in ``cache``. ``fits`` says whether an answer of ``then`` from the child is whole.
+    Each story's work (its notes' places from the cache, or the story read if the cache does
+    not know them; then ``then``) is done by :func:`~tui_reader.core.halves.in_halves`, and
+    handed out as it comes; what was read is kept in ``cache``. ``fits`` says whether an
+    answer of ``then`` from the child is whole.
     """
     stamps: list[FileStamp | None] = [
         file_stamp(story.path) if story.found and cache else None for story, _ in groups
     ]
-    known: list[Starts | None] = [
-        cache.places(story.story_id, story.path, stamp, notes) if cache and stamp else None
-        for (story, notes), stamp in zip(groups, stamps, strict=True)
-    ]
+    # Asked before the child is forked: the cache's rows are read here, once, for both.
+    any_unread = any(
+        story.found
+        and not (stamp and cache and cache.knows_file(story.story_id, story.path, stamp))
+        for (story, _), stamp in zip(groups, stamps, strict=True)
+    )
 
-    def work(index: int) -> list[Any]:  # [the starts read here, or None; what then gave]
+    def work(index: int) -> list[Any]:  # [the cache row of what was read here, or None; then's]
         story, notes = groups[index]
-        starts, read = known[index], None
+        stamp = stamps[index]
+        starts = cache.places(story.story_id, story.path, stamp, notes) if stamp and cache else None
+        row: Row | None = None
         if starts is None and story.found:
-            starts = read = _starts(story, notes)
-        return [read, then(story, notes, _ordered(notes, starts))]
+            starts = _starts(story, notes)
+            if stamp and cache:
+                row = cache.row(story.story_id, story.path, stamp, notes, starts)
+        return [row, then(story, notes, _ordered(notes, starts))]
 
     def fits_work(answer: object, index: int) -> bool:
         if not isinstance(answer, list) or len(answer) != 2:
             return False
-        read, done = answer
-        return (read is None or _fits(read, groups[index][1])) and fits(done, groups[index])
+        row, done = answer
+        return (row is None or _fits_row(row, groups[index])) and fits(done, groups[index])
 
-    if any(s.found and k is None for (s, _), k in zip(groups, known, strict=True)):
+    if any_unread:
         # Imported before the child is forked, so that it has them too.
         import tui_reader.anchoring
         import tui_reader.core.document_text
         import tui_reader.core.stories  # noqa: F401
-    for index, (read, done) in enumerate(in_halves(range(len(groups)), work, fits_work)):
-        story, notes = groups[index]
-        stamp = stamps[index]
+    for index, (row, done) in enumerate(in_halves(range(len(groups)), work, fits_work)):
+        story, _notes = groups[index]
         # Kept only if the file did not change while it was read.
-        if read is not None and cache and stamp and file_stamp(story.path) == stamp:
-            cache.remember(story.story_id, story.path, stamp, notes, read)
+        if row is not None and cache and file_stamp(story.path) == stamps[index]:
+            cache.keep((row[0], row[1], row[2], row[3], row[4]))  # a list, from the child
         yield done
+
+
+def _fits_row(row: object, group: Group) -> bool:
+    """Whether ``row`` (from the child) is a cache row of ``group``'s story."""
+    return is_row(row) and isinstance(row, list) and row[0] == group[0].story_id
