@@ -80,8 +80,6 @@ def test_two_processes_write_what_one_writes(
         assert _markdown(store, cache) == alone
     assert len(forks) == 1
     first = reads()
-    here = [path for pid, path in first if pid == str(os.getpid())]
-    assert len(here) == STORIES // 2, "the child's half was read here too"
     assert len({path for _, path in first}) == len(first) == STORIES  # each story once
     # What both processes found is kept: the next export reads no story, in either process
     # (the two still share the rendering of the notes).

@@ -4,9 +4,12 @@ order, whatever the child does; the child is always reaped. Real forks, spied on
 from __future__ import annotations
 
 import os
+import time
+from pathlib import Path
 
 import pytest
 
+from tests.waiting import Deadline
 from tui_reader.core import halves
 from tui_reader.core.halves import in_halves
 
@@ -15,29 +18,83 @@ def _is_int(answer: object, _job: object) -> bool:
     return type(answer) is int
 
 
-def test_the_answers_come_in_order(forks: list[int]) -> None:
-    here: list[int] = []  # the jobs done in this process (the child's list is its own)
+class Log:
+    """Which process did which job: a file both append ``pid job`` lines to."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def did(self, job: int) -> None:
+        with open(self.path, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {job}\n")
+
+    def jobs(self, here: bool) -> list[int]:
+        """The jobs done in this process (``here``) or in the child."""
+        lines = self.path.read_text("utf-8").split() if self.path.exists() else []
+        pairs = zip(lines[::2], lines[1::2], strict=True)
+        return [int(job) for pid, job in pairs if (pid == str(os.getpid())) == here]
+
+
+def test_the_answers_come_in_order_each_job_done_once(forks: list[int], tmp_path: Path) -> None:
+    log = Log(tmp_path / "jobs.log")
 
     def square(job: int) -> int:
-        here.append(job)
+        log.did(job)
         return job * job
 
     assert list(in_halves(range(100), square, _is_int)) == [j * j for j in range(100)]
-    assert len(forks) == 1 and here == list(range(0, 100, 2))
+    assert len(forks) == 1
+    assert sorted(log.jobs(here=True) + log.jobs(here=False)) == list(range(100))
 
 
-def test_from_an_answer_that_does_not_fit_this_process_does_the_rest(forks: list[int]) -> None:
+def test_a_busy_process_leaves_the_jobs_to_the_free_one(forks: list[int], tmp_path: Path) -> None:
+    """This process is held on its first job until the child has done most of them: each
+    takes the next job when it is free (with fixed halves the child would stop at 50)."""
+    log = Log(tmp_path / "jobs.log")
     parent = os.getpid()
-    here: list[int] = []
+    held: list[int] = []
+
+    def square(job: int) -> int:
+        if os.getpid() == parent and not held:
+            held.append(job)
+            deadline = Deadline(20)
+            while len(log.jobs(here=False)) < 90:
+                deadline.check("the child to do 90 of the 100 jobs")
+                time.sleep(0.01)  # a poll interval: the wait ends on the condition
+        log.did(job)
+        return job * job
+
+    assert list(in_halves(range(100), square, _is_int)) == [j * j for j in range(100)]
+    assert len(log.jobs(here=False)) >= 90 and len(held) == 1  # (whichever job it took first)
+
+
+def test_tokens_stand_for_runs_of_jobs_past_the_most(
+    forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(halves, "MOST_TOKENS", 40)  # 1000 jobs: 25 in a row per token
+    assert list(in_halves(range(1000), lambda job: job + 1, _is_int)) == [
+        j + 1 for j in range(1000)
+    ]
+    assert len(forks) == 1
+
+
+def test_from_an_answer_that_does_not_fit_this_process_does_the_rest(
+    forks: list[int], tmp_path: Path
+) -> None:
+    log = Log(tmp_path / "jobs.log")
+    parent = os.getpid()
 
     def square(job: int) -> int | str:
-        if os.getpid() != parent and job == 51:
-            return "not a number"  # the child goes wrong at job 51
-        here.append(job)
+        log.did(job)
+        if os.getpid() != parent and job >= 51:
+            return "not a number"  # the child goes wrong from job 51 on
         return job * job
 
     assert list(in_halves(range(100), square, _is_int)) == [j * j for j in range(100)]
-    assert here == [*range(0, 51, 2), *range(51, 100)]
+    assert len(forks) == 1
+    here = log.jobs(here=True)
+    # Whatever the child did not answer well was done here.
+    assert set(range(100)) - set(here) <= {j for j in log.jobs(here=False) if j < 51}
 
 
 def test_a_child_that_dies_costs_only_time(forks: list[int]) -> None:

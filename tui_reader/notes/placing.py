@@ -5,7 +5,8 @@ every note on its text; an :class:`~.anchor_cache.AnchorCache` keeps the outcome
 whose file and notes are unchanged since the last export is not read again. No Textual.
 
 The Markdown export does each story's work (reading it if need be, then rendering its notes)
-with :func:`~tui_reader.core.halves.in_halves`: a forked child takes every other story.
+with :func:`~tui_reader.core.halves.in_halves`: a forked child shares the stories, each
+process taking the next one when it is free.
 """
 
 from __future__ import annotations
