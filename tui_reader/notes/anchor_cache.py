@@ -134,10 +134,12 @@ class AnchorCache:
         os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600))
         db = sqlite3.connect(self.path, timeout=0.2, isolation_level=None)
         self._db = db
-        # WAL: a crash never breaks the file, and a commit does not wait for the disk (what
-        # the last export found may be lost; the next one finds it again).
+        # WAL: a crashed process never breaks the file. Nothing waits for the disk, not even
+        # the checkpoint when the last connection closes (30 of the 35 ms it took for 10,000
+        # notes): the cache is derived. After a power loss it may be behind (the next export
+        # finds it again), or broken (then it is deleted and made again, see _connect).
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA synchronous=OFF")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, VERSION):
             db.execute("DROP TABLE IF EXISTS placed")
