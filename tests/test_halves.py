@@ -136,3 +136,23 @@ def test_no_fork_to_be_had_means_this_process_does_it_all(
     before = open_fds()
     assert list(in_halves(range(100), lambda job: -job, _is_int)) == [-j for j in range(100)]
     assert open_fds() == before  # the pipe was closed (where /proc tells)
+
+
+def test_a_child_that_fails_before_its_first_job_never_runs_the_callers_code(
+    forks: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    escaped = tmp_path / "escaped"
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("the child fails at once")
+
+    monkeypatch.setattr(halves, "_child", broken)
+    try:
+        answers = list(in_halves(range(40), lambda job: job, _is_int))
+    finally:
+        if os.getpid() != parent:  # only a child that got out of in_halves comes here
+            escaped.write_text("the child went on with the caller's code", "utf-8")
+            os._exit(0)
+    assert answers == list(range(40)) and len(forks) == 1
+    assert not escaped.exists()

@@ -81,8 +81,11 @@ def in_halves(
             os.close(fd)
         yield from map(work, jobs)
         return
-    if pid == 0:
-        _child(jobs, per_token, work, tokens, answers, answering)
+    if pid == 0:  # the child: never past here, whatever happens
+        try:
+            _child(jobs, per_token, work, tokens, answers, answering)
+        finally:
+            os._exit(1)
     os.close(answering)
     try:
         yield from _shared(jobs, per_token, work, fits, tokens, answers)
