@@ -26,6 +26,10 @@ def test_bench_notes_runs_at_60_notes(tmp_path: Path) -> None:
     for fmt in ("json", "w3c", "csv"):
         assert f"tui-reader export --format {fmt} (whole command)" in metrics
     assert "floor: python -c pass (whole command)" in metrics
+    assert (
+        "tui-reader export --format markdown -o DIR (first export after tui-reader import) "
+        "(whole command)" in metrics
+    )
     assert "floor: writing a folder export's files (whole command)" in metrics
     assert metrics[-1] == "import the w3c export (empty data dir)"
     assert "60 attached" in rows[-1][2]
