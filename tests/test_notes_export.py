@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -22,7 +24,7 @@ from tests.notes_helpers import library, note_on, unsafe_chars
 from tui_reader.core.stories import Story
 from tui_reader.library.index import LibraryIndex
 from tui_reader.notes.export import FORMATS, write_export, write_export_dir
-from tui_reader.notes.formats.text import md_inline, md_lines
+from tui_reader.notes.formats.text import csv_cell, csv_row, md_inline, md_lines
 from tui_reader.notes.library_lookup import cached_lookup, library_lookup
 from tui_reader.notes.selection import Filter, parse_since, story_key
 from tui_reader.storage.records import Annotation
@@ -265,6 +267,19 @@ def test_csv_cells_that_look_like_formulas_are_quoted(tmp_path: Path) -> None:
         note_on(store, stories["b"], "cats and dogs", '=HYPERLINK("http://evil")')
         rows = list(csv.DictReader(io.StringIO(export(store, "csv"), newline="")))
     assert rows[0]["note"] == '\'=HYPERLINK("http://evil")'
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(st.sampled_from("ab =+-@\t\r\n\x1b\x85\u202e\ufeffé東")) | st.text(),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_a_csv_row_is_its_cells_each_made_safe(texts: list[str]) -> None:
+    """The row-at-once look (plain ASCII rows) gives exactly what each cell alone gives."""
+    assert csv_row(texts) == [csv_cell(text) for text in texts]
 
 
 def test_json_has_story_metadata_and_note_tags(world: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ import csv
 from typing import TextIO
 
 from tui_reader.notes.citation import quote_of
-from tui_reader.notes.formats.text import csv_cell
+from tui_reader.notes.formats.text import csv_row
 from tui_reader.notes.selection import Selected
 
 __all__ = ["COLUMNS", "write_csv"]
@@ -48,6 +48,6 @@ def write_csv(selected: Selected, out: TextIO) -> int:
             annotation.updated,
             annotation.id,
         )
-        writer.writerow([csv_cell(cell) for cell in row])
+        writer.writerow(csv_row(row))
         count += 1
     return count

@@ -9,10 +9,11 @@ terminal cannot move the cursor, retitle the window or write the clipboard.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from tui_reader.core.textsafe import UNSAFE_CHARS, sanitize, sanitize_line
+from tui_reader.core.textsafe import UNSAFE_CHARS, is_plain, sanitize, sanitize_line
 
-__all__ = ["csv_cell", "json_safe", "md_inline", "md_lines", "md_tag", "md_url"]
+__all__ = ["csv_cell", "csv_row", "json_safe", "md_inline", "md_lines", "md_tag", "md_url"]
 
 # Characters that start Markdown syntax anywhere in a line. "_" is left alone between two
 # letters or digits (it cannot start emphasis there), so snake_case stays readable; "&" and
@@ -106,6 +107,14 @@ def csv_cell(text: str) -> str:
     ``@`` at the start get a leading ``'``, as OWASP advises for CSV files)."""
     cell = sanitize(text)
     return "'" + cell if cell.startswith(_FORMULA) else cell
+
+
+def csv_row(texts: Sequence[str]) -> list[str]:
+    """:func:`csv_cell` of each of ``texts``; a row of printable ASCII (most rows) is looked
+    at once, in C, instead of once per cell."""
+    if is_plain("\t".join(texts)):
+        return ["'" + text if text.startswith(_FORMULA) else text for text in texts]
+    return [csv_cell(text) for text in texts]
 
 
 def json_safe(encoded: str) -> str:
