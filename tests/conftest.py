@@ -13,6 +13,7 @@ from hypothesis import settings
 
 from tests.feed_server import feed_server  # noqa: F401  (registers the fixture)
 from tests.forks import forks  # noqa: F401  (registers the fixture)
+from tests.story_reads import story_reads  # noqa: F401  (registers the fixture)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -52,6 +52,13 @@ def library(folder: Path) -> dict[str, Story]:
     return stories
 
 
+def loaded(path: Path) -> Story:
+    """The story in ``path`` (which must be one)."""
+    story = load_story(path)
+    assert isinstance(story, Story), story
+    return story
+
+
 def text_of(story: Story) -> str:
     """The plain text notes are anchored on."""
     return build_document(story.body).text

@@ -15,10 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.app_helpers import write_story
-from tests.notes_helpers import note_on, text_of
+from tests.notes_helpers import loaded, note_on, text_of
 from tui_reader.anchoring import describe
-from tui_reader.core import stories
-from tui_reader.core.stories import Story, load_story
 from tui_reader.notes.anchor_cache import AnchorCache
 from tui_reader.notes.export import write_export, write_export_dir
 from tui_reader.storage.store import Store
@@ -33,19 +31,13 @@ BRIDGE = (
 )
 
 
-def _load(path: Path) -> Story:
-    story = load_story(path)
-    assert isinstance(story, Story), story
-    return story
-
-
 class Library:
     """Two stories with notes made out of document order, and a store."""
 
     def __init__(self, root: Path) -> None:
         self.folder = root / "stories"
-        self.harbour = _load(write_story(self.folder, "harbour.md", "Harbour", HARBOUR))
-        self.bridge = _load(write_story(self.folder, "bridge.md", "Bridge", BRIDGE))
+        self.harbour = loaded(write_story(self.folder, "harbour.md", "Harbour", HARBOUR))
+        self.bridge = loaded(write_story(self.folder, "bridge.md", "Bridge", BRIDGE))
         self.store = Store.open(root / "data")
         self.notes = {
             "flood": note_on(self.store, self.harbour, "would flood again", "flood"),
@@ -71,31 +63,20 @@ def lib(tmp_path: Path) -> Library:
     return Library(tmp_path)
 
 
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The story files the export reads, by name (the real reader does the reading)."""
-    read: list[str] = []
-
-    def counted(path: Path) -> Story | object:
-        read.append(path.name)
-        return load_story(path)
-
-    monkeypatch.setattr(stories, "load_story", counted)  # as the export imports it, when it reads
-    return read
-
-
 def _order(text: str) -> list[str]:
     names = {"flood", "vote", "weigh", "repairs", "cracks", "new"}
     return [line for line in text.split("\n") if line in names]
 
 
-def test_a_second_export_reads_no_story_and_writes_the_same(lib: Library, reads: list[str]) -> None:
+def test_a_second_export_reads_no_story_and_writes_the_same(
+    lib: Library, story_reads: list[str]
+) -> None:
     first = lib.export()
-    assert sorted(reads) == ["bridge.md", "harbour.md"]
+    assert sorted(story_reads) == ["bridge.md", "harbour.md"]
     assert _order(first) == ["cracks", "repairs", "weigh", "vote", "flood"]
-    reads.clear()
+    story_reads.clear()
     assert lib.export() == first
-    assert reads == []
+    assert story_reads == []
     assert lib.export(cached=False) == first
     assert os.stat(lib.cache_path).st_mode & 0o777 == 0o600  # its ids say what was annotated
 
@@ -165,31 +146,33 @@ def _another_story_there(lib: Library) -> None:
     ],
 )
 def test_what_changed_is_found_again(
-    lib: Library, reads: list[str], change: Callable[[Library], None], read: list[str]
+    lib: Library, story_reads: list[str], change: Callable[[Library], None], read: list[str]
 ) -> None:
     before = lib.export()
     change(lib)
-    reads.clear()
+    story_reads.clear()
     after = lib.export()
-    assert reads == read
+    assert story_reads == read
     assert after == lib.export(cached=False)
     assert (after == before) is (change is _edit_top)
-    reads.clear()
+    story_reads.clear()
     assert lib.export() == after  # and what was found is kept
-    assert reads == []
+    assert story_reads == []
 
 
-def test_the_folder_export_uses_it_too(lib: Library, reads: list[str], tmp_path: Path) -> None:
+def test_the_folder_export_uses_it_too(
+    lib: Library, story_reads: list[str], tmp_path: Path
+) -> None:
     with AnchorCache(lib.cache_path) as anchors:
         first = write_export_dir(lib.store, tmp_path / "a", anchors=anchors)
-    reads.clear()
+    story_reads.clear()
     with AnchorCache(lib.cache_path) as anchors:
         second = write_export_dir(lib.store, tmp_path / "b", anchors=anchors)
-    assert reads == []
+    assert story_reads == []
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
 
 
-def test_a_broken_cache_is_made_again(lib: Library, reads: list[str]) -> None:
+def test_a_broken_cache_is_made_again(lib: Library, story_reads: list[str]) -> None:
     truth = lib.export(cached=False)
     lib.cache_path.parent.mkdir(parents=True)
     lib.cache_path.write_bytes(b"not a database, " * 512)
@@ -197,22 +180,22 @@ def test_a_broken_cache_is_made_again(lib: Library, reads: list[str]) -> None:
     with sqlite3.connect(lib.cache_path) as db:  # a real cache again, with every note
         notes = "SELECT sum((SELECT count(*) FROM json_each(notes))) FROM placed"
         assert db.execute(notes).fetchone() == (5,)
-    reads.clear()
+    story_reads.clear()
     assert lib.export() == truth
-    assert reads == []
+    assert story_reads == []
 
 
 def test_a_cache_that_cannot_be_made_costs_nothing_but_time(
-    lib: Library, reads: list[str], tmp_path: Path
+    lib: Library, story_reads: list[str], tmp_path: Path
 ) -> None:
     truth = lib.export(cached=False)
     (tmp_path / "cache").write_text("a file where the cache dir belongs")
-    reads.clear()
+    story_reads.clear()
     assert lib.export() == truth
-    assert sorted(reads) == ["bridge.md", "harbour.md"]
+    assert sorted(story_reads) == ["bridge.md", "harbour.md"]
 
 
-def test_a_cache_locked_by_another_export(lib: Library, reads: list[str]) -> None:
+def test_a_cache_locked_by_another_export(lib: Library, story_reads: list[str]) -> None:
     """Another process holds the cache: this export anchors for itself and keeps nothing."""
     truth = lib.export()
     _delete_passage(lib)
@@ -224,6 +207,6 @@ def test_a_cache_locked_by_another_export(lib: Library, reads: list[str]) -> Non
         assert lib.export() == expected
     finally:
         holder.close()
-    reads.clear()
+    story_reads.clear()
     assert lib.export() == expected  # the edit was not kept while locked: found again now
-    assert reads == ["harbour.md"]
+    assert story_reads == ["harbour.md"]

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.app_helpers import build, wait_for_rows, wait_for_story, write_story
-from tests.notes_helpers import note_on
-from tui_reader.core import stories
-from tui_reader.core.stories import Story, load_story
+from tests.notes_helpers import loaded, note_on
+from tui_reader.core.stories import Story
 from tui_reader.library.index import LibraryIndex
 from tui_reader.notes.anchor_cache import AnchorCache
 from tui_reader.notes.export import write_export
@@ -32,37 +31,18 @@ HARBOUR = (
 BRIDGE = "Engineers inspected the bridge.\n\nThey found cracks in two piers."
 
 
-def _load(path: Path) -> Story:
-    story = load_story(path)
-    assert isinstance(story, Story), story
-    return story
-
-
 @pytest.fixture
 def world(tmp_path: Path) -> dict[str, Path]:
     """Two stories with notes (one on each, out of document order on the harbour)."""
     folder = tmp_path / "stories"
-    harbour = _load(write_story(folder, "harbour.md", "Harbour", HARBOUR))
-    bridge = _load(write_story(folder, "bridge.md", "Bridge", BRIDGE))
+    harbour = loaded(write_story(folder, "harbour.md", "Harbour", HARBOUR))
+    bridge = loaded(write_story(folder, "bridge.md", "Bridge", BRIDGE))
     store = Store.open(tmp_path / "data")
     note_on(store, harbour, "would flood again", "flood")
     note_on(store, harbour, "weigh the harbour plan", "weigh")
     note_on(store, bridge, "cracks in two piers", "cracks")
     store.close()
     return {"stories": folder, "data": tmp_path / "data", "cache": tmp_path / "cache"}
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The story files the export reads, by name (the real reader does the reading)."""
-    read: list[str] = []
-
-    def counted(path: Path) -> Story | object:
-        read.append(path.name)
-        return load_story(path)
-
-    monkeypatch.setattr(stories, "load_story", counted)  # as the export imports it, when it reads
-    return read
 
 
 def _export(data: Path, cache: Path | None) -> str:
@@ -81,7 +61,7 @@ def _export(data: Path, cache: Path | None) -> str:
 
 
 async def test_a_story_opened_in_the_reader_is_not_read_by_the_next_export(
-    world: dict[str, Path], reads: list[str]
+    world: dict[str, Path], story_reads: list[str]
 ) -> None:
     app = build(world["stories"].parent)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -90,19 +70,19 @@ async def test_a_story_opened_in_the_reader_is_not_read_by_the_next_export(
         titles = [row.title for row in rows.rows]
         await pilot.press(*["down"] * titles.index("Harbour"), "enter")
         await wait_for_story(pilot, "Harbour")
-    reads.clear()  # what the reader itself read
+    story_reads.clear()  # what the reader itself read
     exported = _export(world["data"], world["cache"])
-    assert reads == ["bridge.md"]  # the harbour's notes were placed by the reader
+    assert story_reads == ["bridge.md"]  # the harbour's notes were placed by the reader
     assert exported == _export(world["data"], None)
     assert exported.index("weigh") < exported.index("flood")  # the story's order
 
 
 def test_a_file_changed_since_the_reader_read_it_is_read_again(
-    world: dict[str, Path], reads: list[str]
+    world: dict[str, Path], story_reads: list[str]
 ) -> None:
     """What the reader found holds for the file as it read it, not for what it became."""
     path = world["stories"] / "harbour.md"
-    harbour = _load(path)
+    harbour = loaded(path)
     text = path.read_text("utf-8")
     path.write_text(text.replace("The council met", "Update.\n\nThe council met"), "utf-8")
     stamp = os.stat(path)
@@ -113,9 +93,9 @@ def test_a_file_changed_since_the_reader_read_it_is_read_again(
         service.keep_places(harbour, service.placed(harbour, _load_text(harbour)))
     finally:
         store.close()
-    reads.clear()
+    story_reads.clear()
     exported = _export(world["data"], world["cache"])
-    assert sorted(reads) == ["bridge.md", "harbour.md"]
+    assert sorted(story_reads) == ["bridge.md", "harbour.md"]
     assert exported == _export(world["data"], None)
 
 
@@ -126,7 +106,7 @@ def _load_text(story: Story) -> str:
 
 
 def test_an_import_leaves_the_places_of_what_it_attached(
-    world: dict[str, Path], reads: list[str], tmp_path: Path
+    world: dict[str, Path], story_reads: list[str], tmp_path: Path
 ) -> None:
     """Every note of every story an import attached notes to is placed for the export."""
     out = io.StringIO()
@@ -143,8 +123,8 @@ def test_an_import_leaves_the_places_of_what_it_attached(
     finally:
         store.close()
     assert isinstance(report, ImportReport) and len(report.attached) == 3
-    reads.clear()
+    story_reads.clear()
     exported = _export(empty, world["cache"])
-    assert reads == []
+    assert story_reads == []
     assert exported == _export(empty, None)
     assert exported.count("\n> ") == 3

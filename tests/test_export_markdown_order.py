@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 
 from tests.app_helpers import write_story
-from tests.notes_helpers import note_on
+from tests.notes_helpers import loaded, note_on
 from tui_reader.core import document_text
 from tui_reader.core.document import build_document
 from tui_reader.core.document_text import plain_text
-from tui_reader.core.stories import Story, load_story
 from tui_reader.notes.citation import local_time
 from tui_reader.notes.export import write_export, write_export_dir
 from tui_reader.notes.formats import markdown as markdown_format
@@ -41,19 +40,13 @@ BRIDGE = (
 MARKETS = "Markets rose on Tuesday.\n\nTraders blamed the weather for the fall."
 
 
-def _load(path: Path) -> Story:
-    story = load_story(path)
-    assert isinstance(story, Story), story
-    return story
-
-
 @pytest.fixture
 def notes(tmp_path: Path) -> tuple[Store, dict[str, str]]:
     """Three plain stories with notes made out of document order, then edits on disk."""
     folder = tmp_path / "stories"
-    council = _load(write_story(folder, "council.md", "Council votes", COUNCIL))
-    bridge = _load(write_story(folder, "bridge.md", "Bridge repairs", BRIDGE))
-    markets = _load(write_story(folder, "markets.md", "Markets", MARKETS))
+    council = loaded(write_story(folder, "council.md", "Council votes", COUNCIL))
+    bridge = loaded(write_story(folder, "bridge.md", "Bridge repairs", BRIDGE))
+    markets = loaded(write_story(folder, "markets.md", "Markets", MARKETS))
     for story in (council, bridge, markets):
         assert plain_text(story.body) is not None  # the fast way is the one under test
     store = Store.open(tmp_path / "data")
@@ -140,7 +133,7 @@ def test_a_story_edited_into_markup_the_fast_way_declines(
     council = tmp_path / "stories" / "council.md"
     text = council.read_text("utf-8")
     council.write_text(text.replace("## What was decided", "- first\n- second\n\n## What"))
-    assert plain_text(_load(council).body) is None
+    assert plain_text(loaded(council).body) is None
     order = _notes_in_order(_export(store))
     assert order[2:7] == ["across bold", "same place", "vote", "link text", "flood"]
     assert "heading" in order[7:]  # its passage changed: an orphan now
