@@ -128,3 +128,23 @@ def test_an_import_leaves_the_places_of_what_it_attached(
     assert story_reads == []
     assert exported == _export(empty, None)
     assert exported.count("\n> ") == 3
+
+
+def test_a_cache_dir_that_cannot_be_written_costs_the_reader_nothing(
+    world: dict[str, Path], tmp_path: Path
+) -> None:
+    """Keeping places is a favour to the export: where it cannot be done, nothing is said
+    and nothing fails (the cache dir here is a file, so no cache can be made in it)."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache dir should be", "utf-8")
+    harbour = loaded(world["stories"] / "harbour.md")
+    store = Store.open(world["data"])
+    try:
+        service = AnnotationService(store, cache_dir=blocked / "cache")
+        placed = service.placed(harbour, _load_text(harbour))
+        service.keep_places(harbour, placed)
+    finally:
+        store.close()
+    assert sorted(p.annotation.note for p in placed) == ["flood", "weigh"]
+    assert all(p.anchor is not None for p in placed)
+    assert blocked.read_text("utf-8") == "a file where the cache dir should be"
