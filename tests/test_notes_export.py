@@ -317,6 +317,22 @@ def test_filters_story_tag_since(world: dict[str, Any], fmt: str) -> None:
     assert notes["cats"].id not in out and "cats and dogs" not in out
 
 
+def test_markdown_leaves_out_the_stories_the_filter_takes_nothing_from(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    """A story is in the Markdown export (a section, or a file of its own) only with notes
+    the filter takes: each story's notes are filtered where they are rendered."""
+    store = world["store"]
+    later = export(store, "markdown", Filter(tag="later"))
+    headings = [text for kind, text in blocks(later) if kind == "h2"]
+    assert headings == [world["stories"]["a"].title]
+    assert "the end" in later and "cats and dogs" not in later and "mine" not in later
+    files = write_export_dir(store, tmp_path / "later", Filter(tag="later"))
+    assert len(files) == 1 and "the end" in files[0].read_text("utf-8")
+    assert "No notes yet." in export(store, "markdown", Filter(tag="nothing-has-this"))
+    assert write_export_dir(store, tmp_path / "none", Filter(tag="nothing-has-this")) == []
+
+
 def test_since_needs_a_date() -> None:
     with pytest.raises(ValueError, match="2026-11-29"):
         parse_since("last tuesday")

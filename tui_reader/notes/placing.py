@@ -20,11 +20,16 @@ from tui_reader.core.story import base_of
 from tui_reader.notes.anchor_cache import AnchorCache, FileStamp, Row, file_stamp, is_row
 from tui_reader.notes.sources import StoryInfo
 from tui_reader.storage.records import Annotation
+from tui_reader.storage.store import StoryNotes
 
 __all__ = ["Group", "Placed", "placed_and_done"]
 
-Group = tuple[StoryInfo, list[Annotation]]
-"""A story and its notes (oldest first), as :meth:`~.selection.Selected.by_story` gives them."""
+Group = tuple[StoryInfo, StoryNotes]
+"""A story and its notes as stored, as :meth:`~.selection.Selected.by_story` gives them."""
+
+Taken = Callable[[StoryInfo, StoryNotes], list[Annotation]]
+"""The notes of a group an export takes, as records, oldest first
+(:meth:`~.selection.Selected.taken`)."""
 
 Placed = tuple[list[Annotation], list[Annotation]]
 """The notes in the story's order (then by when they were made), and the orphaned ones."""
@@ -65,8 +70,10 @@ def placed_and_done(
     cache: AnchorCache | None,
     then: Callable[[StoryInfo, list[Annotation], Placed], Done],
     fits: Callable[[object, Group], bool],
+    taken: Taken,
 ) -> Iterator[Done]:
-    """``then(story, notes, placed)`` for every group, in order, once its notes are placed.
+    """``then(story, notes, placed)`` for every group, in order, once its notes (those
+    ``taken`` gives, possibly none) are placed.
 
     Each story's work (its notes' places from the cache, or the story read if the cache does
     not know them; then ``then``) is done by :func:`~tui_reader.core.halves.in_halves`, and
@@ -84,11 +91,12 @@ def placed_and_done(
     )
 
     def work(index: int) -> list[Any]:  # [the cache row of what was read here, or None; then's]
-        story, notes = groups[index]
+        story, stored = groups[index]
+        notes = taken(story, stored)  # records made here, in whichever process takes it
         stamp = stamps[index]
         starts = cache.places(story.story_id, story.path, stamp, notes) if stamp and cache else None
         row: Row | None = None
-        if starts is None and story.found:
+        if starts is None and story.found and notes:
             starts = _starts(story, notes)
             if stamp and cache:
                 row = cache.row(story.story_id, story.path, stamp, notes, starts)

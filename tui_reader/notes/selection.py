@@ -15,7 +15,7 @@ from tui_reader.core.stories import normalize_url
 from tui_reader.notes.library_lookup import Lookup
 from tui_reader.notes.sources import StoryInfo, StoryResolver, story_id_of_source, web_url
 from tui_reader.storage.records import Annotation, Bookmark
-from tui_reader.storage.store import Store
+from tui_reader.storage.store import Store, StoryNotes
 
 __all__ = ["Filter", "Selected", "parse_since", "story_key"]
 
@@ -98,7 +98,7 @@ class Selected:
         # Made once and kept as long as this selection: a command that exports and ends
         # never frees them one by one (see cli/export.py).
         self._taken: list[tuple[Annotation, StoryInfo]] | None = None
-        self._groups: list[tuple[StoryInfo, list[Annotation]]] | None = None
+        self._groups: list[tuple[StoryInfo, StoryNotes]] | None = None
 
     def bookmarks(self) -> Iterator[tuple[Bookmark, StoryInfo]]:
         """The bookmarks taken, by story id."""
@@ -118,13 +118,23 @@ class Selected:
             ]
         return self._taken
 
-    def by_story(self) -> list[tuple[StoryInfo, list[Annotation]]]:
-        """The annotations taken, one story at a time, stories by title."""
+    def by_story(self) -> list[tuple[StoryInfo, StoryNotes]]:
+        """Every annotated story (of the story asked for, if one is), stories by title.
+
+        A story's notes become records, and go through the rest of the filter, only in
+        :meth:`taken`: the Markdown export shares that with its forked child, story by story.
+        """
         if self._groups is None:
-            groups: dict[str, tuple[StoryInfo, list[Annotation]]] = {}
-            for annotation, story in self.annotations():
-                groups.setdefault(story.story_id, (story, []))[1].append(annotation)
-            self._groups = sorted(
-                groups.values(), key=lambda g: (g[0].title.casefold(), g[0].story_id)
-            )
+            info, only = self.stories.info, self.wanted.story
+            groups = [
+                (info(stored.first), stored)
+                for stored in self.store.story_notes()
+                if only is None or stored.story_id == only
+            ]
+            self._groups = sorted(groups, key=lambda g: (g[0].title.casefold(), g[0].story_id))
         return self._groups
+
+    def taken(self, story: StoryInfo, stored: StoryNotes) -> list[Annotation]:
+        """The notes of a story of :meth:`by_story` that the filter takes, oldest first."""
+        takes = self.wanted.takes
+        return [annotation for annotation in stored.notes() if takes(annotation, story)]

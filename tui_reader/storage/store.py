@@ -57,7 +57,26 @@ __all__ = [
     "Owner",
     "Store",
     "StoreError",
+    "StoryNotes",
 ]
+
+
+class StoryNotes:
+    """A story's annotations as the store holds them, made into records only when asked:
+    an export can share that work with a forked child (see :meth:`Store.story_notes`)."""
+
+    def __init__(self, story_id: str, docs: list[tuple[str, str, Mapping[str, Any]]]) -> None:
+        self.story_id = story_id
+        self._docs = docs  # (created, id, stored doc), oldest first
+        self.first = annotation_from(docs[0][1], docs[0][2])
+        """Its oldest annotation (the story's title and path as it was saved with)."""
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def notes(self) -> list[Annotation]:
+        """Every annotation of the story, oldest first (as :meth:`Store.all_annotations`)."""
+        return [annotation_from(ann_id, doc) for _, ann_id, doc in self._docs]
 
 
 class Store(ChoicesStore):
@@ -256,6 +275,26 @@ class Store(ChoicesStore):
                 for ann_id, doc in shard.raw(ANN).items():
                     seen.setdefault(ann_id, annotation_from(ann_id, doc))
         return sorted(seen.values(), key=lambda a: (a.story_id, a.created, a.id))
+
+    def story_notes(self) -> list[StoryNotes]:
+        """Every annotated story's annotations, by story id, as :meth:`all_annotations`
+        orders them, but made into records only when a story's are asked for (an export
+        shares that work with a forked child). For a caller that only reads the store."""
+        by_story: dict[str, list[tuple[str, str, Mapping[str, Any]]]] = {}
+        with self._mutex:
+            seen: set[str] = set()
+            for shard in self._shards:
+                for ann_id, doc in shard.raw(ANN).items():
+                    if ann_id in seen:
+                        continue  # the first shard's copy, as all_annotations keeps it
+                    seen.add(ann_id)
+                    get = doc.get
+                    story_id, created = str(get("story_id", "")), str(get("created", ""))
+                    by_story.setdefault(story_id, []).append((created, ann_id, doc))
+        return [
+            StoryNotes(story_id, sorted(docs, key=lambda d: d[:2]))
+            for story_id, docs in sorted(by_story.items())
+        ]
 
     def annotation_counts(self) -> dict[str, int]:
         """Number of annotations per story id (stories without any are absent)."""

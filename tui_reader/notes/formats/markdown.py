@@ -111,17 +111,25 @@ def _story_section(story: StoryInfo, notes: list[Annotation], level: str) -> Ite
         yield note_markdown(annotation)
 
 
-def _sections(story: StoryInfo, _notes: list[Annotation], placed: Placed) -> list[str]:
-    """A story's section of the document, and its section among the orphans ("": none)."""
+def _sections(story: StoryInfo, notes: list[Annotation], placed: Placed) -> list[int | str]:
+    """How many notes a story has taken, its section of the document, and its section among
+    the orphans ("": none)."""
     kept, orphans = placed
     return [
+        len(notes),
         "\n".join(_story_section(story, kept, "##")) if kept else "",
         "\n".join(_story_section(story, orphans, "###")) if orphans else "",
     ]
 
 
-def _fits_texts(answer: object, _group: object) -> bool:
-    return isinstance(answer, list) and len(answer) == 2 and all(type(t) is str for t in answer)
+def _fits_sections(answer: object, _group: object) -> bool:
+    return (
+        isinstance(answer, list)
+        and len(answer) == 3
+        and type(answer[0]) is int
+        and type(answer[1]) is str
+        and type(answer[2]) is str
+    )
 
 
 def write_markdown(selected: Selected, out: TextIO, cache: AnchorCache | None = None) -> int:
@@ -132,12 +140,15 @@ def write_markdown(selected: Selected, out: TextIO, cache: AnchorCache | None = 
     out.write("# Notes from tui-reader\n")
     groups = selected.by_story()
     orphaned: list[str] = []  # each story's orphans, written last (a few, as a rule)
-    for placed, orphans in placed_and_done(groups, cache, _sections, _fits_texts):
+    count = 0
+    for taken, placed, orphans in placed_and_done(
+        groups, cache, _sections, _fits_sections, selected.taken
+    ):
+        count += taken
         if placed:
             out.write("\n" + placed)
         if orphans:
             orphaned.append(orphans)
-    count = sum(len(notes) for _story, notes in groups)
     if orphaned:
         out.write(f"\n## {ORPHANED}\n\nTheir passage is not in the story's text any more, or ")
         out.write("the story is not in the library.\n")
@@ -193,14 +204,18 @@ def write_markdown_dir(
     folder.mkdir(parents=True, exist_ok=True)
     with FileBatch(folder) as batch:  # private files, like the notes
         groups = selected.by_story()
-        texts = placed_and_done(groups, cache, _file_text, _fits_text)
-        for (story, _notes), text in zip(groups, texts, strict=True):
-            batch.add(_file_name(story), text.encode("utf-8"))
+        texts = placed_and_done(groups, cache, _file_text, _fits_text, selected.taken)
+        for (story, _stored), text in zip(groups, texts, strict=True):
+            if text:  # "": none of its notes is taken
+                batch.add(_file_name(story), text.encode("utf-8"))
         return batch.commit()
 
 
 def _file_text(story: StoryInfo, notes: list[Annotation], placed: Placed) -> str:
-    """A story's file of its own: front matter, its notes in order, then its orphans."""
+    """A story's file of its own: front matter, its notes in order, then its orphans (""
+    when it has no notes taken)."""
+    if not notes:
+        return ""
     kept, orphans = placed
     text = _front_matter(story, notes) + "\n".join(_story_section(story, kept, "#"))
     if orphans:
