@@ -13,13 +13,13 @@ def test_bench_notes_runs_at_60_notes(tmp_path: Path) -> None:
     assert metrics[0].startswith("baseline")
     assert "export --format w3c" in metrics
     for first, kept in [
-        ("export --format markdown (first export: anchors found)",
+        ("export --format markdown (no anchor kept: every story read)",
          "export --format markdown (anchors kept)"),
-        ("export --format markdown -o DIR (first export)",
+        ("export --format markdown -o DIR (no anchor kept)",
          "export --format markdown -o DIR (anchors kept)"),
-        ("tui-reader export --format markdown -o DIR (first export) (whole command)",
+        ("tui-reader export --format markdown -o DIR (no anchor kept) (whole command)",
          "tui-reader export --format markdown -o DIR (anchors kept) (whole command)"),
-        ("tui-reader export --format markdown (first export) (whole command)",
+        ("tui-reader export --format markdown (no anchor kept) (whole command)",
          "tui-reader export --format markdown (anchors kept) (whole command)"),
     ]:  # fmt: skip
         assert first in metrics and kept in metrics
