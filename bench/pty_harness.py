@@ -25,6 +25,7 @@ import sys
 import termios
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,10 +90,14 @@ class Screen(pyte.Screen):
         super().__init__(columns, lines)
 
     def draw(self, data: str) -> None:
-        """Draw ``data`` at the cursor (a combining mark there joins the line above's last
-        cell, which pyte does not mark as drawn)."""
-        if self.cursor.x == 0 and self.cursor.y:
-            self.dirty.add(self.cursor.y - 1)
+        """Draw ``data`` at the cursor.
+
+        A combining mark may join the last cell of the line above (at the start of a line,
+        also one that text being drawn just wrapped onto), which pyte does not mark as
+        drawn: text with one marks every line (rare: it costs one full render).
+        """
+        if not data.isascii() and any(map(unicodedata.combining, data)):
+            self.dirty.update(range(self.lines))
         super().draw(data)
 
     @property
