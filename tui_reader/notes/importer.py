@@ -285,7 +285,15 @@ def import_notes(
     touched = {note.story_id for note in report.attached}
     # The notes those stories had before: with the ones added, all their notes (a note that
     # slips past, as one a session adds meanwhile, only makes the export read that story).
-    on_story = store.annotations_on(touched) if anchors is not None else {}
+    on_story = (
+        {
+            stored.story_id: stored.notes()
+            for stored in store.story_notes()
+            if stored.story_id in touched
+        }
+        if anchors is not None
+        else {}
+    )
     try:
         _, marks = store.import_notes(notes, report.bookmarks)
     except (StoreError, ValueError) as exc:

@@ -20,7 +20,7 @@ from tui_reader.core.story import base_of
 from tui_reader.notes.anchor_cache import AnchorCache, FileStamp, Row, file_stamp, is_row
 from tui_reader.notes.sources import StoryInfo
 from tui_reader.storage.records import Annotation
-from tui_reader.storage.store import StoryNotes
+from tui_reader.storage.story_notes import StoryNotes
 
 __all__ = ["Group", "Placed", "placed_and_done"]
 
@@ -114,7 +114,7 @@ def placed_and_done(
         import tui_reader.core.document_text
         import tui_reader.core.stories  # noqa: F401
     for index, (row, done) in enumerate(in_halves(range(len(groups)), work, fits_work)):
-        story, _notes = groups[index]
+        story = groups[index][0]
         # Kept only if the file did not change while it was read.
         if row is not None and cache and file_stamp(story.path) == stamps[index]:
             cache.keep((row[0], row[1], row[2], row[3], row[4]))  # a list, from the child

@@ -15,7 +15,8 @@ from tui_reader.core.stories import normalize_url
 from tui_reader.notes.library_lookup import Lookup
 from tui_reader.notes.sources import StoryInfo, StoryResolver, story_id_of_source, web_url
 from tui_reader.storage.records import Annotation, Bookmark
-from tui_reader.storage.store import Store, StoryNotes
+from tui_reader.storage.store import Store
+from tui_reader.storage.story_notes import StoryNotes
 
 __all__ = ["Filter", "Selected", "parse_since", "story_key"]
 

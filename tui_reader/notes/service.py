@@ -74,7 +74,7 @@ class AnnotationService:
     """Owns the draft, undo and every annotation write of one reader. Thread-safe."""
 
     def __init__(self, store: Store, *, cache_dir: Path | None = None) -> None:
-        """``cache_dir``: where the export's anchor cache is kept (see :meth:`placed`)."""
+        """``cache_dir``: where the export's anchor cache is kept (see :meth:`keep_places`)."""
         self.store = store
         self.cache_dir = cache_dir
         self._lock = threading.RLock()

@@ -17,15 +17,14 @@ an old id to a new one when the UI finds a story, by path, whose id changed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from tui_reader.storage.base import ANN, LOCK_TIMEOUT, SHARDS
 from tui_reader.storage.base import shard_number as _shard
-from tui_reader.storage.choices import ChoicesStore
+from tui_reader.storage.feeds_store import FeedsStore
 from tui_reader.storage.files import JsonFile, NotFound, StoreError
 from tui_reader.storage.records import (
     Annotation,
@@ -40,11 +39,10 @@ from tui_reader.storage.records import (
     copy_selectors,
     draft_doc,
     draft_from,
-    feed_doc,
-    feed_from,
     now_iso,
 )
 from tui_reader.storage.relink import Owner
+from tui_reader.storage.story_notes import StoryNotes
 
 __all__ = [
     "LOCK_TIMEOUT",
@@ -57,29 +55,10 @@ __all__ = [
     "Owner",
     "Store",
     "StoreError",
-    "StoryNotes",
 ]
 
 
-class StoryNotes:
-    """A story's annotations as the store holds them, made into records only when asked:
-    an export can share that work with a forked child (see :meth:`Store.story_notes`)."""
-
-    def __init__(self, story_id: str, docs: list[tuple[str, str, Mapping[str, Any]]]) -> None:
-        self.story_id = story_id
-        self._docs = docs  # (created, id, stored doc), oldest first
-        self.first = annotation_from(docs[0][1], docs[0][2])
-        """Its oldest annotation (the story's title and path as it was saved with)."""
-
-    def __len__(self) -> int:
-        return len(self._docs)
-
-    def notes(self) -> list[Annotation]:
-        """Every annotation of the story, oldest first (as :meth:`Store.all_annotations`)."""
-        return [annotation_from(ann_id, doc) for _, ann_id, doc in self._docs]
-
-
-class Store(ChoicesStore):
+class Store(FeedsStore):
     """The reader's persistent data in one data dir. Create with :meth:`Store.open`."""
 
     # Bookmarks
@@ -243,24 +222,6 @@ class Store(ChoicesStore):
             anns = [annotation_from(ann_id, doc) for ann_id, doc in found]
         return sorted(anns, key=lambda a: (a.created, a.id))
 
-    def annotations_on(self, story_ids: Collection[str]) -> dict[str, list[Annotation]]:
-        """The annotations of each of ``story_ids`` that has any, oldest first: one pass over
-        the store, where :meth:`annotations_for` searches it once per story."""
-        wanted = set(story_ids)
-        by_story: dict[str, dict[str, Annotation]] = {}
-        with self._mutex:
-            for shard in self._shards:
-                for ann_id, doc in shard.raw(ANN).items():
-                    story_id = doc.get("story_id")
-                    if type(story_id) is str and story_id in wanted:  # a hostile file's too
-                        seen = by_story.setdefault(story_id, {})
-                        if ann_id not in seen:
-                            seen[ann_id] = annotation_from(ann_id, doc)
-        return {
-            story_id: sorted(anns.values(), key=lambda a: (a.created, a.id))
-            for story_id, anns in by_story.items()
-        }
-
     def get_annotation(self, ann_id: str) -> Annotation | None:
         """The annotation with this id, or None."""
         with self._mutex:
@@ -394,46 +355,3 @@ class Store(ChoicesStore):
         with self._writing(self._draft):
             if "current" in self._draft.raw("draft"):
                 self._draft.delete("draft", ["current"])
-
-    # Feeds
-
-    def feeds(self) -> list[FeedRecord]:
-        """Every subscribed feed, by name."""
-        with self._mutex:
-            docs = self._feeds.raw("feeds")
-            return [feed_from(name, docs[name]) for name in sorted(docs, key=str.casefold)]
-
-    def feeds_writing_to(self, *libraries: Path) -> list[FeedRecord]:
-        """The feeds whose stories go into one of ``libraries`` (stories folders)."""
-        roots = {library.expanduser().resolve() for library in libraries}
-        return [feed for feed in self.feeds() if Path(feed.library) in roots]
-
-    def feed(self, name: str) -> FeedRecord | None:
-        """The feed called ``name``, or None."""
-        with self._mutex:
-            doc = self._feeds.raw("feeds").get(name)
-            return None if doc is None else feed_from(name, doc)
-
-    def add_feed(self, feed: FeedRecord) -> FeedRecord:
-        """Subscribe to a feed; raises :class:`StoreError` if the name is taken."""
-        with self._writing(self._feeds):
-            if feed.name in self._feeds.raw("feeds"):
-                raise StoreError(f"There is already a feed called {feed.name!r}.")
-            stored = replace(feed, added=feed.added or now_iso())
-            self._feeds.put("feeds", feed.name, feed_doc(stored))
-            return stored
-
-    def save_feed(self, feed: FeedRecord) -> None:
-        """Store a feed's new fetch state; a feed removed meanwhile stays removed."""
-        with self._writing(self._feeds):
-            if feed.name in self._feeds.raw("feeds"):
-                self._feeds.put("feeds", feed.name, feed_doc(feed))
-
-    def remove_feed(self, name: str) -> FeedRecord | None:
-        """Unsubscribe; returns the removed feed, or None if there was none by that name."""
-        with self._writing(self._feeds):
-            doc = self._feeds.raw("feeds").get(name)
-            if doc is None:
-                return None
-            self._feeds.delete("feeds", [name])
-            return feed_from(name, doc)
