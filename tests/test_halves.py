@@ -4,12 +4,11 @@ order, whatever the child does; the child is always reaped. Real forks, spied on
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.waiting import Deadline
+from tests.waiting import eventually
 from tui_reader.core import halves
 from tui_reader.core.halves import in_halves
 
@@ -57,10 +56,8 @@ def test_a_busy_process_leaves_the_jobs_to_the_free_one(forks: list[int], tmp_pa
     def square(job: int) -> int:
         if os.getpid() == parent and not held:
             held.append(job)
-            deadline = Deadline(20)
-            while len(log.jobs(here=False)) < 90:
-                deadline.check("the child to do 90 of the 100 jobs")
-                time.sleep(0.01)  # a poll interval: the wait ends on the condition
+            eventually(lambda: len(log.jobs(here=False)) >= 90,
+                       "the child to do 90 of the 100 jobs", timeout=20)  # fmt: skip
         log.did(job)
         return job * job
 
