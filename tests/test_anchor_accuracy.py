@@ -29,6 +29,7 @@ def test_the_fixed_set_has_no_false_attachment_and_loses_no_edited_passage() -> 
 @given(st.integers(0, len(TEXT) - 700), st.integers(5, 47))
 @example(at=692, size=12)  # its first word again 12 characters on: the context must touch it
 @example(at=4403, size=5)  # "Where" deleted after "where.": the context only shifted, not there
+@example(at=5728, size=5)  # "the the" deleted from "the the the their": not in "the the|ir"
 def test_a_deleted_short_quote_becomes_an_orphan(at: int, size: int) -> None:
     start = TEXT.find(" ", at) + 1
     end = TEXT.find(" ", start + size - 1)

@@ -271,7 +271,24 @@ def _agrees(
         suffix = min(suffix, _aligned(text[end : end + len(near)], near))
     else:
         suffix = 1.0 if end == len(text) else 0.0
+    # A match that cuts a word the stored passage did not cut ("the the" in "the their") is a
+    # look-alike unless the context on that side still agrees.
+    cut_start, cut_end = _cuts(text, start, end, quote)
+    if (cut_start and prefix < policy.context) or (cut_end and suffix < policy.context):
+        return False
     return max(prefix, suffix) >= policy.context
+
+
+def _cuts(text: str, start: int, end: int, quote: TextQuoteSelector) -> tuple[bool, bool]:
+    """Whether ``[start, end)`` begins, and ends, inside a word where the stored passage
+    began, or ended, between words."""
+    exact, prefix, suffix = quote.exact, quote.prefix, quote.suffix
+    cut_start = 0 < start < len(text) and (text[start - 1] + text[start]).isalnum()
+    cut_end = 0 < end < len(text) and (text[end - 1] + text[end]).isalnum()
+    return (
+        cut_start and bool(prefix) and not (prefix[-1] + exact[:1]).isalnum(),
+        cut_end and bool(suffix) and not (exact[-1:] + suffix[0]).isalnum(),
+    )
 
 
 def _exact(
