@@ -281,6 +281,15 @@ def test_unreadable_paths(tmp_path: Path) -> None:
     assert error(fifo) == "not a regular file"
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="no /proc")
+def test_a_file_longer_than_its_size_is_read_whole() -> None:
+    """A file is read to its end even when it holds more than fstat said (a file of /proc says
+    0 bytes; a story may grow while it is read): the size is only where reading starts."""
+    got = load_story(Path("/proc/self/status"))
+    assert isinstance(got, Story), got
+    assert "Name:" in got.body and "VmRSS:" in got.body  # first lines and later ones
+
+
 NOBODY = 65534
 READ_ONE = """
 import sys
