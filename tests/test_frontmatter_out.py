@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import example, given, settings
+import yaml.resolver
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from tui_reader.core.frontmatter_out import front_matter_yaml
+from tui_reader.core.frontmatter_out import _reads_as_text, front_matter_yaml
 
 # What makes YAML misread a value: indicators first or inside, quotes, comments, words and
 # numbers it resolves as other types, document markers, spaces at the ends, odd characters.
@@ -112,3 +113,46 @@ def test_each_tricky_value_alone(value: str) -> None:
 def test_a_key_that_is_not_plain_is_refused() -> None:
     with pytest.raises(ValueError, match="not a plain front matter key"):
         front_matter_yaml({"a: b": "x"})
+
+
+def pyyaml_resolves(text: str) -> bool:
+    """PyYAML's own test: whether one of its implicit resolvers for the first character reads
+    ``text`` (written plain) as something other than a string."""
+    table = yaml.resolver.Resolver.yaml_implicit_resolvers
+    candidates = [*table.get(text[:1], []), *table.get(None, [])]
+    return any(pattern.match(text) for _, pattern in candidates)
+
+
+# Text each of PyYAML's own patterns accepts (numbers, dates, booleans...), and text near it.
+resolved_like = st.one_of(
+    *(
+        st.from_regex(pattern, fullmatch=True)
+        for patterns in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
+        for _, pattern in patterns
+    )
+)
+near_resolved = st.text(st.sampled_from("0123456789_.:-+eE bxXoO\tTtZzyesnoNrufalFLSinINfaN~=<!&*"))
+
+
+@settings(max_examples=400)
+@given(st.one_of(resolved_like, near_resolved, st.sampled_from(TRICKY)))
+@example("2021-9-5T1:00:00.5 +01:00")
+@example("2021-09-15 10:00:00")
+@example("2021 -09 -15")  # PyYAML's pattern is verbose: its spaces are not in the text
+@example("")
+def test_text_read_as_another_type_is_what_pyyaml_resolves(text: str) -> None:
+    assume("\n" not in text)  # never asked: text with a line break is double-quoted
+    assert (not _reads_as_text(text)) == pyyaml_resolves(text)
+
+
+def test_every_character_is_escaped_exactly_when_yaml_cannot_hold_it() -> None:
+    """Every character of the first plane and the edges of the others, one at a time: written
+    as it is where YAML 1.1 allows it."""
+    astral = [0x10000, 0x1F600, 0xE0001, 0x10FFFD, 0x10FFFE, 0x10FFFF]
+    wrong = [
+        hex(code)
+        for code in [*range(0x10000), *astral]
+        if (front_matter_yaml({"a": chr(code)}).startswith('a: "')) == yaml_printable(chr(code))
+        and chr(code) not in "\"\\'"  # quotes: escaped or quoted for their own reasons
+    ]
+    assert not wrong, wrong[:20]

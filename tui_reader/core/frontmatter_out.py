@@ -23,15 +23,46 @@ Value = str | None | Sequence[str]
 _WIDTH = 80
 """Where PyYAML folds a long plain scalar (its default ``width``)."""
 
-# Characters PyYAML writes as they are (with allow_unicode); everything else is escaped. The
-# line separators (U+2028/9) and the byte-order mark are excluded: YAML treats them specially.
-_PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe"
-_QUOTABLE = re.compile(f"[{_PRINTABLE}]*")
+# Characters PyYAML escapes (with allow_unicode): all but \x20-\x7e, \xa0-\ud7ff, \ue000-\ufffd
+# and \U00010000-\U0010fffe, and also the line separators (U+2028/9) and the byte-order mark,
+# which YAML treats specially. Written as the few ranges left out rather than as the ranges
+# kept: a class of wide ranges costs ~5 ms to compile, at every start of an export.
+_UNPRINTABLE_CHARS = "\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff\U0010ffff"
+_UNPRINTABLE = re.compile(f"[{_UNPRINTABLE_CHARS}]")
 # PyYAML's reasons (in block context, on one line) not to write text plain: an indicator first,
 # a mapping value or a comment inside, a document marker, spaces at either end.
 _NOT_PLAIN = re.compile(r"^(?:---|\.\.\.|[#,\[\]{}&*!|>'\"%@`]|[-?:](?: |$)| )|: |:$| #| $")
 _ESCAPES = {"\\": "\\\\", '"': '\\"'}
-_NEEDS_ESCAPE = re.compile(f'[^{_PRINTABLE}]|["\\\\]')
+_NEEDS_ESCAPE = re.compile(f'[{_UNPRINTABLE_CHARS}"\\\\]')
+# What PyYAML's resolver reads as something other than text when it is written plain (bool,
+# float, int, merge key, null, timestamp, value, and its "yaml" tag): the union of the YAML 1.1
+# patterns in yaml/resolver.py, each of which already starts with one of the first characters
+# PyYAML looks them up by. Copied rather than imported: importing PyYAML costs ~25 ms (its
+# reader compiles a wide class of its own), more than a vault's front matter takes to write; a
+# test compares the two.
+_RESOLVED = re.compile(
+    r"""^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    |[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN)
+    |[-+]?0b[0-1_]+
+    |[-+]?0[0-7_]+
+    |[-+]?(?:0|[1-9][0-9_]*)
+    |[-+]?0x[0-9a-fA-F_]+
+    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
+    |<<
+    |~|null|Null|NULL|(?#the empty text)
+    |[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+    |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
+     (?:[Tt]|[ \t]+)[0-9][0-9]?
+     :[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+     (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?
+    |=
+    |!|&|\*)$""",
+    re.X,
+)
 
 
 def front_matter_yaml(fields: Mapping[str, Value]) -> str:
@@ -68,7 +99,7 @@ def yaml_scalar(text: str, column: int) -> str:
     escapes, on one line.
     Cached: tags and authors recur across a vault's files.
     """
-    if _QUOTABLE.fullmatch(text):
+    if not _UNPRINTABLE.search(text):
         if _reads_as_text(text) and not _NOT_PLAIN.search(text):
             return " " + _folded(text, column + 1, quoted=False)
         return " '" + _folded(text, column + 2, quoted=True) + "'"
@@ -76,14 +107,9 @@ def yaml_scalar(text: str, column: int) -> str:
 
 
 def _reads_as_text(text: str) -> bool:
-    """Whether ``text`` written plain reads back as text (not as a bool, number, date, null):
-    PyYAML's resolver test, on its own table of patterns (by first character, then any)."""
-    # Imported here: PyYAML costs ~16 ms to import, and a Markdown export to stdout needs none.
-    from yaml.resolver import Resolver
-
-    table = Resolver.yaml_implicit_resolvers
-    candidates = [*table.get(text[:1], []), *table.get(None, [])]
-    return not any(pattern.match(text) for _, pattern in candidates)
+    """Whether ``text`` (one line) written plain reads back as text (not as a bool, number,
+    date, null): PyYAML's resolver test (see :data:`_RESOLVED`)."""
+    return _RESOLVED.match(text) is None
 
 
 def _folded(text: str, column: int, *, quoted: bool) -> str:
