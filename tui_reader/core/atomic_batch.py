@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import ctypes
 import os
-import secrets
 import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+
+from tui_reader.core.atomic import private_name
 
 __all__ = ["FileBatch"]
 
@@ -69,7 +70,7 @@ class FileBatch:
         self.files.append(path)
         if name in self._present and _same(path, data, self.mode):
             return path
-        tmp = self.folder / f".{name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        tmp = self.folder / private_name(name, "tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, self.mode)
         except OSError as exc:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from tui_reader.core.html.fragments import block_html, inline_html
+from tui_reader.core.markdown_text import BLOCK_SEPARATOR
 from tui_reader.core.markup import MarkupCleaner
 
 if TYPE_CHECKING:
@@ -24,9 +25,6 @@ if TYPE_CHECKING:
 
 
 BlockKind = Literal["heading", "paragraph", "item", "quote", "code", "table", "rule"]
-
-BLOCK_SEPARATOR = "\n\n"
-"""Joins blocks in the plain text; a paragraph boundary for selection motions."""
 
 
 @dataclass(frozen=True, slots=True)

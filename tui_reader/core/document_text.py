@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from tui_reader.core.document import BLOCK_SEPARATOR, build_document
+from tui_reader.core.markdown_text import BLOCK_SEPARATOR
 
 __all__ = ["document_text", "plain_text"]
 
@@ -151,4 +151,10 @@ def document_text(markdown: str) -> str:
     """The plain text annotations anchor to: ``build_document(markdown).text``, without
     building the blocks when :func:`plain_text` can read the body."""
     text = plain_text(markdown)
-    return build_document(markdown).text if text is None else text
+    if text is not None:
+        return text
+    # Imported here: the Markdown parser (and the HTML one it uses) cost ~20 ms to import, and
+    # an export whose stories are all plain prose needs neither.
+    from tui_reader.core.document import build_document
+
+    return build_document(markdown).text

@@ -15,12 +15,17 @@ from tui_reader.core.text_lines import visible_end
 from tui_reader.core.textsafe import sanitize_line
 
 __all__ = [
+    "BLOCK_SEPARATOR",
     "MAX_JOINED_CHARS",
     "first_heading",
     "inline_text",
     "join_broken_paragraphs",
     "rejoined",
 ]
+
+BLOCK_SEPARATOR = "\n\n"
+"""Joins a document's blocks in its plain text (what notes anchor to); a paragraph boundary
+for selection motions."""
 
 MAX_JOINED_CHARS = 10_000
 """A paragraph rejoined from broken pieces stops growing at this length: scraping breaks a

@@ -21,12 +21,12 @@ Pure module: no Textual. Nothing happens at import.
 from __future__ import annotations
 
 import os
-import secrets
 import sqlite3
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
+from tui_reader.core.atomic import private_name
 from tui_reader.core.paths import folders_digest
 from tui_reader.library.index import Item
 from tui_reader.library.search_index import SCHEMA, SearchIndex
@@ -75,7 +75,7 @@ def adopt_seed(index: Path, cache_dir: Path, roots: Sequence[Path]) -> bool:
     seed = seed_path(cache_dir, roots)
     if index.exists() or not seed.is_file():
         return False
-    copy = index.with_name(f".{index.name}.seed-{os.getpid()}-{secrets.token_hex(4)}")
+    copy = index.with_name(private_name(index.name, "seed"))
     try:
         with closing(sqlite3.connect(f"{seed.as_uri()}?mode=ro", uri=True)) as source:
             if source.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 import shutil
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -35,7 +34,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from tui_reader.core.atomic import atomic_write, fsync_dir
+from tui_reader.core.atomic import atomic_write, fsync_dir, private_name
 from tui_reader.core.paths import FILE_MODE
 
 SCHEMA_VERSION = 1
@@ -174,7 +173,7 @@ class AtomicJSONStorage(Storage):
         self.disk_good = True
 
     def _rotate_backup(self) -> None:
-        link = self.path.with_name(f".{self.path.name}.baktmp-{os.getpid()}-{secrets.token_hex(4)}")
+        link = self.path.with_name(private_name(self.path.name, "baktmp"))
         try:
             os.link(self.path, link)
         except OSError:  # a filesystem without hard links: pay for a copy instead
