@@ -65,6 +65,11 @@ class Filter:
     since: dt.datetime | None = None
     """Only notes changed (bookmarks made) at or after this time."""
 
+    @property
+    def takes_all(self) -> bool:
+        """Whether this is the default filter, which takes every note and bookmark."""
+        return self.story is None and self.tag is None and self.since is None
+
     def _tagged(self, tags: tuple[str, ...]) -> bool:
         return self.tag is None or self.tag.casefold() in (t.casefold() for t in tags)
 
@@ -137,5 +142,7 @@ class Selected:
 
     def taken(self, story: StoryInfo, stored: StoryNotes) -> list[Annotation]:
         """The notes of a story of :meth:`by_story` that the filter takes, oldest first."""
+        if self.wanted.takes_all:
+            return stored.notes()  # none is asked: ~1 us a note, of 10,000
         takes = self.wanted.takes
         return [annotation for annotation in stored.notes() if takes(annotation, story)]
