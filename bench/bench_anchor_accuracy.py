@@ -28,7 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui_reader.anchoring.anchors import LEGACY, STRICT, Policy, anchor, describe  # noqa: E402
+from tui_reader.anchoring.anchors import LEGACY, STRICT, Policy, anchor  # noqa: E402
+from tui_reader.anchoring.selectors import describe  # noqa: E402
 
 _COMMON = (
     "the of and to a in is it that was he for on are as with his they at be this from have or by "

@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui_reader.anchoring.anchors import anchor_many, describe  # noqa: E402
+from tui_reader.anchoring.anchors import anchor_many  # noqa: E402
+from tui_reader.anchoring.selectors import describe  # noqa: E402
 
 Selectors = Sequence[Mapping[str, object]]
 

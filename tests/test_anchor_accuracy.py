@@ -10,7 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tui_reader.anchoring.anchors import LEGACY, STRICT, anchor, describe
+from tui_reader.anchoring.anchors import LEGACY, STRICT, anchor
+from tui_reader.anchoring.selectors import describe
 
 pytestmark = pytest.mark.slow  # takes seconds: run early (see conftest)
 

@@ -11,14 +11,8 @@ from hypothesis import strategies as st
 
 from tui_reader.anchoring import anchors as anchoring
 from tui_reader.anchoring import approx
-from tui_reader.anchoring.anchors import (
-    Anchor,
-    TextPositionSelector,
-    TextQuoteSelector,
-    anchor,
-    anchor_many,
-    describe,
-)
+from tui_reader.anchoring.anchors import Anchor, anchor, anchor_many
+from tui_reader.anchoring.selectors import TextPositionSelector, TextQuoteSelector, describe
 
 # Story words are lowercase; edits that must not recreate story text use other alphabets.
 VOCAB = [
